@@ -1,0 +1,78 @@
+/**
+ * Builds the AWS adapters for one run, each once, from the resolved target. Adapter modules (and so
+ * the SDK) are imported on first use: `--help` never loads the SDK, `status` loads three clients.
+ * Credentials come from the SDK's own chain (environment, SSO, web identity, shared files,
+ * container and instance metadata), with `profile` passed through; endpoints honour
+ * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, which the SDK reads itself.
+ */
+import type { AwsTarget } from './config.js';
+import { TokenBucket, type Now, type Sleep } from './throttle.js';
+import type { StsApi } from './sts.js';
+import type { ApiGatewayApi } from './apigateway.js';
+import type { CloudFormationApi } from './cloudformation.js';
+
+export interface ClientSettings {
+  target: AwsTarget;
+  /** Passed to every SDK client constructor. */
+  clientConfig: { region: string; profile?: string; maxAttempts?: number; logger?: SdkLogger };
+  /** One bucket for every API Gateway control-plane call of the run. */
+  apiGatewayBucket: TokenBucket;
+  apiGatewayMaxAttempts: number;
+  sleep: Sleep;
+  now: Now;
+  onDebug?: (message: string) => void;
+}
+
+export interface SdkLogger {
+  debug: (...content: unknown[]) => void;
+  info: (...content: unknown[]) => void;
+  warn: (...content: unknown[]) => void;
+  error: (...content: unknown[]) => void;
+}
+
+export interface AwsServices {
+  readonly target: AwsTarget;
+  sts(): Promise<StsApi>;
+  apiGateway(): Promise<ApiGatewayApi>;
+  cloudFormation(): Promise<CloudFormationApi>;
+}
+
+export interface AwsServicesOptions {
+  target: AwsTarget;
+  sleep: Sleep;
+  now: Now;
+  /** API Gateway's account-wide control-plane budget (requests/second and burst). */
+  apiGatewayRate?: { ratePerSecond: number; burst: number };
+  apiGatewayMaxAttempts?: number;
+  debug?: (message: string) => void;
+  /** With -vv: the SDK's own request log. */
+  sdkLogger?: SdkLogger;
+}
+
+export const API_GATEWAY_BUDGET = { ratePerSecond: 10, burst: 40 } as const;
+
+export function createAwsServices(options: AwsServicesOptions): AwsServices {
+  const rate = options.apiGatewayRate ?? API_GATEWAY_BUDGET;
+  const clientConfig: ClientSettings['clientConfig'] = { region: options.target.region };
+  if (options.target.profile) clientConfig.profile = options.target.profile;
+  if (options.sdkLogger) clientConfig.logger = options.sdkLogger;
+  const settings: ClientSettings = {
+    target: options.target,
+    clientConfig,
+    apiGatewayBucket: new TokenBucket({ ...rate, now: options.now, sleep: options.sleep }),
+    apiGatewayMaxAttempts: options.apiGatewayMaxAttempts ?? 8,
+    sleep: options.sleep,
+    now: options.now,
+  };
+  if (options.debug) settings.onDebug = options.debug;
+  const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+    let p: Promise<T> | undefined;
+    return () => (p ??= load());
+  };
+  return {
+    target: options.target,
+    sts: once(async () => (await import('./sts.js')).createSts(settings)),
+    apiGateway: once(async () => (await import('./apigateway.js')).createApiGateway(settings)),
+    cloudFormation: once(async () => (await import('./cloudformation.js')).createCloudFormation(settings)),
+  };
+}

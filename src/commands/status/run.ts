@@ -1,0 +1,148 @@
+/**
+ * `status`: a read-only view of the account. Who and where, every REST API stage and where its
+ * access logs go, and our installations (found by stack tag; none is a normal answer).
+ */
+import type { RunContext } from '../../context.js';
+import type { StatusOptions } from './index.js';
+import { mapLimit } from '../../aws/throttle.js';
+import { classifyDestination, describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
+import { TAG_PROJECT, TAG_VERSION, streamName } from '../../core/names.js';
+import type { StackSummary } from '../../aws/cloudformation.js';
+import { renderTable } from '../../ui/table.js';
+
+/** The `status --json` shape. Stable: fields are only ever added; see docs/status-json.md. */
+export interface StatusReport {
+  schemaVersion: 1;
+  account: string;
+  callerArn: string;
+  region: string;
+  installations: InstallationInfo[];
+  restApis: RestApiStatus[];
+}
+
+export interface InstallationInfo {
+  project: string;
+  stackName: string;
+  stackStatus: string;
+  /** The CLI version that last deployed it (stack tag), if set. */
+  version: string | null;
+  streamName: string;
+  streamArn: string | null;
+  lastUpdated: string | null;
+}
+
+export interface RestApiStatus {
+  id: string;
+  name: string;
+  stages: Array<{ name: string; accessLogs: AccessLogDestination }>;
+}
+
+/** Stage listings in flight at once; the token bucket paces them to the account budget anyway. */
+const STAGE_LIST_CONCURRENCY = 8;
+
+export function installationsFromStacks(stacks: readonly StackSummary[]): InstallationInfo[] {
+  return stacks
+    .filter((s) => s.tags[TAG_PROJECT] !== undefined && s.status !== 'DELETE_COMPLETE')
+    .map((s) => {
+      const project = s.tags[TAG_PROJECT] as string;
+      return {
+        project,
+        stackName: s.stackName,
+        stackStatus: s.status,
+        version: s.tags[TAG_VERSION] ?? null,
+        streamName: s.outputs.DeliveryStreamName ?? streamName(project),
+        streamArn: s.outputs.DeliveryStreamArn ?? null,
+        lastUpdated: s.lastUpdated ? s.lastUpdated.toISOString() : null,
+      };
+    })
+    .sort((a, b) => a.project.localeCompare(b.project));
+}
+
+export async function collectStatus(options: StatusOptions, ctx: RunContext): Promise<StatusReport> {
+  const aws = await ctx.aws();
+  const [sts, apigw, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.cloudFormation()]);
+  const who = await ctx.io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${aws.target.region}`);
+  const [stacks, apis] = await Promise.all([cfn.listStacks(), apigw.listRestApis()]);
+  let installations = installationsFromStacks(stacks);
+  if (options.project) installations = installations.filter((i) => i.project === options.project);
+  const known: KnownStream[] = installationsFromStacks(stacks).map((i) => ({
+    project: i.project,
+    streamName: i.streamName,
+    ...(i.streamArn ? { streamArn: i.streamArn } : {}),
+  }));
+  const sorted = [...apis].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const restApis = await mapLimit(sorted, STAGE_LIST_CONCURRENCY, async (api) => {
+    const stages = await apigw.getStages(api.id);
+    return {
+      id: api.id,
+      name: api.name,
+      stages: stages
+        .map((s) => ({ name: s.stageName, accessLogs: classifyDestination(s.accessLog?.destinationArn, known) }))
+        .sort((a, b) => a.name.localeCompare(b.name)),
+    };
+  });
+  return { schemaVersion: 1, account: who.account, callerArn: who.arn, region: aws.target.region, installations, restApis };
+}
+
+export function renderStatus(report: StatusReport, style: RunContext['io']['style']): string {
+  const out: string[] = [];
+  out.push(`${style.bold('Account')}  ${report.account}`);
+  out.push(`${style.bold('Caller')}   ${report.callerArn}`);
+  out.push(`${style.bold('Region')}   ${report.region}`);
+  out.push('');
+  out.push(style.bold('Installations'));
+  if (report.installations.length === 0) {
+    out.push('  none in this region (run `apigw-log-analytics init` to create one)');
+  } else {
+    out.push(
+      indent(
+        renderTable(
+          ['PROJECT', 'STACK', 'STATUS', 'VERSION'],
+          report.installations.map((i) => [i.project, i.stackName, colorStackStatus(i.stackStatus, style), i.version ?? '-']),
+          { head: style.dim },
+        ),
+      ),
+    );
+  }
+  out.push('');
+  const stageCount = report.restApis.reduce((n, a) => n + a.stages.length, 0);
+  out.push(style.bold(`REST API stages (${report.restApis.length} APIs, ${stageCount} stages)`));
+  if (report.restApis.length === 0) {
+    out.push('  none in this region');
+  } else {
+    const rows: string[][] = [];
+    for (const api of report.restApis) {
+      if (api.stages.length === 0) rows.push([api.name, api.id, '-', style.dim('no stages')]);
+      for (const s of api.stages) rows.push([api.name, api.id, s.name, colorDestination(s.accessLogs, style)]);
+    }
+    out.push(indent(renderTable(['API', 'ID', 'STAGE', 'ACCESS LOGS'], rows, { head: style.dim })));
+  }
+  return out.join('\n');
+}
+
+function indent(s: string): string {
+  return s
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
+
+function colorStackStatus(status: string, style: RunContext['io']['style']): string {
+  if (/FAILED|ROLLBACK/.test(status)) return style.red(status);
+  if (/IN_PROGRESS/.test(status)) return style.yellow(status);
+  return style.green(status);
+}
+
+function colorDestination(d: AccessLogDestination, style: RunContext['io']['style']): string {
+  const text = describeDestination(d);
+  if (d.kind === 'installation') return style.green(text);
+  if (d.kind === 'none') return style.dim(text);
+  return text;
+}
+
+export async function runStatus(options: StatusOptions, ctx: RunContext): Promise<StatusReport> {
+  const report = await collectStatus(options, ctx);
+  if (options.json) ctx.io.json(report);
+  else ctx.io.result(renderStatus(report, ctx.io.style));
+  return report;
+}
