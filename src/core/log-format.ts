@@ -1,0 +1,115 @@
+/**
+ * The access-log format: the one source of truth for the field list and its types. The CLI
+ * applies `accessLogFormat()` to stages; the Glue schema, the QuickSight dataset, the enrichment
+ * Lambda's number and null handling, and the local report engine are all derived from
+ * `LOG_FIELDS`, never kept by hand.
+ *
+ * The first 46 fields are the AWS sample's, unchanged in name and `$context` variable (so data and
+ * queries written for the sample keep working), including its two documentation placeholders and
+ * `clientId`, which the sample maps to the token issuer. Fields added after them each earn their
+ * bytes: `requestTimeEpoch` (the request time as a number, for partition-independent time
+ * filters), `integrationStatus` (what the backend returned, apart from what the client saw),
+ * `cognitoClientId` (the real app client id, which the sample's `clientId` is not) and
+ * `extendedRequestId`.
+ */
+
+/** Glue column types used by the table; the Lambda turns `int`/`bigint` values into JSON numbers. */
+export type FieldType = 'string' | 'int' | 'bigint';
+
+export interface LogField {
+  /** The JSON key written by API Gateway and by the Lambda (camelCase). */
+  key: string;
+  /** The `$context` variable, without the `$context.` prefix. */
+  variable: string;
+  type: FieldType;
+  /** `sample` for the 46 fields of the AWS sample, `added` for ours. */
+  origin: 'sample' | 'added';
+  description: string;
+}
+
+const f = (key: string, variable: string, type: FieldType, description: string, origin: 'sample' | 'added' = 'sample'): LogField => ({
+  key,
+  variable,
+  type,
+  origin,
+  description,
+});
+
+export const LOG_FIELDS: readonly LogField[] = [
+  f('apiId', 'apiId', 'string', 'REST API id'),
+  f('stage', 'stage', 'string', 'stage name'),
+  f('requestId', 'requestId', 'string', 'request id (unique per request)'),
+  f('ip', 'identity.sourceIp', 'string', 'source IP of the TCP connection'),
+  f('requestTime', 'requestTime', 'string', 'request time in CLF format (dd/MMM/yyyy:HH:mm:ss +-hhmm)'),
+  f('httpMethod', 'httpMethod', 'string', 'HTTP method'),
+  f('routeKey', 'routeKey', 'string', 'route key (HTTP and WebSocket APIs only; "-" on REST)'),
+  f('status', 'status', 'int', 'HTTP status returned to the client'),
+  f('protocol', 'protocol', 'string', 'request protocol, for example HTTP/1.1'),
+  f('responseLength', 'responseLength', 'int', 'response payload length in bytes'),
+  f('accountId', 'accountId', 'string', 'AWS account id of the API owner'),
+  f('authorizerClaimsProperty', 'authorizer.claims.property', 'string', 'placeholder kept from the sample (always empty)'),
+  f('authorizerPrincipalId', 'authorizer.principalId', 'string', 'principal id returned by a Lambda authorizer'),
+  f('authorizerProperty', 'authorizer.property', 'string', 'placeholder kept from the sample (always empty)'),
+  f('domainName', 'domainName', 'string', 'domain name used to call the API'),
+  f('domainPrefix', 'domainPrefix', 'string', 'first label of the domain name'),
+  f('errorMessage', 'error.message', 'string', 'gateway error message, for example "Limit Exceeded"'),
+  f('errorResponseType', 'error.responseType', 'string', 'gateway response type, for example QUOTA_EXCEEDED'),
+  f('identityAccountId', 'identity.accountId', 'string', 'AWS account of an IAM-signed caller'),
+  f('identityApiKeyId', 'identity.apiKeyId', 'string', 'API key id (key-required methods only)'),
+  f('identityCaller', 'identity.caller', 'string', 'principal identifier of an IAM-signed caller'),
+  f('identityCognitoAuthenticationProvider', 'identity.cognitoAuthenticationProvider', 'string', 'Cognito identity providers'),
+  f('identityCognitoAuthenticationType', 'identity.cognitoAuthenticationType', 'string', 'Cognito authentication type'),
+  f('identityCognitoIdentityId', 'identity.cognitoIdentityId', 'string', 'Cognito identity id'),
+  f('identityCognitoIdentityPoolId', 'identity.cognitoIdentityPoolId', 'string', 'Cognito identity pool id'),
+  f('identityPrincipalOrgId', 'identity.principalOrgId', 'string', 'AWS Organizations id of the caller'),
+  f('identityUser', 'identity.user', 'string', 'principal identifier of the IAM user'),
+  f('identityUserAgent', 'identity.userAgent', 'string', 'User-Agent header'),
+  f('identityUserArn', 'identity.userArn', 'string', 'ARN of the IAM caller'),
+  f('path', 'path', 'string', 'request path including the stage'),
+  f('resourcePath', 'resourcePath', 'string', 'resource path template, for example /pets/{petId}'),
+  f('wafResponseCode', 'wafResponseCode', 'string', 'WAF_ALLOW or WAF_BLOCK (stages with a web ACL)'),
+  f('webaclArn', 'webaclArn', 'string', 'web ACL ARN (stages with a web ACL)'),
+  f('sub', 'authorizer.claims.sub', 'string', 'Cognito user id (sub claim)'),
+  f('clientId', 'authorizer.claims.iss', 'string', 'token issuer (iss claim; named clientId by the sample)'),
+  f('aud', 'authorizer.claims.aud', 'string', 'token audience (aud claim; the app client id on id tokens)'),
+  f('authorizeError', 'authorize.error', 'string', 'authorization (IAM/resource policy) error'),
+  f('authorizeLatency', 'authorize.latency', 'int', 'authorization latency in ms'),
+  f('authorizeStatus', 'authorize.status', 'int', 'authorization status code'),
+  f('authorizerError', 'authorizer.error', 'string', 'authorizer error message'),
+  f('authorizerIntegrationLatency', 'authorizer.integrationLatency', 'int', 'Lambda authorizer run time in ms'),
+  f('authorizerIntegrationStatus', 'authorizer.integrationStatus', 'int', 'status returned by the Lambda authorizer'),
+  f('authorizerLatency', 'authorizer.latency', 'int', 'authorizer latency in ms, including caching'),
+  f('authorizerStatus', 'authorizer.status', 'int', 'status returned by the authorizer step'),
+  f('integrationLatency', 'integration.latency', 'int', 'integration (backend) latency in ms'),
+  f('responseLatency', 'responseLatency', 'int', 'total response latency in ms'),
+  f('requestTimeEpoch', 'requestTimeEpoch', 'bigint', 'request time in epoch milliseconds', 'added'),
+  f('integrationStatus', 'integration.status', 'int', 'status returned by the integration (backend)', 'added'),
+  f('cognitoClientId', 'authorizer.claims.client_id', 'string', 'Cognito app client id (client_id claim of access tokens)', 'added'),
+  f('extendedRequestId', 'extendedRequestId', 'string', 'extended request id (x-amz-apigw-id)', 'added'),
+];
+
+/** Fields the enrichment Lambda adds when a request used an API key. */
+export const ENRICHMENT_FIELDS: readonly LogField[] = [
+  f('usagePlanId', '', 'string', 'usage plan bound to the key on this API and stage', 'added'),
+  f('usagePlanName', '', 'string', 'name of that usage plan', 'added'),
+  f('apiKeyName', '', 'string', 'name of the API key', 'added'),
+  f('customerId', '', 'string', 'customerId attribute of the API key', 'added'),
+];
+
+/** Every column of a delivered record, in order: the format's fields, then the enrichment. */
+export const RECORD_FIELDS: readonly LogField[] = [...LOG_FIELDS, ...ENRICHMENT_FIELDS];
+
+/** API Gateway's limit for an access-log format on REST APIs. */
+export const FORMAT_MAX_BYTES = 3072;
+
+/**
+ * The format string sent in UpdateStage: one JSON object, every value quoted (API Gateway writes `-`
+ * for an empty value, which would break an unquoted number), ending in the newline that makes
+ * Firehose's S3 objects one record per line.
+ */
+export function accessLogFormat(fields: readonly LogField[] = LOG_FIELDS): string {
+  return `{${fields.map((x) => `"${x.key}":"$context.${x.variable}"`).join(',')}}\n`;
+}
+
+/** The keys whose values the Lambda turns into numbers. */
+export const NUMERIC_KEYS: readonly string[] = RECORD_FIELDS.filter((x) => x.type !== 'string').map((x) => x.key);
