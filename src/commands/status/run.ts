@@ -6,8 +6,7 @@ import type { RunContext } from '../../context.js';
 import type { StatusOptions } from './index.js';
 import { mapLimit } from '../../aws/throttle.js';
 import { classifyDestination, describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
-import { TAG_PROJECT, TAG_VERSION, streamName } from '../../core/names.js';
-import type { StackSummary } from '../../aws/cloudformation.js';
+import { installationsFromStacks } from '../../core/installations.js';
 import { renderTable } from '../../ui/table.js';
 
 /** The `status --json` shape. Stable: fields are only ever added; see docs/status-json.md. */
@@ -40,32 +39,24 @@ export interface RestApiStatus {
 /** Stage listings in flight at once; the token bucket paces them to the account budget anyway. */
 const STAGE_LIST_CONCURRENCY = 8;
 
-export function installationsFromStacks(stacks: readonly StackSummary[]): InstallationInfo[] {
-  return stacks
-    .filter((s) => s.tags[TAG_PROJECT] !== undefined && s.status !== 'DELETE_COMPLETE')
-    .map((s) => {
-      const project = s.tags[TAG_PROJECT] as string;
-      return {
-        project,
-        stackName: s.stackName,
-        stackStatus: s.status,
-        version: s.tags[TAG_VERSION] ?? null,
-        streamName: s.outputs.DeliveryStreamName ?? streamName(project),
-        streamArn: s.outputs.DeliveryStreamArn ?? null,
-        lastUpdated: s.lastUpdated ? s.lastUpdated.toISOString() : null,
-      };
-    })
-    .sort((a, b) => a.project.localeCompare(b.project));
-}
-
 export async function collectStatus(options: StatusOptions, ctx: RunContext): Promise<StatusReport> {
   const aws = await ctx.aws();
   const [sts, apigw, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.cloudFormation()]);
   const who = await ctx.io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${aws.target.region}`);
   const [stacks, apis] = await Promise.all([cfn.listStacks(), apigw.listRestApis()]);
-  let installations = installationsFromStacks(stacks);
-  if (options.project) installations = installations.filter((i) => i.project === options.project);
-  const known: KnownStream[] = installationsFromStacks(stacks).map((i) => ({
+  const all = installationsFromStacks(stacks);
+  const installations: InstallationInfo[] = all
+    .filter((i) => !options.project || i.project === options.project)
+    .map((i) => ({
+      project: i.project,
+      stackName: i.stackName,
+      stackStatus: i.stackStatus,
+      version: i.version,
+      streamName: i.streamName,
+      streamArn: i.streamArn,
+      lastUpdated: i.lastUpdated,
+    }));
+  const known: KnownStream[] = all.map((i) => ({
     project: i.project,
     streamName: i.streamName,
     ...(i.streamArn ? { streamArn: i.streamArn } : {}),
