@@ -87,7 +87,7 @@ export function createIo(options: IoOptions): Io {
         }
       }
       const { default: ora } = await import('ora');
-      const spinner = ora({ text: title, stream: stderr as NodeJS.WritableStream, color: 'cyan' }).start();
+      const spinner = ora({ text: title, stream: stderr as NodeJS.WritableStream, color: 'cyan', discardStdin: false }).start();
       try {
         const value = await fn({ update: (t) => (spinner.text = t) });
         spinner.succeed(done ? done(value) : title);

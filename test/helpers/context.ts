@@ -29,6 +29,17 @@ export class RecordingStream implements OutStream {
     this.sink.push({ stream: this.name, text: chunk });
     return true;
   }
+  // What ora needs of a terminal stream.
+  columns = 100;
+  cursorTo(): boolean {
+    return true;
+  }
+  moveCursor(): boolean {
+    return true;
+  }
+  clearLine(): boolean {
+    return true;
+  }
 }
 
 export interface ScriptedAnswer {

@@ -1,0 +1,102 @@
+/**
+ * The built binary, run as a user runs it: exit codes, and which stream each line went to. Needs
+ * `npm run build` first (the `pretest`-style global setup does it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { startAwsStub, type AwsStub } from '../helpers/aws-stub.js';
+
+const BIN = fileURLToPath(new URL('../../bin/apigw-log-analytics.js', import.meta.url));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A clean environment: no AWS config from this machine, no colour, no CI detection games. */
+function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: '/nonexistent-home',
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the built binary', () => {
+  it('--help prints usage on stdout and exits 0', async () => {
+    const r = await runBin(['--help'], baseEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: apigw-log-analytics [options] [command]');
+    expect(r.stdout).toContain('status');
+    expect(r.stderr).toBe('');
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runBin(['--version'], baseEnv());
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('an unknown command exits 2 with the error on stderr', async () => {
+    const r = await runBin(['frobnicate'], baseEnv());
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain("error: unknown command 'frobnicate'");
+  });
+
+  it('status with no credentials exits 1 with a fix on stderr, nothing on stdout, and no SDK warning', async () => {
+    const r = await runBin(['status', '--region', 'us-east-1'], baseEnv());
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('No AWS credentials were found');
+    expect(r.stderr).toContain('To fix:');
+    expect(r.stderr).not.toMatch(/Warning|at .*\.js:\d+/);
+  });
+
+  describe('against a local AWS stub through AWS_ENDPOINT_URL', () => {
+    let stub: AwsStub;
+    beforeAll(async () => {
+      stub = await startAwsStub({
+        GetCallerIdentity: () => ({ query: { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/e2e', UserId: 'AIDAE2E' } }),
+        DescribeStacks: () => ({ query: { Stacks: [] } }),
+        'GET /restapis': () => ({ json: { item: [{ id: 'abc123', name: 'orders' }] } }),
+        'GET /restapis/abc123/stages': () => ({
+          json: { item: [{ stageName: 'prod', accessLogSettings: { destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:orders', format: '$context.requestId' } }] },
+        }),
+      });
+    });
+    afterAll(() => stub.close());
+
+    it('status --json prints only JSON on stdout', async () => {
+      const r = await runBin(
+        ['status', '--json', '--region', 'us-east-1'],
+        baseEnv({ AWS_ENDPOINT_URL: stub.url, AWS_ACCESS_KEY_ID: 'AKIAE2E', AWS_SECRET_ACCESS_KEY: 'secret' }),
+      );
+      expect(r.stderr).not.toContain('✖');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(r.stdout) as { account: string; restApis: Array<{ stages: Array<{ accessLogs: { kind: string } }> }> };
+      expect(report.account).toBe('111122223333');
+      expect(report.restApis[0]?.stages[0]?.accessLogs.kind).toBe('cloudwatch');
+      expect(stub.requests.map((q) => q.operation).sort()).toEqual(['DescribeStacks', 'GET /restapis', 'GET /restapis/abc123/stages', 'GetCallerIdentity']);
+    });
+  });
+});
