@@ -5,7 +5,7 @@
 import { CommanderError } from 'commander';
 import { createProgram } from './cli.js';
 import type { AppContext } from './context.js';
-import { AppError, CancelledError, EXIT_CODES, fromAwsError, isAppError } from './errors.js';
+import { CancelledError, EXIT_CODES, fromAwsError, isAppError, type AppError } from './errors.js';
 import { colorLevel, canAnimate, type Env } from './ui/env.js';
 import { createIo, type Io, type OutStream } from './ui/io.js';
 import { createInquirerPrompter } from './ui/prompts.js';

@@ -11,6 +11,10 @@ import { createAwsServices } from '../../src/aws/clients.js';
 import { RecordingStream, type Recorded, createTestContext } from '../helpers/context.js';
 import { CancelledError, UserError } from '../../src/errors.js';
 
+// Matches the escape sequence that starts an ANSI colour code.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
 const sts = mockClient(STSClient);
 const apigw = mockClient(APIGatewayClient);
 const cfn = mockClient(CloudFormationClient);
@@ -99,11 +103,11 @@ describe('global options', () => {
 
   it('--no-color and NO_COLOR keep escape codes out even with FORCE_COLOR unset on a TTY', async () => {
     const noColor = await cli(['status', '--no-color'], { AWS_REGION: 'us-east-1' }, false);
-    expect(noColor.stdout + noColor.stderr).not.toMatch(/\u001b\[/);
+    expect(noColor.stdout + noColor.stderr).not.toMatch(ANSI);
     const forced = await cli(['status'], { AWS_REGION: 'us-east-1', FORCE_COLOR: '1' });
-    expect(forced.stdout).toMatch(/\u001b\[/);
+    expect(forced.stdout).toMatch(ANSI);
     const both = await cli(['status', '--no-color'], { AWS_REGION: 'us-east-1', FORCE_COLOR: '1' });
-    expect(both.stdout).not.toMatch(/\u001b\[/);
+    expect(both.stdout).not.toMatch(ANSI);
   });
 });
 

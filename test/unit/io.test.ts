@@ -3,6 +3,10 @@ import { createIo } from '../../src/ui/io.js';
 import { RecordingStream, type Recorded } from '../helpers/context.js';
 import { renderTable } from '../../src/ui/table.js';
 
+// Matches the escape sequence that starts an ANSI colour code.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[/;
+
 function make(verbosity = 0, colorLevel: 0 | 1 = 0) {
   const records: Recorded[] = [];
   const io = createIo({ stdout: new RecordingStream('stdout', records), stderr: new RecordingStream('stderr', records), colorLevel, verbosity });
@@ -47,10 +51,10 @@ describe('io stream discipline', () => {
   it('writes no escape codes at colour level 0 and some at level 1', () => {
     const plain = make(0, 0);
     plain.io.warn('careful');
-    expect(plain.records[0]!.text).not.toMatch(/\u001b\[/);
+    expect(plain.records[0]!.text).not.toMatch(ANSI);
     const coloured = make(0, 1);
     coloured.io.warn('careful');
-    expect(coloured.records[0]!.text).toMatch(/\u001b\[/);
+    expect(coloured.records[0]!.text).toMatch(ANSI);
   });
 });
 
