@@ -10,6 +10,7 @@ import { TokenBucket, type Now, type Sleep } from './throttle.js';
 import type { StsApi } from './sts.js';
 import type { ApiGatewayApi } from './apigateway.js';
 import type { CloudFormationApi } from './cloudformation.js';
+import type { S3Api } from './s3.js';
 
 export interface ClientSettings {
   target: AwsTarget;
@@ -35,6 +36,7 @@ export interface AwsServices {
   sts(): Promise<StsApi>;
   apiGateway(): Promise<ApiGatewayApi>;
   cloudFormation(): Promise<CloudFormationApi>;
+  s3(): Promise<S3Api>;
 }
 
 export interface AwsServicesOptions {
@@ -74,5 +76,6 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     sts: once(async () => (await import('./sts.js')).createSts(settings)),
     apiGateway: once(async () => (await import('./apigateway.js')).createApiGateway(settings)),
     cloudFormation: once(async () => (await import('./cloudformation.js')).createCloudFormation(settings)),
+    s3: once(async () => (await import('./s3.js')).createS3(settings)),
   };
 }
