@@ -1,0 +1,152 @@
+/**
+ * Connecting stages: for each, read what it has now, store that in the log bucket (before any
+ * change), patch destination and format in one UpdateStage, then read the stage back to verify.
+ * Stages run concurrently; the API Gateway adapter's token bucket keeps every call inside the
+ * account's 10 requests/second budget, and a stage that fails does not stop the others.
+ */
+import type { AccessLogSettings, ApiGatewayApi } from '../../aws/apigateway.js';
+import { settleLimit } from '../../aws/throttle.js';
+import { CancelledError, isAppError, UserError } from '../../errors.js';
+import {
+  connectPatch,
+  decideConnect,
+  restorePatch,
+  sameSettings,
+  stageKey,
+  type StageRef,
+  type StageStateRecord,
+} from '../../core/stage-patch.js';
+import type { Io } from '../../ui/io.js';
+
+/** Where the previous settings of connected stages are kept (the log bucket's `_state/`). */
+export interface StageStateStore {
+  get(ref: StageRef): Promise<StageStateRecord | null>;
+  put(record: StageStateRecord): Promise<void>;
+  delete(ref: StageRef): Promise<void>;
+  list(): Promise<StageStateRecord[]>;
+}
+
+export type ConnectOutcome = 'connected' | 'updated' | 'unchanged' | 'failed' | 'skipped';
+
+export interface StageResult {
+  ref: StageRef;
+  outcome: ConnectOutcome;
+  previous?: AccessLogSettings | null;
+  error?: string;
+}
+
+export interface ConnectOptions {
+  target: AccessLogSettings;
+  project: string;
+  region: string;
+  callerArn: string;
+  /** Stages worked on at once. The token bucket, not this, sets the pace. */
+  concurrency?: number;
+}
+
+export interface ConnectDeps {
+  apigw: ApiGatewayApi;
+  state: StageStateStore;
+  io: Io;
+  signal: AbortSignal;
+  now: () => number;
+}
+
+export const CONNECT_CONCURRENCY = 10;
+
+async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectDeps): Promise<StageResult> {
+  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
+  const current = await deps.apigw.getStage(ref.apiId, ref.stageName);
+  const decision = decideConnect(current, options.target);
+  if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
+  if (decision.action === 'connect') {
+    await deps.state.put({
+      schemaVersion: 1,
+      project: options.project,
+      region: options.region,
+      apiId: ref.apiId,
+      stageName: ref.stageName,
+      previous: decision.previous,
+      applied: options.target,
+      connectedAt: new Date(deps.now()).toISOString(),
+      connectedBy: options.callerArn,
+    });
+  }
+  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
+  await deps.apigw.updateStage(ref.apiId, ref.stageName, connectPatch(options.target));
+  await verify(ref, options.target, deps);
+  return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
+}
+
+async function verify(ref: StageRef, expected: AccessLogSettings | null, deps: ConnectDeps): Promise<void> {
+  const after = await deps.apigw.getStage(ref.apiId, ref.stageName);
+  if (!sameSettings(after.accessLog ?? null, expected)) {
+    throw new UserError('VerifyFailed', `Stage ${stageKey(ref)} did not keep the new access-log settings.`, {
+      resolution: 'Another process may have changed the stage at the same time; run the command again.',
+    });
+  }
+}
+
+function describeError(e: unknown): string {
+  if (isAppError(e)) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Connects every stage; never throws for one stage's failure (see each result). */
+export async function connectStages(stages: readonly StageRef[], options: ConnectOptions, deps: ConnectDeps): Promise<StageResult[]> {
+  let done = 0;
+  return deps.io.step(
+    `Connecting ${stages.length} stage${stages.length === 1 ? '' : 's'}`,
+    async (handle) => {
+      const settled = await settleLimit(stages, options.concurrency ?? CONNECT_CONCURRENCY, async (ref) => {
+        const r = await connectOne(ref, options, deps);
+        handle.update(`Connecting stages (${++done} of ${stages.length})`);
+        return r;
+      });
+      return settled.map((s, i): StageResult => {
+        const ref = stages[i] as StageRef;
+        if (s.ok) return s.value;
+        if (s.error instanceof CancelledError) return { ref, outcome: 'skipped' };
+        return { ref, outcome: 'failed', error: describeError(s.error) };
+      });
+    },
+    (results) => summarizeCounts(results),
+  );
+}
+
+export interface DisconnectResult {
+  ref: StageRef;
+  outcome: 'restored' | 'not-connected' | 'changed-since' | 'failed' | 'skipped';
+  /** What the stage pointed at when we looked (for changed-since). */
+  current?: AccessLogSettings | null;
+  restored?: AccessLogSettings | null;
+  error?: string;
+}
+
+/**
+ * Restores one stage's previous settings exactly, then drops its record. A stage that no longer
+ * points at what we applied is not touched unless `overwriteChanged` says so.
+ */
+export async function disconnectOne(
+  ref: StageRef,
+  record: StageStateRecord | null,
+  deps: ConnectDeps,
+  overwriteChanged: (current: AccessLogSettings | null) => Promise<boolean>,
+): Promise<DisconnectResult> {
+  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
+  if (!record) return { ref, outcome: 'not-connected' };
+  const current = (await deps.apigw.getStage(ref.apiId, ref.stageName)).accessLog ?? null;
+  if (!current || current.destinationArn !== record.applied.destinationArn) {
+    if (!(await overwriteChanged(current))) return { ref, outcome: 'changed-since', current };
+  }
+  await deps.apigw.updateStage(ref.apiId, ref.stageName, restorePatch(record.previous));
+  await verify(ref, record.previous, deps);
+  await deps.state.delete(ref);
+  return { ref, outcome: 'restored', restored: record.previous };
+}
+
+export function summarizeCounts(results: readonly { outcome: string }[]): string {
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
+  return [...counts.entries()].map(([k, n]) => `${n} ${k}`).join(', ');
+}

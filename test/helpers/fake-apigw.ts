@@ -1,0 +1,70 @@
+/**
+ * A stateful stand-in for API Gateway's REST stage APIs behind aws-sdk-client-mock: GetRestApis,
+ * GetStages, GetStage and UpdateStage work on an in-memory account, UpdateStage applies the patch
+ * operations the way the service does for accessLogSettings, and an optional server-side budget
+ * answers 429 when calls come too fast.
+ */
+import type { AwsStub } from 'aws-sdk-client-mock';
+import {
+  GetRestApisCommand,
+  GetStageCommand,
+  GetStagesCommand,
+  NotFoundException,
+  TooManyRequestsException,
+  UpdateStageCommand,
+  type APIGatewayClient,
+  type Stage,
+} from '@aws-sdk/client-api-gateway';
+
+type ApiGatewayMock = AwsStub<object, object, object> & ReturnType<typeof import('aws-sdk-client-mock').mockClient<APIGatewayClient>>;
+
+export interface FakeAccount {
+  apis: Array<{ id: string; name: string; stages: Stage[] }>;
+}
+
+export interface FakeOptions {
+  /** Return false to answer this call with TooManyRequestsException. */
+  admit?: (operation: string, input: Record<string, unknown>) => boolean;
+  /** Every call, in order: "GetStage a1/prod", "UpdateStage a1/prod". */
+  log?: string[];
+}
+
+export function throttled(): TooManyRequestsException {
+  return new TooManyRequestsException({ message: 'Too Many Requests', $metadata: { httpStatusCode: 429 } });
+}
+
+export function installFakeApiGateway(mock: ApiGatewayMock, account: FakeAccount, options: FakeOptions = {}): void {
+  const find = (apiId: string, stageName: string) => {
+    const api = account.apis.find((a) => a.id === apiId);
+    const stage = api?.stages.find((s) => s.stageName === stageName);
+    if (!stage) throw new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: { httpStatusCode: 404 } });
+    return stage;
+  };
+  const gate = (op: string, input: Record<string, unknown>, label: string) => {
+    options.log?.push(`${op} ${label}`);
+    if (options.admit && !options.admit(op, input)) throw throttled();
+  };
+  mock.on(GetRestApisCommand).callsFake((input: Record<string, unknown>) => {
+    gate('GetRestApis', input, '');
+    return { items: account.apis.map((a) => ({ id: a.id, name: a.name })) };
+  });
+  mock.on(GetStagesCommand).callsFake((input: { restApiId: string }) => {
+    gate('GetStages', input, input.restApiId);
+    return { item: structuredClone(account.apis.find((a) => a.id === input.restApiId)?.stages ?? []) };
+  });
+  mock.on(GetStageCommand).callsFake((input: { restApiId: string; stageName: string }) => {
+    gate('GetStage', input, `${input.restApiId}/${input.stageName}`);
+    return structuredClone(find(input.restApiId, input.stageName));
+  });
+  mock.on(UpdateStageCommand).callsFake((input: { restApiId: string; stageName: string; patchOperations: Array<{ op: string; path: string; value?: string }> }) => {
+    gate('UpdateStage', input, `${input.restApiId}/${input.stageName}`);
+    const stage = find(input.restApiId, input.stageName);
+    for (const p of input.patchOperations) {
+      if (p.op === 'remove' && p.path === '/accessLogSettings') delete stage.accessLogSettings;
+      else if (p.op === 'replace' && p.path === '/accessLogSettings/destinationArn') stage.accessLogSettings = { ...stage.accessLogSettings, destinationArn: p.value };
+      else if (p.op === 'replace' && p.path === '/accessLogSettings/format') stage.accessLogSettings = { ...stage.accessLogSettings, format: p.value };
+      else throw new Error(`fake API Gateway: unsupported patch ${JSON.stringify(p)}`);
+    }
+    return structuredClone(stage);
+  });
+}
