@@ -13,8 +13,7 @@ import {
   type Stage,
 } from '@aws-sdk/client-api-gateway';
 import type { ClientSettings } from './clients.js';
-import { callAws } from './call.js';
-import { withRetry } from './throttle.js';
+import { callApiGateway } from './call.js';
 
 export interface RestApiSummary {
   id: string;
@@ -66,26 +65,7 @@ export const REST_API_PAGE_SIZE = 500;
 export function createApiGateway(settings: ClientSettings): ApiGatewayApi {
   // The SDK's own retries are off: ours (below) share the bucket, the SDK's would not.
   const client = new APIGatewayClient({ ...settings.clientConfig, maxAttempts: 1 });
-  const bucket = settings.apiGatewayBucket;
-  const send = <T>(doing: string, fn: () => Promise<T>): Promise<T> =>
-    callAws(settings, doing, () =>
-      withRetry(
-        async () => {
-          await bucket.take();
-          return fn();
-        },
-        {
-          maxAttempts: settings.apiGatewayMaxAttempts,
-          baseDelayMs: 250,
-          maxDelayMs: 5000,
-          sleep: settings.sleep,
-          onRetry: (_e, attempt, delay) => {
-            bucket.drain();
-            settings.onDebug?.(`API Gateway throttled ${doing}; retry ${attempt} in ${delay} ms`);
-          },
-        },
-      ),
-    );
+  const send = <T>(doing: string, fn: () => Promise<T>): Promise<T> => callApiGateway(settings, doing, fn);
 
   return {
     async listRestApis() {

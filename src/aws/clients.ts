@@ -11,6 +11,7 @@ import type { StsApi } from './sts.js';
 import type { ApiGatewayApi } from './apigateway.js';
 import type { CloudFormationApi } from './cloudformation.js';
 import type { S3Api } from './s3.js';
+import type { ApiGatewayV2Api } from './apigatewayv2.js';
 
 export interface ClientSettings {
   target: AwsTarget;
@@ -37,6 +38,7 @@ export interface AwsServices {
   apiGateway(): Promise<ApiGatewayApi>;
   cloudFormation(): Promise<CloudFormationApi>;
   s3(): Promise<S3Api>;
+  apiGatewayV2(): Promise<ApiGatewayV2Api>;
 }
 
 export interface AwsServicesOptions {
@@ -77,5 +79,6 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     apiGateway: once(async () => (await import('./apigateway.js')).createApiGateway(settings)),
     cloudFormation: once(async () => (await import('./cloudformation.js')).createCloudFormation(settings)),
     s3: once(async () => (await import('./s3.js')).createS3(settings)),
+    apiGatewayV2: once(async () => (await import('./apigatewayv2.js')).createApiGatewayV2(settings)),
   };
 }

@@ -4,7 +4,7 @@
  * operations the way the service does for accessLogSettings, and an optional server-side budget
  * answers 429 when calls come too fast.
  */
-import type { AwsStub } from 'aws-sdk-client-mock';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
 import {
   GetRestApisCommand,
   GetStageCommand,
@@ -16,7 +16,7 @@ import {
   type Stage,
 } from '@aws-sdk/client-api-gateway';
 
-type ApiGatewayMock = AwsStub<object, object, object> & ReturnType<typeof import('aws-sdk-client-mock').mockClient<APIGatewayClient>>;
+type ApiGatewayMock = AwsClientStub<APIGatewayClient>;
 
 export interface FakeAccount {
   apis: Array<{ id: string; name: string; stages: Stage[] }>;
