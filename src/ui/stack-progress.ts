@@ -1,0 +1,83 @@
+/**
+ * Shows a stack operation's progress from its events. On a terminal (io.animate) it is one live
+ * line under a spinner ("Creating stack x: 7/23 resources · Dashboard CREATE_IN_PROGRESS"); elsewhere
+ * (CI, pipes, logs) every event is a plain history line, so nothing is redrawn.
+ */
+import type { StackEventSummary } from '../aws/cloudformation.js';
+import type { Io } from './io.js';
+
+export interface StackProgressOptions {
+  stackName: string;
+  /** Creating, Updating, Deleting, Rolling back… */
+  verb: string;
+  /** Resources the operation touches (the change set's size), when known. */
+  total?: number;
+}
+
+export interface StackProgressFeed {
+  /** New events, oldest first. */
+  push(events: readonly StackEventSummary[]): void;
+}
+
+/** One history line: time, resource type, logical id, status, reason. */
+export function formatEventLine(e: StackEventSummary, io?: Pick<Io, 'style'>): string {
+  const time = e.timestamp.toISOString().slice(11, 19);
+  const status = io ? colourStatus(e.status, io) : e.status;
+  const parts = [time, e.resourceType.padEnd(34), e.logicalId.padEnd(28), status];
+  if (e.reason) parts.push(e.reason);
+  return `  ${parts.join('  ').trimEnd()}`;
+}
+
+function colourStatus(status: string, io: Pick<Io, 'style'>): string {
+  if (status.endsWith('_FAILED')) return io.style.red(status);
+  if (status.includes('ROLLBACK')) return io.style.yellow(status);
+  if (status.endsWith('_COMPLETE')) return io.style.green(status);
+  return status;
+}
+
+/** Tracks which resources are done, for the live line. */
+export class ProgressState {
+  private readonly done = new Set<string>();
+  private last: StackEventSummary | undefined;
+  failures = 0;
+
+  constructor(private readonly options: StackProgressOptions) {}
+
+  add(e: StackEventSummary): void {
+    if (e.isStackEvent) return;
+    this.last = e;
+    if (e.status.endsWith('_COMPLETE')) this.done.add(e.logicalId);
+    if (e.status.endsWith('_FAILED')) this.failures++;
+  }
+
+  get completed(): number {
+    return this.done.size;
+  }
+
+  line(): string {
+    const { verb, stackName, total } = this.options;
+    const count = total ? `${Math.min(this.completed, total)}/${total} resources` : `${this.completed} resources done`;
+    const current = this.last ? ` · ${this.last.logicalId} ${this.last.status}` : '';
+    return `${verb} stack ${stackName}: ${count}${current}`;
+  }
+}
+
+/**
+ * Runs `fn` (which polls the stack and feeds new events in) under a step. The step's own final line
+ * (✔ or ✖ with the title) closes the view; the caller prints the outcome.
+ */
+export async function withStackProgress<T>(io: Io, options: StackProgressOptions, fn: (feed: StackProgressFeed) => Promise<T>): Promise<T> {
+  const state = new ProgressState(options);
+  const title = `${options.verb} stack ${options.stackName}`;
+  return io.step(title, (handle) =>
+    fn({
+      push(events) {
+        for (const e of events) {
+          state.add(e);
+          if (!io.animate) io.info(formatEventLine(e, io));
+        }
+        if (io.animate) handle.update(state.line());
+      },
+    }),
+  );
+}
