@@ -1,0 +1,171 @@
+/**
+ * Finding and choosing stages, shared by `init` and `connect-stage`. Every choice has a flag:
+ * `--stage API_ID/STAGE` (repeatable) or `--all-stages`, else a picker on a terminal, else an
+ * error that names the flags. Replacing a destination a stage already logs to needs an explicit
+ * yes (`--replace-existing-logs` without a terminal).
+ */
+import type { AccessLogSettings, ApiGatewayApi } from '../../aws/apigateway.js';
+import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+import { mapLimit } from '../../aws/throttle.js';
+import { classifyDestination, describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
+import { parseStageRef, stageKey, type StageRef } from '../../core/stage-patch.js';
+import { AbortError, UsageError, UserError } from '../../errors.js';
+import type { RunContext } from '../../context.js';
+
+export interface StageInfo extends StageRef {
+  apiName: string;
+  destination: AccessLogDestination;
+  current: AccessLogSettings | null;
+}
+
+export async function discoverStages(apigw: ApiGatewayApi, known: readonly KnownStream[]): Promise<StageInfo[]> {
+  const apis = (await apigw.listRestApis()).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const perApi = await mapLimit(apis, 8, async (api) =>
+    (await apigw.getStages(api.id))
+      .sort((a, b) => a.stageName.localeCompare(b.stageName))
+      .map(
+        (s): StageInfo => ({
+          apiId: api.id,
+          stageName: s.stageName,
+          apiName: api.name,
+          destination: classifyDestination(s.accessLog?.destinationArn, known),
+          current: s.accessLog ?? null,
+        }),
+      ),
+  );
+  return perApi.flat();
+}
+
+export const V2_UNSUPPORTED_REASON = 'not supported yet: HTTP and WebSocket API access logs can go only to CloudWatch Logs, not to Firehose';
+
+/** A stage whose logs we would take from somewhere else (not nowhere, not already this project). */
+export function replacesExisting(s: StageInfo, project: string): boolean {
+  if (s.destination.kind === 'none') return false;
+  return !(s.destination.kind === 'installation' && s.destination.project === project);
+}
+
+export function isConnectedTo(s: StageInfo, project: string): boolean {
+  return s.destination.kind === 'installation' && s.destination.project === project;
+}
+
+export interface StageSelectionOptions {
+  stage?: string[];
+  allStages?: boolean;
+  replaceExistingLogs?: boolean;
+}
+
+export interface SelectStagesInput {
+  options: StageSelectionOptions;
+  project: string;
+  all: readonly StageInfo[];
+  v2: readonly V2ApiSummary[];
+  /** When false, choosing no stage is an error (a fresh install). */
+  allowNone: boolean;
+  /** The command name for messages ("init", "connect-stage"). */
+  command: string;
+}
+
+/** Resolves --stage values against what exists; every problem is reported at once. */
+export function resolveStageFlags(values: readonly string[], all: readonly StageInfo[], v2: readonly V2ApiSummary[]): StageInfo[] {
+  const problems: string[] = [];
+  const out: StageInfo[] = [];
+  const seen = new Set<string>();
+  for (const v of values) {
+    const ref = parseStageRef(v);
+    if (!ref) {
+      problems.push(`--stage "${v}" is not API_ID/STAGE (for example a1b2c3d4e5/prod)`);
+      continue;
+    }
+    const v2api = v2.find((a) => a.id === ref.apiId);
+    if (v2api) {
+      problems.push(`--stage ${v}: ${v2api.protocol === 'HTTP' ? 'HTTP' : 'WebSocket'} API "${v2api.name}" is ${V2_UNSUPPORTED_REASON}`);
+      continue;
+    }
+    const found = all.find((s) => s.apiId === ref.apiId && s.stageName === ref.stageName);
+    if (!found) {
+      const api = all.find((s) => s.apiId === ref.apiId);
+      problems.push(
+        api
+          ? `--stage ${v}: REST API ${ref.apiId} (${api.apiName}) has no stage "${ref.stageName}"; it has ${all.filter((s) => s.apiId === ref.apiId).map((s) => s.stageName).join(', ')}`
+          : `--stage ${v}: there is no REST API ${ref.apiId} in this region`,
+      );
+      continue;
+    }
+    if (!seen.has(stageKey(found))) out.push(found);
+    seen.add(stageKey(found));
+  }
+  if (problems.length > 0) {
+    throw new UsageError('BadStage', problems.length === 1 ? (problems[0] as string) : `${problems.length} --stage values are wrong.`, {
+      details: problems.length === 1 ? [] : problems,
+      resolution: 'Run `apigw-log-analytics status` to list the REST API stages of this region.',
+    });
+  }
+  return out;
+}
+
+export async function selectStages(input: SelectStagesInput, ctx: RunContext): Promise<StageInfo[]> {
+  const { options, project, all, v2 } = input;
+  if (options.stage && options.stage.length > 0 && options.allStages) {
+    throw new UsageError('ConflictingFlags', '--stage and --all-stages cannot be used together.', { resolution: 'Pass one of them.' });
+  }
+  let chosen: StageInfo[];
+  if (options.stage && options.stage.length > 0) chosen = resolveStageFlags(options.stage, all, v2);
+  else if (options.allStages) chosen = [...all];
+  else if (ctx.interactive) chosen = await pickStages(input, ctx);
+  else if (input.allowNone) chosen = [];
+  else {
+    throw new UserError('MissingStages', 'No stages chosen.', {
+      resolution: `Pass --stage API_ID/STAGE (repeatable) or --all-stages (run \`apigw-log-analytics status\` to list them), or run ${input.command} in a terminal to pick.`,
+    });
+  }
+  if (chosen.length === 0 && !input.allowNone) {
+    throw new UserError('NoStages', all.length === 0 ? 'This region has no REST API stages to connect.' : 'No stages chosen.', {
+      resolution: all.length === 0 ? 'Deploy a REST API stage first, or pass --region for the region your APIs are in.' : 'Choose at least one stage.',
+    });
+  }
+  return confirmReplacements(chosen, input, ctx);
+}
+
+async function pickStages(input: SelectStagesInput, ctx: RunContext): Promise<StageInfo[]> {
+  const choices = input.all.map((s) => ({
+    name: `${s.apiName} (${s.apiId}) / ${s.stageName}  ${ctx.io.style.dim(`— ${describeDestination(s.destination)}`)}`,
+    value: stageKey(s),
+    checked: isConnectedTo(s, input.project),
+  }));
+  const unsupported = input.v2.map((a) => ({
+    name: `${a.name} (${a.id})  ${a.protocol === 'HTTP' ? 'HTTP API' : 'WebSocket API'}`,
+    value: `v2:${a.id}`,
+    disabled: V2_UNSUPPORTED_REASON,
+  }));
+  if (choices.length === 0) return [];
+  const keys = await ctx.prompter.checkbox<string>({
+    message: 'Which stages should send their access logs to apigw-log-analytics? [--stage API_ID/STAGE]',
+    choices: [...choices, ...unsupported],
+    required: !input.allowNone,
+  });
+  return input.all.filter((s) => keys.includes(stageKey(s)));
+}
+
+async function confirmReplacements(chosen: StageInfo[], input: SelectStagesInput, ctx: RunContext): Promise<StageInfo[]> {
+  const replacing = chosen.filter((s) => replacesExisting(s, input.project));
+  if (replacing.length === 0 || input.options.replaceExistingLogs) return chosen;
+  const list = replacing.map((s) => `${s.apiName} (${s.apiId}) / ${s.stageName}: ${describeDestination(s.destination)}`);
+  if (!ctx.interactive) {
+    throw new UserError('ReplaceNeedsConsent', `${replacing.length} chosen stage${replacing.length === 1 ? ' already sends' : 's already send'} access logs elsewhere.`, {
+      details: list,
+      resolution:
+        'A stage sends access logs to one destination only. Pass --replace-existing-logs to switch them (their current settings are saved and `disconnect-stage` restores them), or leave them out of --stage.',
+    });
+  }
+  ctx.io.warn(`${replacing.length} chosen stage${replacing.length === 1 ? ' already sends' : 's already send'} access logs elsewhere:`);
+  for (const l of list) ctx.io.info(`  ${l}`);
+  const yes = await ctx.prompter.confirm({
+    message: 'Switch them to apigw-log-analytics? Their current settings are saved, and disconnect-stage restores them. [--replace-existing-logs]',
+    default: false,
+  });
+  if (yes) return chosen;
+  const kept = chosen.filter((s) => !replacesExisting(s, input.project));
+  if (kept.length === 0 && !input.allowNone) throw new AbortError('No stage left to connect; nothing was changed.');
+  ctx.io.info(`Leaving those ${replacing.length} out.`);
+  return kept;
+}
