@@ -1,0 +1,279 @@
+/**
+ * `init`: from nothing to a dashboard with data in one command. Each step either uses its flag,
+ * asks (on a terminal), or fails naming the flag; nothing changes in the account before the plan is
+ * confirmed; a failure half-way says what was done and the command that finishes the job.
+ */
+import type { RunContext } from '../../context.js';
+import type { InitOptions } from './index.js';
+import { DEFAULT_RETENTION_DAYS } from './index.js';
+import { CancelledError, UserError, AbortError } from '../../errors.js';
+import { installationsFromStacks, type Installation } from '../../core/installations.js';
+import { projectNameProblem, stackName as stackNameOf, streamName as streamNameOf, TAG_PROJECT, TAG_VERSION, TOOL } from '../../core/names.js';
+import { accessLogFormat } from '../../core/log-format.js';
+import { estimateCost } from '../../core/cost.js';
+import { equivalentCommand, renderPlan, type InitPlan, type PlannedStage } from '../../core/init-plan.js';
+import { OUTPUT_KEYS } from '../../core/outputs.js';
+import { stageKey } from '../../core/stage-patch.js';
+import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
+import { connectStages, type StageResult } from '../shared/connect.js';
+import { s3StateStore } from '../shared/state-store.js';
+import { deployStack, formatChangeSummary, type DeployResult } from '../../core/deploy.js';
+import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+import { resolveDashboard, type DashboardChoice } from './quicksight.js';
+import { loadStackTemplate, stackParameters } from './template.js';
+
+export interface InitResult {
+  plan: InitPlan;
+  deployed: DeployResult | null;
+  stages: StageResult[];
+}
+
+const DEFAULT_PROJECT = 'api-analytics';
+
+async function resolveProject(options: InitOptions, ctx: RunContext, installations: Installation[]): Promise<string> {
+  if (options.project !== undefined) {
+    const problem = projectNameProblem(options.project);
+    if (problem) {
+      throw new UserError('BadProject', `--project "${options.project}" cannot be used: ${problem}.`, {
+        resolution: 'Choose a name like "shop" or "orders-api" (3-32 lowercase letters, digits, hyphens).',
+      });
+    }
+    return options.project;
+  }
+  if (!ctx.interactive) {
+    throw new UserError('MissingProject', 'No project name given.', {
+      resolution:
+        installations.length > 0
+          ? `Pass --project (installations here: ${installations.map((i) => i.project).join(', ')}; the same name upgrades one).`
+          : `Pass --project NAME (for example --project ${DEFAULT_PROJECT}).`,
+    });
+  }
+  const first = installations[0];
+  const suggestion = installations.length === 1 && first ? first.project : DEFAULT_PROJECT;
+  return ctx.prompter.input({
+    message: `Project name${installations.length ? ` (an existing one upgrades it: ${installations.map((i) => i.project).join(', ')})` : ''} [--project]`,
+    default: suggestion,
+    validate: (v) => {
+      const p = projectNameProblem(v);
+      return p ? `${p}` : true;
+    },
+  });
+}
+
+function planStages(chosen: readonly StageInfo[], project: string): PlannedStage[] {
+  return chosen.map((s) => ({
+    apiId: s.apiId,
+    apiName: s.apiName,
+    stageName: s.stageName,
+    current: s.destination,
+    change: isConnectedTo(s, project) ? 'unchanged' : replacesExisting(s, project) ? 'replace' : 'connect',
+  }));
+}
+
+function describeV2(v2: readonly V2ApiSummary[], ctx: RunContext): void {
+  if (v2.length === 0) return;
+  ctx.io.info(
+    `${v2.length} HTTP/WebSocket API${v2.length === 1 ? '' : 's'} (${v2.map((a) => a.name).join(', ')}) ${v2.length === 1 ? 'is' : 'are'} ${V2_UNSUPPORTED_REASON}.`,
+  );
+}
+
+async function confirmPlan(options: InitOptions, ctx: RunContext): Promise<void> {
+  if (options.yes) return;
+  if (!ctx.interactive) {
+    throw new UserError('NeedsConfirmation', 'The plan was not confirmed.', {
+      resolution: 'Pass --yes to go ahead without a prompt (or --dry-run to only see the plan).',
+    });
+  }
+  const go = await ctx.prompter.confirm({ message: 'Deploy this plan? [--yes]', default: true });
+  if (!go) throw new AbortError('Nothing was changed.');
+}
+
+export async function runInit(options: InitOptions, ctx: RunContext): Promise<InitResult> {
+  const { io } = ctx;
+  const aws = await ctx.aws();
+  const region = aws.target.region;
+  const [sts, apigw, apigwV2, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.apiGatewayV2(), aws.cloudFormation()]);
+
+  // 1. Who and where, before anything else.
+  const who = await io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account}, ${w.arn}, region ${region}`);
+
+  // 2. What is there: installations, REST stages, and the HTTP/WebSocket APIs we cannot take yet.
+  const [stacks, v2] = await Promise.all([
+    cfn.listStacks(),
+    apigwV2.listApis().catch((e: unknown) => {
+      io.debug(`Could not list HTTP/WebSocket APIs: ${e instanceof Error ? e.message : String(e)}`);
+      return [] as V2ApiSummary[];
+    }),
+  ]);
+  const installations = installationsFromStacks(stacks);
+  const known = installations.map((i) => ({ project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) }));
+  const all = await io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`);
+  describeV2(v2, ctx);
+
+  // 3. Project (it decides whether this is an install or an upgrade).
+  const project = await resolveProject(options, ctx, installations);
+  const existing = installations.find((i) => i.project === project) ?? null;
+  const stackName = stackNameOf(project);
+  const foreign = stacks.find((s) => s.stackName === stackName && s.tags[TAG_PROJECT] !== project && s.status !== 'DELETE_COMPLETE');
+  if (foreign) {
+    throw new UserError('StackNameTaken', `A stack named ${stackName} already exists and was not created by ${TOOL}.`, {
+      resolution: 'Choose another --project.',
+    });
+  }
+
+  // 4. Stages.
+  const chosen = await selectStages(
+    { options: { ...(options.stage ? { stage: options.stage } : {}), allStages: options.allStages, replaceExistingLogs: options.replaceExistingLogs }, project, all, v2, allowNone: existing !== null, command: 'init' },
+    ctx,
+  );
+
+  // 5. QuickSight.
+  const dashboard: DashboardChoice = await resolveDashboard(options, ctx, { project, account: who.account, callerArn: who.arn, region });
+
+  // 6. The plan.
+  const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
+  const parameters = stackParameters({ project, retentionDays, dashboard });
+  const template = loadStackTemplate();
+  const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
+  const plannedStages = planStages(chosen, project);
+  const plan: InitPlan = {
+    schemaVersion: 1,
+    account: who.account,
+    callerArn: who.arn,
+    region,
+    project,
+    stackName,
+    operation: existing ? 'upgrade' : 'create',
+    installedVersion: existing?.version ?? null,
+    version: ctx.version,
+    dashboard: dashboard.enabled
+      ? { enabled: true, principalArn: dashboard.principalArn, identityRegion: dashboard.identityRegion, createGroup: dashboard.createGroup }
+      : { enabled: false },
+    parameters,
+    resources: template.resourceSummary,
+    stages: plannedStages,
+    cost: { fixedMonthly: cost.fixedMonthly, perMillionRequests: cost.perMillionRequests, lines: cost.lines },
+    command: equivalentCommand({
+      region,
+      profile: aws.target.profile,
+      project,
+      stages: chosen,
+      replaceExistingLogs: chosen.some((s) => replacesExisting(s, project)),
+      dashboard: dashboard.enabled ? { enabled: true, ...dashboard.flags } : { enabled: false },
+      retentionDays,
+      defaultRetentionDays: DEFAULT_RETENTION_DAYS,
+    }),
+  };
+  if (options.dryRun) {
+    if (options.json) io.json(plan);
+    else io.result(renderPlan(plan, io.style));
+    io.info('Dry run: nothing was changed.');
+    return { plan, deployed: null, stages: [] };
+  }
+  io.info(renderPlan(plan, io.style));
+  await confirmPlan(options, ctx);
+
+  // 7. QuickSight group (only now that the plan is confirmed), then the stack.
+  if (dashboard.enabled && dashboard.prepare) await dashboard.prepare();
+  const s3 = await aws.s3();
+  const deployed = await deployStack(
+    {
+      stackName,
+      account: who.account,
+      templateBody: template.body,
+      parameters,
+      tags: { [TAG_PROJECT]: project, [TAG_VERSION]: ctx.version },
+      project,
+      description: `${TOOL} ${ctx.version}`,
+    },
+    ctx,
+    {
+      cfn,
+      s3,
+      confirm: async (step) => {
+        io.warn(step.reason);
+        if (options.yes) return true;
+        if (!ctx.interactive) {
+          throw new UserError('NeedsConfirmation', step.reason, { resolution: `Pass --yes to allow it: ${step.question}` });
+        }
+        return ctx.prompter.confirm({ message: `${step.question} [--yes]`, default: false });
+      },
+      confirmChangeSet: (summary) => {
+        for (const l of formatChangeSummary(summary)) io.info(l);
+        return Promise.resolve(true);
+      },
+    },
+  );
+
+  // 8. Connect the stages.
+  const outputs = deployed.outputs;
+  const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn];
+  const bucket = outputs[OUTPUT_KEYS.bucketName];
+  if (!streamArn || !bucket) {
+    throw new UserError('MissingOutputs', `Stack ${stackName} has no ${OUTPUT_KEYS.deliveryStreamArn} or ${OUTPUT_KEYS.bucketName} output.`, {
+      resolution: `Run \`${TOOL} status --project ${project}\`; the stack may have been changed outside ${TOOL}.`,
+    });
+  }
+  const results =
+    chosen.length === 0
+      ? []
+      : await connectStages(
+          chosen,
+          { target: { destinationArn: streamArn, format: accessLogFormat() }, project, region, callerArn: who.arn },
+          { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+        );
+
+  // 9. Summary.
+  const result: InitResult = { plan, deployed, stages: results };
+  reportSummary(result, options.json, ctx);
+  return result;
+}
+
+function reportSummary(result: InitResult, json: boolean, ctx: RunContext): void {
+  const { io } = ctx;
+  const { plan, deployed, stages } = result;
+  const outputs = deployed?.outputs ?? {};
+  const failed = stages.filter((s) => s.outcome === 'failed');
+  const skipped = stages.filter((s) => s.outcome === 'skipped');
+  const retry = `npx ${TOOL} connect-stage --region ${plan.region} --project ${plan.project}${plan.stages.some((s) => s.change === 'replace') ? ' --replace-existing-logs' : ''} ${[...failed, ...skipped].map((s) => `--stage ${stageKey(s.ref)}`).join(' ')} --yes`;
+  const summary = {
+    project: plan.project,
+    region: plan.region,
+    stackName: plan.stackName,
+    stackStatus: deployed?.status ?? null,
+    operation: deployed?.operation ?? null,
+    dashboardUrl: outputs[OUTPUT_KEYS.dashboardUrl] || null,
+    bucket: outputs[OUTPUT_KEYS.bucketName] ?? null,
+    deliveryStream: outputs[OUTPUT_KEYS.deliveryStreamName] ?? streamNameOf(plan.project),
+    athenaWorkGroup: outputs[OUTPUT_KEYS.athenaWorkGroupName] ?? null,
+    stages: stages.map((s) => ({ stage: stageKey(s.ref), outcome: s.outcome, ...(s.error ? { error: s.error } : {}) })),
+  };
+  const count = (o: string) => stages.filter((s) => s.outcome === o).length;
+  const lines: string[] = [];
+  lines.push(io.style.bold(`${TOOL} ${plan.operation === 'create' ? 'installed' : deployed?.noChanges ? 'is up to date' : 'upgraded'}: ${plan.project} in ${plan.region}`));
+  if (summary.dashboardUrl) lines.push(`  Dashboard  ${summary.dashboardUrl}`);
+  lines.push(`  Bucket     ${summary.bucket ?? '-'}`);
+  lines.push(`  Stream     ${summary.deliveryStream}`);
+  if (summary.athenaWorkGroup) lines.push(`  Athena     workgroup ${summary.athenaWorkGroup}`);
+  lines.push(
+    `  Stages     ${count('connected')} connected, ${count('updated')} updated, ${count('unchanged')} already connected${failed.length ? `, ${failed.length} failed` : ''}${skipped.length ? `, ${skipped.length} not done` : ''}`,
+  );
+  if (count('connected') + count('updated') > 0) {
+    lines.push('  Data       records reach S3 about a minute after the next request (Firehose buffers for 60 s); the dashboard shows them then.');
+  }
+  lines.push(`  Next       npx ${TOOL} status --region ${plan.region} --project ${plan.project}`);
+  if (json) io.json(summary);
+  else io.result(lines.join('\n'));
+  for (const f of failed) io.error(`${stageKey(f.ref)}: ${f.error ?? 'failed'}`);
+  if (ctx.signal.aborted) {
+    throw new CancelledError('Cancelled while connecting stages.', {
+      details: [`Connected: ${stages.filter((s) => s.outcome === 'connected' || s.outcome === 'updated').map((s) => stageKey(s.ref)).join(', ') || 'none'}.`, `Not done: ${[...failed, ...skipped].map((s) => stageKey(s.ref)).join(', ') || 'none'}.`],
+      resolution: `Finish with: ${retry}`,
+    });
+  }
+  if (failed.length > 0) {
+    throw new UserError('StagesFailed', `${failed.length} of ${stages.length} stages could not be connected; the others are.`, {
+      resolution: `Retry them: ${retry}`,
+    });
+  }
+}
