@@ -125,6 +125,8 @@ export interface StackWaitOptions extends WaitOptions {
   onPoll?: (stack: StackSummary | null) => void | Promise<void>;
   /** Also wait while the stack is in REVIEW_IN_PROGRESS (right after ExecuteChangeSet on a new stack). */
   waitThroughReview?: boolean;
+  /** Further statuses that are only a passage, such as CREATE_FAILED on the way to DELETE_COMPLETE for OnStackFailure DELETE. */
+  passThrough?: readonly string[];
 }
 
 export interface CloudFormationApi {
@@ -437,7 +439,9 @@ export function createCloudFormation(settings: ClientSettings): CloudFormationAp
           const s = await describeStack(stack);
           await options?.onPoll?.(s);
           if (!s) return { stack: null };
-          const busy = s.status.endsWith('_IN_PROGRESS') && (s.status !== 'REVIEW_IN_PROGRESS' || options?.waitThroughReview === true);
+          const busy =
+            (s.status.endsWith('_IN_PROGRESS') && (s.status !== 'REVIEW_IN_PROGRESS' || options?.waitThroughReview === true)) ||
+            (options?.passThrough?.includes(s.status) ?? false);
           return busy ? undefined : { stack: s };
         },
         { sleep, now, pollMs: options?.pollMs ?? STACK_POLL_MS, maxWaitMs: options?.maxWaitMs ?? STACK_MAX_WAIT_MS, signal: options?.signal },

@@ -269,25 +269,36 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
   const verb = type === 'CREATE' ? 'Creating' : 'Updating';
   let final: StackSummary | null;
   try {
-    final = await withStackProgress(io, { stackName: name, verb, total: cs.changes.length }, (feed) =>
-      cfn.waitForStackStable(ref.stackId, {
-        signal: ctx.signal,
-        sleep: ctx.sleep,
-        now: ctx.now,
-        pollMs: timing.stackPollMs,
-        maxWaitMs: timing.stackMaxWaitMs,
-        waitThroughReview: true,
-        onPoll: async () => {
-          const fresh = await cfn.stackEvents(ref.stackId, {
-            ...(lastEventId ? { afterEventId: lastEventId } : {}),
-            ...(cs.creationTime ? { since: cs.creationTime } : {}),
-          });
-          if (fresh.length === 0) return;
-          events.push(...fresh);
-          lastEventId = fresh[fresh.length - 1]!.eventId;
-          feed.push(fresh);
-        },
-      }),
+    final = await withStackProgress(
+      io,
+      {
+        stackName: name,
+        verb,
+        total: cs.changes.length,
+        succeeded: (s) => s !== null && isDeploySuccess(s.status),
+        done: (s) => `Stack ${name} ${type === 'CREATE' ? 'created' : 'updated'} (${s?.status ?? ''})`,
+      },
+      (feed) =>
+        cfn.waitForStackStable(ref.stackId, {
+          signal: ctx.signal,
+          sleep: ctx.sleep,
+          now: ctx.now,
+          pollMs: timing.stackPollMs,
+          maxWaitMs: timing.stackMaxWaitMs,
+          waitThroughReview: true,
+          // OnStackFailure DELETE: a failed create passes through CREATE_FAILED on its way to DELETE_COMPLETE.
+          ...(type === 'CREATE' ? { passThrough: ['CREATE_FAILED'] } : {}),
+          onPoll: async () => {
+            const fresh = await cfn.stackEvents(ref.stackId, {
+              ...(lastEventId ? { afterEventId: lastEventId } : {}),
+              ...(cs.creationTime ? { since: cs.creationTime } : {}),
+            });
+            if (fresh.length === 0) return;
+            events.push(...fresh);
+            lastEventId = fresh[fresh.length - 1]!.eventId;
+            feed.push(fresh);
+          },
+        }),
     );
   } catch (e) {
     if (isAppError(e) && e.kind === 'cancel') {
@@ -302,20 +313,17 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
     throw e;
   }
 
-  if (final && isDeploySuccess(final.status)) {
-    io.success(`Stack ${name} ${type === 'CREATE' ? 'created' : 'updated'} (${final.status}).`);
-    return {
-      stackName: name,
-      stackId: ref.stackId,
-      operation: type === 'CREATE' ? 'create' : 'update',
-      noChanges: false,
-      status: final.status,
-      outputs: final.outputs,
-      changes: summary,
-      template,
-    };
-  }
-  throw deployFailure(name, type, final, events, cmd);
+  if (!final || !isDeploySuccess(final.status)) throw deployFailure(name, type, final, events, cmd);
+  return {
+    stackName: name,
+    stackId: ref.stackId,
+    operation: type === 'CREATE' ? 'create' : 'update',
+    noChanges: false,
+    status: final.status,
+    outputs: final.outputs,
+    changes: summary,
+    template,
+  };
 }
 
 function deployFailure(
@@ -496,7 +504,10 @@ export async function removeStack(request: RemoveStackRequest, ctx: DeployContex
   let lastEventId = marker;
   let final: StackSummary | null;
   try {
-    final = await withStackProgress(ctx.io, { stackName: name, verb: 'Deleting' }, (feed) =>
+    final = await withStackProgress(
+      ctx.io,
+      { stackName: name, verb: 'Deleting', succeeded: (s) => s === null || s.status === 'DELETE_COMPLETE', done: () => `Stack ${name} deleted` },
+      (feed) =>
       cfn.waitForStackStable(stackId, {
         signal: ctx.signal,
         sleep: ctx.sleep,

@@ -62,22 +62,44 @@ export class ProgressState {
   }
 }
 
+const FAILED = Symbol('stack operation failed');
+
 /**
- * Runs `fn` (which polls the stack and feeds new events in) under a step. The step's own final line
- * (✔ or ✖ with the title) closes the view; the caller prints the outcome.
+ * Runs `fn` (which polls the stack and feeds new events in) under a step. The step's final line
+ * closes the view: ✔ when `succeeded(value)` holds, ✖ otherwise (the value is still returned, for
+ * the caller to explain); an exception shows ✖ and propagates.
  */
-export async function withStackProgress<T>(io: Io, options: StackProgressOptions, fn: (feed: StackProgressFeed) => Promise<T>): Promise<T> {
+export async function withStackProgress<T>(
+  io: Io,
+  options: StackProgressOptions & { succeeded?: (value: T) => boolean; done?: (value: T) => string },
+  fn: (feed: StackProgressFeed) => Promise<T>,
+): Promise<T> {
   const state = new ProgressState(options);
   const title = `${options.verb} stack ${options.stackName}`;
-  return io.step(title, (handle) =>
-    fn({
-      push(events) {
-        for (const e of events) {
-          state.add(e);
-          if (!io.animate) io.info(formatEventLine(e, io));
+  let failed: { value: T } | undefined;
+  try {
+    return await io.step(
+      title,
+      async (handle) => {
+        const value = await fn({
+          push(events) {
+            for (const e of events) {
+              state.add(e);
+              if (!io.animate) io.info(formatEventLine(e, io));
+            }
+            if (io.animate) handle.update(state.line());
+          },
+        });
+        if (options.succeeded && !options.succeeded(value)) {
+          failed = { value };
+          throw FAILED;
         }
-        if (io.animate) handle.update(state.line());
+        return value;
       },
-    }),
-  );
+      options.done,
+    );
+  } catch (e) {
+    if (e === FAILED && failed) return failed.value;
+    throw e;
+  }
 }
