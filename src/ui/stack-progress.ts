@@ -62,7 +62,8 @@ export class ProgressState {
   }
 }
 
-const FAILED = Symbol('stack operation failed');
+/** Thrown inside the step only to have it end with ✖; caught below. */
+class OperationFailed extends Error {}
 
 /**
  * Runs `fn` (which polls the stack and feeds new events in) under a step. The step's final line
@@ -92,14 +93,14 @@ export async function withStackProgress<T>(
         });
         if (options.succeeded && !options.succeeded(value)) {
           failed = { value };
-          throw FAILED;
+          throw new OperationFailed();
         }
         return value;
       },
       options.done,
     );
   } catch (e) {
-    if (e === FAILED && failed) return failed.value;
+    if (e instanceof OperationFailed && failed) return failed.value;
     throw e;
   }
 }
