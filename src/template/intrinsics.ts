@@ -1,0 +1,45 @@
+/**
+ * Typed helpers for CloudFormation intrinsic functions and the small shapes every builder repeats
+ * (tags, IAM policy documents), so the builders read like the template they produce.
+ */
+import { TAG_PROJECT } from '../core/names.js';
+import { PARAMETERS, type CfnValue } from './types.js';
+
+export const ref = (logicalIdOrParameter: string): CfnValue => ({ Ref: logicalIdOrParameter });
+export const getAtt = (logicalId: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, attribute] });
+export const sub = (text: string): CfnValue => ({ 'Fn::Sub': text });
+export const join = (separator: string, parts: readonly CfnValue[]): CfnValue => ({ 'Fn::Join': [separator, [...parts]] });
+export const split = (separator: string, value: CfnValue): CfnValue => ({ 'Fn::Split': [separator, value] });
+
+export const AWS_ACCOUNT_ID = ref('AWS::AccountId');
+export const AWS_REGION = ref('AWS::Region');
+export const AWS_PARTITION = ref('AWS::Partition');
+
+/** The tag every taggable resource carries, so an installation's resources can be found and costed. */
+export function projectTags(): CfnValue[] {
+  return [{ Key: TAG_PROJECT, Value: ref(PARAMETERS.projectName) }];
+}
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Principal?: CfnValue;
+  Action: string | string[];
+  /** Absent only in trust policies. */
+  Resource?: CfnValue;
+  Condition?: Record<string, Record<string, CfnValue>>;
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+export const policyDocument = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: '2012-10-17', Statement: statements });
+
+/** A trust policy that lets one AWS service assume the role, optionally with conditions. */
+export function serviceTrust(service: string, condition?: PolicyStatement['Condition']): PolicyDocument {
+  const statement: PolicyStatement = { Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' };
+  if (condition) statement.Condition = condition;
+  return policyDocument(statement);
+}

@@ -1,0 +1,482 @@
+/**
+ * The data-pipeline fragment of the stack: everything between a stage's access log and a SQL
+ * table. API Gateway puts each access-log line into the Firehose stream; Firehose hands batches to
+ * the enrichment Lambda, gzips the result and writes it under `logs/dt=yyyy-MM-dd/`; the Glue
+ * table reads those objects with partition projection (no crawler), and the Athena workgroup
+ * queries it with its own result location and a per-query scan limit.
+ *
+ * The schema and the Lambda's number handling come from `src/core/log-format.ts`; the bucket
+ * prefixes from `src/core/outputs.ts`; the names from `src/core/names.ts`. Nothing here keeps its
+ * own copy of a field list.
+ */
+import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../core/outputs.js';
+import { NUMERIC_KEYS, RECORD_FIELDS } from '../core/log-format.js';
+import { STREAM_PREFIX, TOOL } from '../core/names.js';
+import {
+  AWS_ACCOUNT_ID,
+  getAtt,
+  join,
+  policyDocument,
+  projectTags,
+  ref,
+  serviceTrust,
+  split,
+  sub,
+  type PolicyStatement,
+} from './intrinsics.js';
+import { LOGICAL_IDS, PARAMETERS, type CfnOutput, type CfnParameter, type CfnResource, type CfnValue, type TemplateFragment } from './types.js';
+
+/** Logical ids of the fragment's own supporting resources (the shared ones are in LOGICAL_IDS). */
+export const PIPELINE_IDS = {
+  ...LOGICAL_IDS,
+  logBucketPolicy: 'LogBucketPolicy',
+  deliveryStreamRole: 'DeliveryStreamRole',
+  deliveryStreamLogGroup: 'DeliveryStreamLogGroup',
+  deliveryStreamLogStream: 'DeliveryStreamLogStream',
+  enrichmentFunctionRole: 'EnrichmentFunctionRole',
+  enrichmentLogGroup: 'EnrichmentLogGroup',
+} as const;
+
+/**
+ * The Lambda runtime. nodejs24.x (AL2023; deprecation 2028-04-30, creation blocked from
+ * 2028-06-01) ships the SDK v3 and runs CommonJS `index.js`, which is what inline code becomes.
+ * It drops callback handlers; ours is async.
+ */
+export const LAMBDA_RUNTIME = 'nodejs24.x';
+
+/** Firehose writes objects under `logs/dt=<UTC arrival day>/`; the table's `dt` partition is that text. */
+export const PARTITION_KEY = 'dt';
+export const PARTITION_DATE_FORMAT = 'yyyy-MM-dd';
+export const FIREHOSE_PREFIX = `${BUCKET_PREFIXES.logs}${PARTITION_KEY}=!{timestamp:${PARTITION_DATE_FORMAT}}/`;
+export const FIREHOSE_ERROR_PREFIX = `${BUCKET_PREFIXES.errors}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`;
+/** Objects end in `.gz` so Athena (which picks the codec by extension) reads them as gzip. */
+export const FIREHOSE_FILE_EXTENSION = '.json.gz';
+
+export const GLUE_TABLE_NAME = 'access_logs';
+export const GLUE_DATABASE_PREFIX = 'apigw_log_analytics_';
+
+/** Days Athena results and Firehose error objects are kept (logs/ follows the RetentionDays parameter). */
+export const ATHENA_RESULTS_EXPIRY_DAYS = 7;
+export const ERRORS_EXPIRY_DAYS = 30;
+/** Old object versions (the bucket is versioned so `_state/` survives an overwrite) go after this. */
+export const NONCURRENT_EXPIRY_DAYS = 7;
+/** CloudWatch Logs retention for the Lambda's and Firehose's log groups (one of the values CloudWatch accepts). */
+export const LOG_RETENTION_DAYS = 30;
+
+/** How long the Lambda keeps usage plans and API keys before reloading them. */
+export const ENRICHMENT_CACHE_TTL_SECONDS = 300;
+/**
+ * Input per Lambda invocation. Firehose caps the request and the response at 6 MB each and both
+ * travel base64-encoded (4/3 larger); enrichment grows a record by about 10 %, so 2 MB of input
+ * stays well under the limit (2 x 1.1 x 4/3 = 2.9 MB), with half the invocations of the 1 MB default.
+ */
+export const PROCESSOR_BUFFER_MB = 2;
+
+export const DEFAULTS = {
+  retentionDays: 90,
+  bufferIntervalSeconds: 60,
+  /** 10 GiB: a month of a busy API's logs, gzip-compressed, is far below it; a runaway query stops there. */
+  athenaBytesScannedCutoff: 10 * 1024 ** 3,
+} as const;
+
+/** The Glue database name for a project (what the template computes with Fn::Split/Fn::Join). */
+export function glueDatabaseName(project: string): string {
+  return `${GLUE_DATABASE_PREFIX}${project.split('-').join('_')}`;
+}
+
+/**
+ * The `ProjectName` pattern as a Java regex for CloudFormation: a lowercase letter, then letters,
+ * digits and single hyphens, not ending in a hyphen (the rules of `projectNameProblem`).
+ */
+export const PROJECT_NAME_PATTERN = '^[a-z](-?[a-z0-9])+$';
+
+export interface PipelineOptions {
+  /** Source of the enrichment Lambda, shipped inline (see docs/template.md). */
+  lambdaSource: string;
+}
+
+const projectName = ref(PARAMETERS.projectName);
+const bucketArn = getAtt(LOGICAL_IDS.logBucket, 'Arn');
+const bucketObjects = (prefix: string): CfnValue => join('', [bucketArn, `/${prefix}*`]);
+const s3Uri = (prefix: string): CfnValue => join('', ['s3://', ref(LOGICAL_IDS.logBucket), `/${prefix}`]);
+
+function parameters(): Record<string, CfnParameter> {
+  return {
+    [PARAMETERS.projectName]: {
+      Type: 'String',
+      Description:
+        'Short name of this installation: lowercase letters, digits and single hyphens. It names the Firehose stream (amazon-apigateway-<name>), the Glue database, the Athena workgroup and the QuickSight assets.',
+      MinLength: 3,
+      MaxLength: 32,
+      AllowedPattern: PROJECT_NAME_PATTERN,
+      ConstraintDescription: '3 to 32 characters: a lowercase letter first, then lowercase letters, digits and single hyphens, not ending in a hyphen.',
+    },
+    [PARAMETERS.retentionDays]: {
+      Type: 'Number',
+      Description: 'Days delivered access logs are kept in the log bucket (logs/) before they expire.',
+      Default: DEFAULTS.retentionDays,
+      MinValue: 1,
+      MaxValue: 3650,
+    },
+    [PARAMETERS.bufferIntervalSeconds]: {
+      Type: 'Number',
+      Description: 'Seconds Firehose buffers records before it writes an object to S3 (lower means fresher data and more objects).',
+      Default: DEFAULTS.bufferIntervalSeconds,
+      MinValue: 0,
+      MaxValue: 900,
+    },
+    [PARAMETERS.athenaBytesScannedCutoff]: {
+      Type: 'Number',
+      Description: 'Bytes one Athena query in this workgroup may scan before Athena cancels it (minimum 10 MB).',
+      Default: DEFAULTS.athenaBytesScannedCutoff,
+      MinValue: 10_000_000,
+    },
+  };
+}
+
+function logBucket(): CfnResource {
+  return {
+    Type: 'AWS::S3::Bucket',
+    // Access logs are the user's data: deleting the stack (or a change that would replace the
+    // bucket) leaves it in place; `uninstall --purge-bucket` empties and deletes it on purpose.
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      // Versioned so a stage's saved access-log settings (_state/) survive an accidental overwrite.
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: [
+          { Id: 'expire-access-logs', Status: 'Enabled', Prefix: BUCKET_PREFIXES.logs, ExpirationInDays: ref(PARAMETERS.retentionDays) },
+          { Id: 'expire-athena-results', Status: 'Enabled', Prefix: BUCKET_PREFIXES.athenaResults, ExpirationInDays: ATHENA_RESULTS_EXPIRY_DAYS },
+          { Id: 'expire-delivery-errors', Status: 'Enabled', Prefix: BUCKET_PREFIXES.errors, ExpirationInDays: ERRORS_EXPIRY_DAYS },
+          {
+            Id: 'clean-up-versions-and-uploads',
+            Status: 'Enabled',
+            NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_EXPIRY_DAYS },
+            ExpiredObjectDeleteMarker: true,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+          },
+        ],
+      },
+      Tags: projectTags(),
+    },
+  };
+}
+
+function logBucketPolicy(): CfnResource {
+  return {
+    Type: 'AWS::S3::BucketPolicy',
+    // Kept with the retained bucket, so the data left behind stays TLS-only.
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      Bucket: ref(LOGICAL_IDS.logBucket),
+      PolicyDocument: policyDocument({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        // A Deny on every S3 action is the point here: no request over plain HTTP, whatever it is.
+        Action: 's3:*',
+        Resource: [bucketArn, bucketObjects('')],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    },
+  };
+}
+
+const deliveryLogGroupName = sub(`/aws/kinesisfirehose/${STREAM_PREFIX}\${${PARAMETERS.projectName}}`);
+const DELIVERY_LOG_STREAM = 'DestinationDelivery';
+const FUNCTION_NAME = `${TOOL}-\${${PARAMETERS.projectName}}-enrichment`;
+
+function deliveryStreamRole(): CfnResource {
+  const statements: PolicyStatement[] = [
+    {
+      Sid: 'ListBucket',
+      Effect: 'Allow',
+      Action: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+      Resource: bucketArn,
+    },
+    {
+      // The S3-destination set from the Firehose developer guide, limited to the two prefixes it writes.
+      Sid: 'WriteDeliveredAndFailedRecords',
+      Effect: 'Allow',
+      Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+      Resource: [bucketObjects(BUCKET_PREFIXES.logs), bucketObjects(BUCKET_PREFIXES.errors)],
+    },
+    {
+      Sid: 'InvokeEnrichment',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+      Resource: [getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn'), join('', [getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn'), ':*'])],
+    },
+    {
+      Sid: 'LogDeliveryErrors',
+      Effect: 'Allow',
+      Action: 'logs:PutLogEvents',
+      Resource: sub(
+        `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/kinesisfirehose/${STREAM_PREFIX}\${${PARAMETERS.projectName}}:log-stream:${DELIVERY_LOG_STREAM}`,
+      ),
+    },
+  ];
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: 'Firehose: write access logs to the log bucket, invoke the enrichment function, log delivery errors.',
+      // The external id is the account, as the Firehose guide recommends (confused-deputy protection).
+      AssumeRolePolicyDocument: serviceTrust('firehose.amazonaws.com', { StringEquals: { 'sts:ExternalId': AWS_ACCOUNT_ID } }),
+      Policies: [{ PolicyName: 'delivery', PolicyDocument: policyDocument(...statements) }],
+      Tags: projectTags(),
+    },
+  };
+}
+
+function deliveryStreamLogGroup(): CfnResource {
+  return {
+    Type: 'AWS::Logs::LogGroup',
+    Properties: { LogGroupName: deliveryLogGroupName, RetentionInDays: LOG_RETENTION_DAYS, Tags: projectTags() },
+  };
+}
+
+function deliveryStreamLogStream(): CfnResource {
+  // Firehose writes its error log to an existing stream; it does not create one.
+  return {
+    Type: 'AWS::Logs::LogStream',
+    Properties: { LogGroupName: ref(PIPELINE_IDS.deliveryStreamLogGroup), LogStreamName: DELIVERY_LOG_STREAM },
+  };
+}
+
+function deliveryStream(): CfnResource {
+  const processorParameter = (name: string, value: CfnValue): CfnValue => ({ ParameterName: name, ParameterValue: value });
+  return {
+    Type: 'AWS::KinesisFirehose::DeliveryStream',
+    Properties: {
+      // API Gateway delivers access logs only to streams whose name starts with amazon-apigateway-.
+      DeliveryStreamName: sub(`${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
+      DeliveryStreamType: 'DirectPut',
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: bucketArn,
+        RoleARN: getAtt(PIPELINE_IDS.deliveryStreamRole, 'Arn'),
+        Prefix: FIREHOSE_PREFIX,
+        ErrorOutputPrefix: FIREHOSE_ERROR_PREFIX,
+        FileExtension: FIREHOSE_FILE_EXTENSION,
+        CompressionFormat: 'GZIP',
+        BufferingHints: { IntervalInSeconds: ref(PARAMETERS.bufferIntervalSeconds), SizeInMBs: 64 },
+        CloudWatchLoggingOptions: {
+          Enabled: true,
+          LogGroupName: ref(PIPELINE_IDS.deliveryStreamLogGroup),
+          LogStreamName: ref(PIPELINE_IDS.deliveryStreamLogStream),
+        },
+        ProcessingConfiguration: {
+          Enabled: true,
+          Processors: [
+            {
+              Type: 'Lambda',
+              Parameters: [
+                processorParameter('LambdaArn', getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn')),
+                processorParameter('NumberOfRetries', '3'),
+                processorParameter('BufferSizeInMBs', String(PROCESSOR_BUFFER_MB)),
+                processorParameter('BufferIntervalInSeconds', ref(PARAMETERS.bufferIntervalSeconds)),
+              ],
+            },
+          ],
+        },
+      },
+      Tags: projectTags(),
+    },
+  };
+}
+
+function enrichmentFunctionRole(): CfnResource {
+  const apigatewayPath = (path: string): CfnValue => sub(`arn:\${AWS::Partition}:apigateway:\${AWS::Region}::${path}`);
+  return {
+    Type: 'AWS::IAM::Role',
+    Properties: {
+      Description: 'Enrichment Lambda: read usage plans, their keys and API key names; write its own log group.',
+      AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
+      Policies: [
+        {
+          PolicyName: 'enrichment',
+          PolicyDocument: policyDocument(
+            {
+              Sid: 'ReadUsagePlansAndKeys',
+              Effect: 'Allow',
+              // GetUsagePlans, GetUsagePlanKeys and GetApiKeys; nothing else in API Gateway.
+              Action: 'apigateway:GET',
+              Resource: [apigatewayPath('/usageplans'), apigatewayPath('/usageplans/*/keys'), apigatewayPath('/apikeys')],
+            },
+            {
+              Sid: 'WriteOwnLogs',
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              // The group's Arn attribute ends in :* and so covers its log streams.
+              Resource: getAtt(PIPELINE_IDS.enrichmentLogGroup, 'Arn'),
+            },
+          ),
+        },
+      ],
+      Tags: projectTags(),
+    },
+  };
+}
+
+function enrichmentLogGroup(): CfnResource {
+  return {
+    Type: 'AWS::Logs::LogGroup',
+    Properties: { LogGroupName: sub(`/aws/lambda/${FUNCTION_NAME}`), RetentionInDays: LOG_RETENTION_DAYS, Tags: projectTags() },
+  };
+}
+
+function enrichmentFunction(options: PipelineOptions): CfnResource {
+  return {
+    Type: 'AWS::Lambda::Function',
+    Properties: {
+      FunctionName: sub(FUNCTION_NAME),
+      Description: 'Firehose transformation for API Gateway access logs: JSON lines with nulls, numbers and usage-plan enrichment.',
+      Runtime: LAMBDA_RUNTIME,
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      // Inline: CloudFormation writes this to index.js (CommonJS) and zips it; no artifact to upload.
+      Code: { ZipFile: options.lambdaSource },
+      Role: getAtt(PIPELINE_IDS.enrichmentFunctionRole, 'Arn'),
+      // More memory means more CPU; a 2 MB batch takes a few tens of ms at this size.
+      MemorySize: 512,
+      Timeout: 120,
+      Environment: {
+        Variables: {
+          // The numeric fields of the log format, from src/core/log-format.ts.
+          NUMERIC_FIELDS: NUMERIC_KEYS.join(','),
+          CACHE_TTL_SECONDS: String(ENRICHMENT_CACHE_TTL_SECONDS),
+        },
+      },
+      LoggingConfig: { LogGroup: ref(PIPELINE_IDS.enrichmentLogGroup), LogFormat: 'JSON', ApplicationLogLevel: 'WARN', SystemLogLevel: 'INFO' },
+      Tags: projectTags(),
+    },
+  };
+}
+
+function glueDatabase(): CfnResource {
+  return {
+    Type: 'AWS::Glue::Database',
+    Properties: {
+      CatalogId: AWS_ACCOUNT_ID,
+      DatabaseInput: {
+        // Athena names: lowercase, underscores; project names use hyphens.
+        Name: join('', [GLUE_DATABASE_PREFIX, join('_', [split('-', projectName)])]),
+        Description: sub(`API Gateway access logs of the ${TOOL} installation \${${PARAMETERS.projectName}}`),
+      },
+    },
+  };
+}
+
+function glueTable(): CfnResource {
+  return {
+    Type: 'AWS::Glue::Table',
+    Properties: {
+      CatalogId: AWS_ACCOUNT_ID,
+      DatabaseName: ref(LOGICAL_IDS.glueDatabase),
+      TableInput: {
+        Name: GLUE_TABLE_NAME,
+        Description: 'One row per API Gateway request (REST access log, enriched). Partitioned by dt, the UTC day Firehose received the record.',
+        TableType: 'EXTERNAL_TABLE',
+        Parameters: {
+          classification: 'json',
+          compressionType: 'gzip',
+          typeOfData: 'file',
+          // Partition projection: Athena computes the partitions from these rules, so there is
+          // no crawler and nothing to register. The format and the location template are the
+          // Firehose prefix's, character for character.
+          'projection.enabled': 'true',
+          [`projection.${PARTITION_KEY}.type`]: 'date',
+          [`projection.${PARTITION_KEY}.format`]: PARTITION_DATE_FORMAT,
+          [`projection.${PARTITION_KEY}.range`]: sub(`NOW-\${${PARAMETERS.retentionDays}}DAYS,NOW+1DAYS`),
+          [`projection.${PARTITION_KEY}.interval`]: '1',
+          [`projection.${PARTITION_KEY}.interval.unit`]: 'DAYS',
+          'storage.location.template': join('', [s3Uri(BUCKET_PREFIXES.logs), `${PARTITION_KEY}=\${${PARTITION_KEY}}/`]),
+        },
+        PartitionKeys: [{ Name: PARTITION_KEY, Type: 'string', Comment: 'UTC day Firehose received the record (yyyy-MM-dd)' }],
+        StorageDescriptor: {
+          Columns: RECORD_FIELDS.map((x) => ({ Name: x.key.toLowerCase(), Type: x.type, Comment: x.description })),
+          Location: s3Uri(BUCKET_PREFIXES.logs),
+          InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          Compressed: true,
+          SerdeInfo: {
+            SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+            // camelCase JSON keys match the lowercase columns; a damaged line becomes a null row
+            // instead of failing every query that touches its object.
+            Parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'TRUE' },
+          },
+        },
+      },
+    },
+  };
+}
+
+function athenaWorkGroup(): CfnResource {
+  return {
+    Type: 'AWS::Athena::WorkGroup',
+    Properties: {
+      Name: sub(`${TOOL}-\${${PARAMETERS.projectName}}`),
+      Description: sub(`Queries over the API Gateway access logs of ${TOOL} installation \${${PARAMETERS.projectName}}`),
+      State: 'ENABLED',
+      // Saved queries must not block uninstall.
+      RecursiveDeleteOption: true,
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: ref(PARAMETERS.athenaBytesScannedCutoff),
+        ResultConfiguration: {
+          OutputLocation: s3Uri(BUCKET_PREFIXES.athenaResults),
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+          ExpectedBucketOwner: AWS_ACCOUNT_ID,
+        },
+      },
+      Tags: projectTags(),
+    },
+  };
+}
+
+function outputs(version: string): Record<string, CfnOutput> {
+  return {
+    [OUTPUT_KEYS.templateVersion]: { Description: 'Version of apigw-log-analytics that generated this template', Value: version },
+    [OUTPUT_KEYS.projectName]: { Description: 'Project name of this installation', Value: projectName },
+    [OUTPUT_KEYS.bucketName]: { Description: 'Log bucket (retained when the stack is deleted)', Value: ref(LOGICAL_IDS.logBucket) },
+    [OUTPUT_KEYS.bucketArn]: { Description: 'Log bucket ARN', Value: bucketArn },
+    [OUTPUT_KEYS.deliveryStreamName]: { Description: 'Firehose stream that receives the access logs', Value: ref(LOGICAL_IDS.deliveryStream) },
+    [OUTPUT_KEYS.deliveryStreamArn]: {
+      Description: 'Access-log destination ARN for API Gateway stages',
+      Value: getAtt(LOGICAL_IDS.deliveryStream, 'Arn'),
+    },
+    [OUTPUT_KEYS.enrichmentFunctionName]: { Description: 'Enrichment Lambda function', Value: ref(LOGICAL_IDS.enrichmentFunction) },
+    [OUTPUT_KEYS.enrichmentFunctionArn]: { Description: 'Enrichment Lambda function ARN', Value: getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn') },
+    [OUTPUT_KEYS.glueDatabaseName]: { Description: 'Glue database', Value: ref(LOGICAL_IDS.glueDatabase) },
+    [OUTPUT_KEYS.glueTableName]: { Description: 'Glue table of access logs', Value: GLUE_TABLE_NAME },
+    [OUTPUT_KEYS.athenaWorkGroupName]: { Description: 'Athena workgroup', Value: ref(LOGICAL_IDS.athenaWorkGroup) },
+  };
+}
+
+/** The data-pipeline fragment: parameters, resources and outputs. */
+export function pipelineFragment(options: PipelineOptions & { version: string }): TemplateFragment {
+  return {
+    Parameters: parameters(),
+    Resources: {
+      [PIPELINE_IDS.logBucket]: logBucket(),
+      [PIPELINE_IDS.logBucketPolicy]: logBucketPolicy(),
+      [PIPELINE_IDS.deliveryStreamRole]: deliveryStreamRole(),
+      [PIPELINE_IDS.deliveryStreamLogGroup]: deliveryStreamLogGroup(),
+      [PIPELINE_IDS.deliveryStreamLogStream]: deliveryStreamLogStream(),
+      [PIPELINE_IDS.deliveryStream]: deliveryStream(),
+      [PIPELINE_IDS.enrichmentFunctionRole]: enrichmentFunctionRole(),
+      [PIPELINE_IDS.enrichmentLogGroup]: enrichmentLogGroup(),
+      [PIPELINE_IDS.enrichmentFunction]: enrichmentFunction(options),
+      [PIPELINE_IDS.glueDatabase]: glueDatabase(),
+      [PIPELINE_IDS.glueTable]: glueTable(),
+      [PIPELINE_IDS.athenaWorkGroup]: athenaWorkGroup(),
+    },
+    Outputs: outputs(options.version),
+  };
+}
