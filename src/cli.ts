@@ -9,6 +9,7 @@ import { isInteractive } from './ui/env.js';
 import { noPrompter } from './ui/prompts.js';
 import type { AwsServices } from './aws/clients.js';
 import { registerStatus } from './commands/status/index.js';
+import { registerConnectStage } from './commands/connect-stage/index.js';
 
 export { TOOL as BIN } from './core/names.js';
 import { TOOL as BIN } from './core/names.js';
@@ -78,6 +79,7 @@ Example:
 
   const withRun = (command: Command): RunContext => runContext(ctx, command.optsWithGlobals<GlobalOptions>());
   registerStatus(program, withRun);
+  registerConnectStage(program, withRun);
   for (const c of program.commands) {
     c.exitOverride();
     c.configureOutput({

@@ -6,7 +6,7 @@
 import type { RunContext } from '../../context.js';
 import type { InitOptions } from './index.js';
 import { DEFAULT_RETENTION_DAYS } from './index.js';
-import { CancelledError, UserError, AbortError } from '../../errors.js';
+import { UserError, AbortError } from '../../errors.js';
 import { installationsFromStacks, type Installation } from '../../core/installations.js';
 import { projectNameProblem, stackName as stackNameOf, streamName as streamNameOf, TAG_PROJECT, TAG_VERSION, TOOL } from '../../core/names.js';
 import { accessLogFormat } from '../../core/log-format.js';
@@ -15,7 +15,7 @@ import { equivalentCommand, renderPlan, type InitPlan, type PlannedStage } from 
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
-import { connectStages, type StageResult } from '../shared/connect.js';
+import { connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, formatChangeSummary, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
@@ -235,7 +235,6 @@ function reportSummary(result: InitResult, json: boolean, ctx: RunContext): void
   const outputs = deployed?.outputs ?? {};
   const failed = stages.filter((s) => s.outcome === 'failed');
   const skipped = stages.filter((s) => s.outcome === 'skipped');
-  const retry = `npx ${TOOL} connect-stage --region ${plan.region} --project ${plan.project}${plan.stages.some((s) => s.change === 'replace') ? ' --replace-existing-logs' : ''} ${[...failed, ...skipped].map((s) => `--stage ${stageKey(s.ref)}`).join(' ')} --yes`;
   const summary = {
     project: plan.project,
     region: plan.region,
@@ -264,16 +263,5 @@ function reportSummary(result: InitResult, json: boolean, ctx: RunContext): void
   lines.push(`  Next       npx ${TOOL} status --region ${plan.region} --project ${plan.project}`);
   if (json) io.json(summary);
   else io.result(lines.join('\n'));
-  for (const f of failed) io.error(`${stageKey(f.ref)}: ${f.error ?? 'failed'}`);
-  if (ctx.signal.aborted) {
-    throw new CancelledError('Cancelled while connecting stages.', {
-      details: [`Connected: ${stages.filter((s) => s.outcome === 'connected' || s.outcome === 'updated').map((s) => stageKey(s.ref)).join(', ') || 'none'}.`, `Not done: ${[...failed, ...skipped].map((s) => stageKey(s.ref)).join(', ') || 'none'}.`],
-      resolution: `Finish with: ${retry}`,
-    });
-  }
-  if (failed.length > 0) {
-    throw new UserError('StagesFailed', `${failed.length} of ${stages.length} stages could not be connected; the others are.`, {
-      resolution: `Retry them: ${retry}`,
-    });
-  }
+  throwIfIncomplete(stages, ctx.signal, (refs) => retryCommand(plan.region, plan.project, refs, plan.stages.some((x) => x.change === 'replace')));
 }

@@ -150,3 +150,43 @@ export function summarizeCounts(results: readonly { outcome: string }[]): string
   for (const r of results) counts.set(r.outcome, (counts.get(r.outcome) ?? 0) + 1);
   return [...counts.entries()].map(([k, n]) => `${n} ${k}`).join(', ');
 }
+
+/** The command that connects the stages a run left failed or not done. */
+export function retryCommand(region: string, project: string, refs: readonly StageRef[], replaceExistingLogs: boolean): string {
+  return `npx apigw-log-analytics connect-stage --region ${region} --project ${project}${replaceExistingLogs ? ' --replace-existing-logs' : ''} ${refs
+    .map((r) => `--stage ${stageKey(r)}`)
+    .join(' ')} --yes`;
+}
+
+/**
+ * After connecting: a Ctrl+C or failed stages end the command non-zero, saying what was done,
+ * what was not, and the command that finishes the job. Stages already printed as results.
+ */
+export function throwIfIncomplete(results: readonly StageResult[], signal: AbortSignal, retry: (refs: StageRef[]) => string): void {
+  const done = results.filter((s) => s.outcome === 'connected' || s.outcome === 'updated').map((s) => stageKey(s.ref));
+  const failed = results.filter((s) => s.outcome === 'failed');
+  const notDone = results.filter((s) => s.outcome === 'failed' || s.outcome === 'skipped');
+  if (signal.aborted && notDone.length > 0) {
+    throw new CancelledError('Cancelled while connecting stages.', {
+      details: [`Connected: ${done.join(', ') || 'none'}.`, `Not done: ${notDone.map((s) => stageKey(s.ref)).join(', ')}.`],
+      resolution: `Finish with: ${retry(notDone.map((s) => s.ref))}`,
+    });
+  }
+  if (failed.length > 0) {
+    throw new UserError('StagesFailed', `${failed.length} of ${results.length} stages could not be connected${done.length ? '; the others are' : ''}.`, {
+      details: failed.map((f) => `${stageKey(f.ref)}: ${f.error ?? 'failed'}`),
+      resolution: `Retry them: ${retry(notDone.map((s) => s.ref))}`,
+    });
+  }
+}
+
+export function renderStageResults(results: readonly StageResult[]): string[] {
+  const label: Record<ConnectOutcome, string> = {
+    connected: 'connected',
+    updated: 'format updated',
+    unchanged: 'already connected',
+    failed: 'FAILED',
+    skipped: 'not done (cancelled)',
+  };
+  return results.map((r) => `  ${stageKey(r.ref)}  ${label[r.outcome]}`);
+}

@@ -71,14 +71,14 @@ export function resolveStageFlags(values: readonly string[], all: readonly Stage
   const out: StageInfo[] = [];
   const seen = new Set<string>();
   for (const v of values) {
+    const v2api = v2.find((a) => a.id === v.split('/')[0]);
+    if (v2api) {
+      problems.push(`--stage ${v}: ${v2api.protocol === 'HTTP' ? 'HTTP' : 'WebSocket'} API "${v2api.name}" is ${V2_UNSUPPORTED_REASON}`);
+      continue;
+    }
     const ref = parseStageRef(v);
     if (!ref) {
       problems.push(`--stage "${v}" is not API_ID/STAGE (for example a1b2c3d4e5/prod)`);
-      continue;
-    }
-    const v2api = v2.find((a) => a.id === ref.apiId);
-    if (v2api) {
-      problems.push(`--stage ${v}: ${v2api.protocol === 'HTTP' ? 'HTTP' : 'WebSocket'} API "${v2api.name}" is ${V2_UNSUPPORTED_REASON}`);
       continue;
     }
     const found = all.find((s) => s.apiId === ref.apiId && s.stageName === ref.stageName);

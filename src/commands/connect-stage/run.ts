@@ -1,0 +1,96 @@
+/** `connect-stage`: more stages for an existing installation, with the same picker and consent as init. */
+import type { RunContext } from '../../context.js';
+import type { ConnectStageOptions } from './index.js';
+import { describeDestination } from '../../core/destinations.js';
+import { accessLogFormat } from '../../core/log-format.js';
+import { OUTPUT_KEYS } from '../../core/outputs.js';
+import { stageKey } from '../../core/stage-patch.js';
+import { AbortError, UserError } from '../../errors.js';
+import { connectStages, renderStageResults, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
+import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
+import { discoverStages, isConnectedTo, replacesExisting, selectStages } from '../shared/stages.js';
+import { s3StateStore } from '../shared/state-store.js';
+import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+
+export interface ConnectStageResult {
+  project: string;
+  dryRun: boolean;
+  stages: Array<{ stage: string; from: string; outcome: StageResult['outcome'] | 'planned' | 'already-connected'; error?: string }>;
+}
+
+export async function runConnectStage(options: ConnectStageOptions, ctx: RunContext): Promise<ConnectStageResult> {
+  const { io } = ctx;
+  const aws = await ctx.aws();
+  const region = aws.target.region;
+  const [sts, cfn, apigw, apigwV2] = await Promise.all([aws.sts(), aws.cloudFormation(), aws.apiGateway(), aws.apiGatewayV2()]);
+  const who = await io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${region}`);
+  const installations = await listInstallations(cfn);
+  const inst = await chooseInstallation(installations, options.project, ctx, region);
+  const outputs = requireOutputs(inst, [OUTPUT_KEYS.deliveryStreamArn, OUTPUT_KEYS.bucketName]);
+  const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn] as string;
+  const bucket = outputs[OUTPUT_KEYS.bucketName] as string;
+  const known = installations.map((i) => ({ project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) }));
+  const [all, v2] = await Promise.all([
+    io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`),
+    apigwV2.listApis().catch(() => [] as V2ApiSummary[]),
+  ]);
+  const chosen = await selectStages(
+    {
+      options: { ...(options.stage ? { stage: options.stage } : {}), allStages: options.allStages, replaceExistingLogs: options.replaceExistingLogs },
+      project: inst.project,
+      all,
+      v2,
+      allowNone: false,
+      command: 'connect-stage',
+    },
+    ctx,
+  );
+  const toChange = chosen.filter((s) => !isConnectedTo(s, inst.project));
+  const planLines = chosen.map(
+    (s) => `  ${s.apiName} (${stageKey(s)}): ${describeDestination(s.destination)} → ${isConnectedTo(s, inst.project) ? 'unchanged (already connected)' : `${inst.project}`}`,
+  );
+  const plannedResult: ConnectStageResult = {
+    project: inst.project,
+    dryRun: true,
+    stages: chosen.map((s) => ({ stage: stageKey(s), from: describeDestination(s.destination), outcome: isConnectedTo(s, inst.project) ? 'already-connected' : 'planned' })),
+  };
+  if (options.dryRun) {
+    if (options.json) io.json(plannedResult);
+    else io.result([`Would connect ${toChange.length} stage${toChange.length === 1 ? '' : 's'} to ${inst.project}:`, ...planLines].join('\n'));
+    io.info('Dry run: nothing was changed.');
+    return plannedResult;
+  }
+  if (toChange.length === 0) {
+    const result: ConnectStageResult = { ...plannedResult, dryRun: false };
+    if (options.json) io.json(result);
+    else io.result(`Nothing to do: ${chosen.length === 1 ? 'the stage is' : `all ${chosen.length} stages are`} already connected to ${inst.project}.`);
+    return result;
+  }
+  io.info([`Connect ${toChange.length} stage${toChange.length === 1 ? '' : 's'} to ${inst.project}:`, ...planLines].join('\n'));
+  if (!options.yes) {
+    if (!ctx.interactive) {
+      throw new UserError('NeedsConfirmation', 'The change was not confirmed.', { resolution: 'Pass --yes to go ahead without a prompt (or --dry-run to only see it).' });
+    }
+    if (!(await ctx.prompter.confirm({ message: 'Connect them? [--yes]', default: true }))) throw new AbortError();
+  }
+  const s3 = await aws.s3();
+  const results = await connectStages(
+    chosen,
+    { target: { destinationArn: streamArn, format: accessLogFormat() }, project: inst.project, region, callerArn: who.arn },
+    { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+  );
+  const result: ConnectStageResult = {
+    project: inst.project,
+    dryRun: false,
+    stages: results.map((r) => ({
+      stage: stageKey(r.ref),
+      from: describeDestination(chosen.find((c) => stageKey(c) === stageKey(r.ref))!.destination),
+      outcome: r.outcome,
+      ...(r.error ? { error: r.error } : {}),
+    })),
+  };
+  if (options.json) io.json(result);
+  else io.result([`Stages of ${inst.project}:`, ...renderStageResults(results)].join('\n'));
+  throwIfIncomplete(results, ctx.signal, (refs) => retryCommand(region, inst.project, refs, chosen.some((s) => replacesExisting(s, inst.project))));
+  return result;
+}
