@@ -11,6 +11,8 @@ import type { StsApi } from './sts.js';
 import type { ApiGatewayApi } from './apigateway.js';
 import type { CloudFormationApi } from './cloudformation.js';
 import type { S3Api } from './s3.js';
+import type { AthenaApi } from './athena.js';
+import type { S3DownloadApi } from './s3-download.js';
 import type { ApiGatewayV2Api } from './apigatewayv2.js';
 
 export interface ClientSettings {
@@ -39,6 +41,9 @@ export interface AwsServices {
   cloudFormation(): Promise<CloudFormationApi>;
   s3(): Promise<S3Api>;
   apiGatewayV2(): Promise<ApiGatewayV2Api>;
+  athena(): Promise<AthenaApi>;
+  /** Streaming object downloads (report --from-bucket). */
+  s3Download(): Promise<S3DownloadApi>;
 }
 
 export interface AwsServicesOptions {
@@ -79,6 +84,8 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     apiGateway: once(async () => (await import('./apigateway.js')).createApiGateway(settings)),
     cloudFormation: once(async () => (await import('./cloudformation.js')).createCloudFormation(settings)),
     s3: once(async () => (await import('./s3.js')).createS3(settings)),
+    athena: once(async () => (await import('./athena.js')).createAthena(settings)),
+    s3Download: once(async () => (await import('./s3-download.js')).createS3Download(settings)),
     apiGatewayV2: once(async () => (await import('./apigatewayv2.js')).createApiGatewayV2(settings)),
   };
 }
