@@ -6,7 +6,7 @@ import type { CloudFormationApi } from '../../aws/cloudformation.js';
 import type { RunContext } from '../../context.js';
 import { installationsFromStacks, type Installation } from '../../core/installations.js';
 import { TOOL } from '../../core/names.js';
-import { OUTPUT_KEYS } from '../../core/outputs.js';
+import type { OUTPUT_KEYS } from '../../core/outputs.js';
 import { UserError } from '../../errors.js';
 
 export async function listInstallations(cfn: CloudFormationApi): Promise<Installation[]> {

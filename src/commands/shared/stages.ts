@@ -104,7 +104,7 @@ export function resolveStageFlags(values: readonly string[], all: readonly Stage
 }
 
 export async function selectStages(input: SelectStagesInput, ctx: RunContext): Promise<StageInfo[]> {
-  const { options, project, all, v2 } = input;
+  const { options, all, v2 } = input;
   if (options.stage && options.stage.length > 0 && options.allStages) {
     throw new UsageError('ConflictingFlags', '--stage and --all-stages cannot be used together.', { resolution: 'Pass one of them.' });
   }
