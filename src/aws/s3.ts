@@ -265,7 +265,7 @@ export function createS3(settings: ClientSettings): S3Api {
         }
       });
       if (probe === 'ready') return { name: bucket, created: false };
-      if (probe === 'foreign') throw foreignBucketError(bucket, account);
+      if (probe === 'foreign') throw foreignBucketError(bucket, account, false);
       if (probe === 'missing') {
         await callAws(settings, `creating the artifacts bucket ${bucket} (s3:CreateBucket)`, async () => {
           try {
@@ -279,7 +279,7 @@ export function createS3(settings: ClientSettings): S3Api {
             );
           } catch (e) {
             if (errorName(e) === 'BucketAlreadyOwnedByYou') return; // another run got there first
-            if (errorName(e) === 'BucketAlreadyExists') throw foreignBucketError(bucket, account);
+            if (errorName(e) === 'BucketAlreadyExists') throw foreignBucketError(bucket, account, true);
             throw e;
           }
         });
@@ -407,9 +407,14 @@ export function createS3(settings: ClientSettings): S3Api {
   };
 }
 
-function foreignBucketError(bucket: string, account: string): UserError {
-  return new UserError('ArtifactsBucketTaken', `The bucket ${bucket} exists but does not belong to account ${account}.`, {
-    resolution:
-      'S3 bucket names are global; someone else owns this one. Tell us at the project\'s issue tracker; meanwhile the CLI cannot stage templates in this region.',
+/** `certain`: S3 said the name is taken; otherwise a plain 403, which may also be a missing permission. */
+function foreignBucketError(bucket: string, account: string, certain: boolean): UserError {
+  if (certain) {
+    return new UserError('ArtifactsBucketTaken', `The bucket name ${bucket} is taken by another AWS account.`, {
+      resolution: 'S3 bucket names are global and someone else holds this one, so the CLI cannot stage templates in this region. Please report it at the project\'s issue tracker.',
+    });
+  }
+  return new UserError('ArtifactsBucketTaken', `The bucket ${bucket} exists but S3 refused access as account ${account}: it belongs to another account, or your identity may not read it.`, {
+    resolution: `Check that your identity may call s3:GetBucketTagging and s3:PutObject on ${bucket}. If the bucket is not in account ${account}, the name is taken; please report it at the project's issue tracker.`,
   });
 }
