@@ -10,6 +10,7 @@ import { noPrompter } from './ui/prompts.js';
 import type { AwsServices } from './aws/clients.js';
 import { registerStatus } from './commands/status/index.js';
 import { registerConnectStage } from './commands/connect-stage/index.js';
+import { registerDisconnectStage } from './commands/disconnect-stage/index.js';
 
 export { TOOL as BIN } from './core/names.js';
 import { TOOL as BIN } from './core/names.js';
@@ -80,6 +81,7 @@ Example:
   const withRun = (command: Command): RunContext => runContext(ctx, command.optsWithGlobals<GlobalOptions>());
   registerStatus(program, withRun);
   registerConnectStage(program, withRun);
+  registerDisconnectStage(program, withRun);
   for (const c of program.commands) {
     c.exitOverride();
     c.configureOutput({

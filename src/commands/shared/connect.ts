@@ -116,7 +116,7 @@ export async function connectStages(stages: readonly StageRef[], options: Connec
 
 export interface DisconnectResult {
   ref: StageRef;
-  outcome: 'restored' | 'not-connected' | 'changed-since' | 'failed' | 'skipped';
+  outcome: 'restored' | 'not-connected' | 'changed-since' | 'gone' | 'failed' | 'skipped';
   /** What the stage pointed at when we looked (for changed-since). */
   current?: AccessLogSettings | null;
   restored?: AccessLogSettings | null;
@@ -135,7 +135,17 @@ export async function disconnectOne(
 ): Promise<DisconnectResult> {
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   if (!record) return { ref, outcome: 'not-connected' };
-  const current = (await deps.apigw.getStage(ref.apiId, ref.stageName)).accessLog ?? null;
+  let current: AccessLogSettings | null;
+  try {
+    current = (await deps.apigw.getStage(ref.apiId, ref.stageName)).accessLog ?? null;
+  } catch (e) {
+    // The stage (or its API) was deleted: nothing to restore; its record goes.
+    if (isAppError(e) && e.code === 'NotFoundException') {
+      await deps.state.delete(ref);
+      return { ref, outcome: 'gone' };
+    }
+    throw e;
+  }
   if (!current || current.destinationArn !== record.applied.destinationArn) {
     if (!(await overwriteChanged(current))) return { ref, outcome: 'changed-since', current };
   }

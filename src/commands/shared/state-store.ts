@@ -1,6 +1,6 @@
 import type { S3Api } from '../../aws/s3.js';
 import { BUCKET_PREFIXES } from '../../core/outputs.js';
-import { parseStateRecord, stateKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
+import { parseStateRecord, stageKey, stateKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
 import type { StageStateStore } from './connect.js';
 
 /**
@@ -20,7 +20,10 @@ export function s3StateStore(s3: S3Api, bucket: string, account: string): StageS
     async list() {
       const keys = await s3.listKeys(bucket, `${BUCKET_PREFIXES.state}stages/`, owner);
       const records = await Promise.all(keys.filter((k) => k.key.endsWith('.json')).map((k) => s3.getJson(bucket, k.key, owner)));
-      return records.map((r) => parseStateRecord(r)).filter((r): r is StageStateRecord => r !== undefined);
+      return records
+        .map((r) => parseStateRecord(r))
+        .filter((r): r is StageStateRecord => r !== undefined)
+        .sort((a, b) => stageKey(a).localeCompare(stageKey(b)));
     },
   };
 }
