@@ -208,6 +208,11 @@ export function toStackEvent(e: StackEvent): StackEventSummary {
   return out;
 }
 
+/** The name inside a stack ARN (arn:…:stack/<name>/<uuid>), or the input when it is already a name. */
+export function stackDisplayName(nameOrId: string): string {
+  return /^arn:[^:]+:cloudformation:[^:]*:\d*:stack\/([^/]+)\//.exec(nameOrId)?.[1] ?? nameOrId;
+}
+
 /** CloudFormation's answer for a stack that is not there: a ValidationError "Stack with id X does not exist". */
 export function isStackMissingError(e: unknown): boolean {
   const err = e as { name?: string; Code?: string; message?: string } | null;
@@ -420,7 +425,7 @@ export function createCloudFormation(settings: ClientSettings): CloudFormationAp
     async waitForChangeSet(stack, changeSet, options) {
       const { sleep, now } = clock(options);
       const pending = await pollUntil(
-        `change set ${changeSet}`,
+        `change set ${changeSet.split('/')[1] ?? changeSet} of stack ${stackDisplayName(stack)}`,
         async () => {
           // While it is being created, one page is enough to read its status.
           const cs = await describeChangeSet(stack, changeSet, false);
@@ -434,7 +439,7 @@ export function createCloudFormation(settings: ClientSettings): CloudFormationAp
     async waitForStackStable(stack, options) {
       const { sleep, now } = clock(options);
       const result = await pollUntil<{ stack: StackSummary | null }>(
-        `stack ${stack}`,
+        `stack ${stackDisplayName(stack)}`,
         async () => {
           const s = await describeStack(stack);
           await options?.onPoll?.(s);

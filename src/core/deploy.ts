@@ -292,6 +292,8 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
             const fresh = await cfn.stackEvents(ref.stackId, {
               ...(lastEventId ? { afterEventId: lastEventId } : {}),
               ...(cs.creationTime ? { since: cs.creationTime } : {}),
+              // With neither bound (an endpoint that reports no times or events), do not replay the whole history.
+              ...(!lastEventId && !cs.creationTime ? { maxPages: 1 } : {}),
             });
             if (fresh.length === 0) return;
             events.push(...fresh);
@@ -309,6 +311,12 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
           resolution: `Run \`${cmd.init}\` again: it waits for the stack to settle, then finishes the job.`,
         },
       );
+    }
+    if (isAppError(e) && e.code === 'WaitTimeout') {
+      throw new UserError('WaitTimeout', `Stopped waiting for stack ${name} after ${Math.round(timing.stackMaxWaitMs / 60_000)} min; CloudFormation is still working on it.`, {
+        details: rootCauseFailures(events).map(formatFailure),
+        resolution: `See where it is with \`${cmd.status}\`; run \`${cmd.init}\` again once it has settled.`,
+      });
     }
     throw e;
   }

@@ -190,7 +190,7 @@ describe('waits', () => {
     cfn.on(DescribeStacksCommand).resolves(stack('CREATE_IN_PROGRESS'));
     const err = await failure(api.waitForStackStable(ID, { pollMs: 60_000, maxWaitMs: 5 * 60_000 }));
     expect(err.code).toBe('WaitTimeout');
-    expect(err.message).toBe(`Gave up waiting for stack ${ID} after 5 min.`);
+    expect(err.message).toBe(`Gave up waiting for stack ${NAME} after 5 min.`);
     expect(cfn.commandCalls(DescribeStacksCommand)).toHaveLength(6);
   });
 

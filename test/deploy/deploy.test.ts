@@ -327,6 +327,21 @@ describe('deployStack: failures', () => {
     expect(fake.stack?.status).toBe('CREATE_IN_PROGRESS');
   });
 
+  it('gives up after the maximum wait with the failures seen so far and what to run next', async () => {
+    fake.changeSet = { status: 'CREATE_COMPLETE', changes: [change('Add', 'LogBucket', 'AWS::S3::Bucket')] };
+    fake.onExecute = Array.from({ length: 20 }, () => ({
+      status: 'CREATE_IN_PROGRESS',
+      events: [['Dashboard', 'AWS::QuickSight::Dashboard', 'CREATE_IN_PROGRESS']] as Array<[string, string, string, string?]>,
+    }));
+    fake.onExecute[1]!.events = [['Role', 'AWS::IAM::Role', 'CREATE_FAILED', 'Role already exists']];
+    fake.install();
+    const err = await failure(deployStack({ ...request, timing: { stackPollMs: 60_000, stackMaxWaitMs: 5 * 60_000 } }, h.ctx, await deps()));
+    expect(err.code).toBe('WaitTimeout');
+    expect(err.message).toBe(`Stopped waiting for stack ${STACK_NAME} after 5 min; CloudFormation is still working on it.`);
+    expect(err.details).toEqual(['Role (AWS::IAM::Role) CREATE_FAILED: Role already exists']);
+    expect(err.resolution).toContain('apigw-log-analytics status --project shop');
+  });
+
   it('on Ctrl+C while the change set is created removes it and changes nothing', async () => {
     fake.changeSet = { pendingPolls: 5, status: 'CREATE_COMPLETE' };
     fake.install();
