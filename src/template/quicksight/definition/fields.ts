@@ -1,0 +1,165 @@
+/**
+ * Columns, calculated fields and the field-well entries built on them. Every column name goes
+ * through `column()`, which refuses a name the dataset does not declare, so a typo fails when the
+ * definition is built (in every test), not when CloudFormation creates the dashboard.
+ */
+import type {
+  CalculatedField,
+  ColumnIdentifier,
+  DimensionField,
+  MeasureField,
+  NumericalAggregationFunction,
+  TimeGranularity,
+} from '@aws-sdk/client-quicksight';
+import { datasetColumn, LOG_DATE_COLUMN, REQUEST_TIME_COLUMN } from '../columns.js';
+import { DATASET_IDENTIFIER } from '../names.js';
+
+/**
+ * Calculated fields of the dashboard (QuickSight expressions). Under direct query QuickSight turns
+ * them into SQL for Athena, so they use only functions that translate: ifelse, concat, coalesce,
+ * toString, isNotNull, sum and count.
+ */
+export const CALCULATED_FIELDS = {
+  /** The route as API Gateway matched it: method plus resource path template (not the raw path). */
+  route: {
+    name: 'route',
+    expression: "ifelse(isNull({resourcepath}), '(no matching resource)', concat({httpmethod}, ' ', {resourcepath}))",
+    type: 'STRING',
+  },
+  statusCode: { name: 'statuscode', expression: 'toString({status})', type: 'STRING' },
+  statusClass: {
+    name: 'statusclass',
+    expression: "ifelse({status} >= 500, '5xx', {status} >= 400, '4xx', {status} >= 300, '3xx', {status} >= 200, '2xx', 'other')",
+    type: 'STRING',
+  },
+  /** The customer, or else the API key's name, or else its id: who a request is billed to. */
+  consumer: { name: 'consumer', expression: 'coalesce({customerid}, {apikeyname}, {identityapikeyid})', type: 'STRING' },
+  /** The authenticated caller: IAM principal ARN, Cognito user (sub), or Lambda authorizer principal. */
+  caller: { name: 'caller', expression: 'coalesce({identityuserarn}, {sub}, {authorizerprincipalid})', type: 'STRING' },
+  authMethod: {
+    name: 'authmethod',
+    expression: [
+      'ifelse(',
+      "isNotNull({identitycognitoidentityid}), 'Cognito identity pool (IAM)',",
+      "isNotNull({identityuserarn}), 'IAM (SigV4)',",
+      "isNotNull({sub}), 'Cognito user pool',",
+      "isNotNull({authorizerprincipalid}), 'Lambda authorizer',",
+      "isNotNull({identityapikeyid}), 'API key only',",
+      "'None')",
+    ].join(' '),
+    type: 'STRING',
+  },
+  /** API Gateway's two kinds of 429: a usage plan's quota, and throttling (stage, method or plan rate). */
+  limitEvent: {
+    name: 'limitevent',
+    expression: "ifelse({errorresponsetype} = 'QUOTA_EXCEEDED', 'Quota exceeded', {errorresponsetype} = 'THROTTLED', 'Throttled', 'Other')",
+    type: 'STRING',
+  },
+  clientErrorRate: {
+    name: 'Client error rate (4xx)',
+    expression: 'sum(ifelse({status} >= 400 AND {status} < 500, 1, 0)) / count({requestid})',
+    type: 'DECIMAL',
+  },
+  serverErrorRate: {
+    name: 'Server error rate (5xx)',
+    expression: 'sum(ifelse({status} >= 500, 1, 0)) / count({requestid})',
+    type: 'DECIMAL',
+  },
+} as const satisfies Record<string, { name: string; expression: string; type: 'STRING' | 'DECIMAL' }>;
+
+export type CalculatedFieldKey = keyof typeof CALCULATED_FIELDS;
+
+const CALCULATED_NAMES = new Set<string>(Object.values(CALCULATED_FIELDS).map((c) => c.name));
+
+/** Calculated fields whose expression aggregates: they go into field wells without an aggregation. */
+export const AGGREGATED_CALCULATIONS = new Set<string>([CALCULATED_FIELDS.clientErrorRate.name, CALCULATED_FIELDS.serverErrorRate.name]);
+
+export function calculatedFields(): CalculatedField[] {
+  return Object.values(CALCULATED_FIELDS).map((c) => ({ DataSetIdentifier: DATASET_IDENTIFIER, Name: c.name, Expression: c.expression }));
+}
+
+/** A reference to a dataset column or a calculated field; throws on any other name. */
+export function column(name: string): ColumnIdentifier {
+  if (!datasetColumn(name) && !CALCULATED_NAMES.has(name)) {
+    throw new Error(`The dashboard refers to "${name}", which is neither a dataset column nor a calculated field.`);
+  }
+  return { DataSetIdentifier: DATASET_IDENTIFIER, ColumnName: name };
+}
+
+export const TIME = REQUEST_TIME_COLUMN;
+export const LOG_DATE = LOG_DATE_COLUMN;
+
+/** Field ids are unique in the whole definition: `<visual id>.<role><n>`. */
+export class FieldIds {
+  private n = 0;
+  constructor(private readonly visualId: string) {}
+  next(role: string): string {
+    this.n += 1;
+    return `${this.visualId}.${role}${this.n}`;
+  }
+}
+
+export function categorical(ids: FieldIds, name: string): DimensionField {
+  return { CategoricalDimensionField: { FieldId: ids.next('dim'), Column: column(name) } };
+}
+
+export function numericalDimension(ids: FieldIds, name: string): DimensionField {
+  return { NumericalDimensionField: { FieldId: ids.next('dim'), Column: column(name) } };
+}
+
+export function dateDimension(ids: FieldIds, granularity: TimeGranularity, name: string = TIME): DimensionField {
+  return { DateDimensionField: { FieldId: ids.next('time'), Column: column(name), DateGranularity: granularity } };
+}
+
+/** Number of requests: COUNT of the request id (never empty), not the sample's DISTINCT_COUNT. */
+export function requestCount(ids: FieldIds): MeasureField {
+  return { CategoricalMeasureField: { FieldId: ids.next('requests'), Column: column('requestid'), AggregationFunction: 'COUNT' } };
+}
+
+export type Statistic = 'AVERAGE' | 'MAX' | 'SUM' | 'COUNT' | { percentile: 50 | 90 | 95 | 99 };
+
+function aggregation(stat: Statistic): NumericalAggregationFunction {
+  return typeof stat === 'string' ? { SimpleNumericalAggregation: stat } : { PercentileAggregation: { PercentileValue: stat.percentile } };
+}
+
+export function numericMeasure(ids: FieldIds, name: string, stat: Statistic): MeasureField {
+  return {
+    NumericalMeasureField: {
+      FieldId: ids.next(typeof stat === 'string' ? stat.toLowerCase() : `p${stat.percentile}`),
+      Column: column(name),
+      AggregationFunction: aggregation(stat),
+      FormatConfiguration: { FormatConfiguration: { NumberDisplayFormatConfiguration: { DecimalPlacesConfiguration: { DecimalPlaces: 0 } } } },
+    },
+  };
+}
+
+/** An aggregated calculated field (a rate), shown as a percentage. */
+export function rate(ids: FieldIds, name: string): MeasureField {
+  if (!AGGREGATED_CALCULATIONS.has(name)) throw new Error(`"${name}" is not an aggregated calculated field.`);
+  return {
+    NumericalMeasureField: {
+      FieldId: ids.next('rate'),
+      Column: column(name),
+      FormatConfiguration: { FormatConfiguration: { PercentageDisplayFormatConfiguration: { DecimalPlacesConfiguration: { DecimalPlaces: 2 } } } },
+    },
+  };
+}
+
+/** First or last time something was seen (the sample's first_seen and last_seen). */
+export function timeMeasure(ids: FieldIds, which: 'MIN' | 'MAX'): MeasureField {
+  return { DateMeasureField: { FieldId: ids.next(which === 'MIN' ? 'first' : 'last'), Column: column(TIME), AggregationFunction: which } };
+}
+
+/** The field id of a dimension or measure, whatever its kind. */
+export function fieldId(field: DimensionField | MeasureField): string {
+  const inner = Object.values(field).find((v): v is { FieldId: string } => typeof v === 'object' && v !== null && 'FieldId' in v);
+  if (!inner) throw new Error('field without an id');
+  return inner.FieldId;
+}
+
+/** The column of a dimension or measure, whatever its kind. */
+export function fieldColumn(field: DimensionField | MeasureField): ColumnIdentifier {
+  const inner = Object.values(field).find((v): v is { Column: ColumnIdentifier } => typeof v === 'object' && v !== null && 'Column' in v);
+  if (!inner) throw new Error('field without a column');
+  return inner.Column;
+}

@@ -1,0 +1,224 @@
+/**
+ * The QuickSight resources of the stack: the data source's run-as role, the Athena data source, the
+ * dataset, its SPICE refresh schedules and the dashboard. Every one carries the `QuickSightEnabled`
+ * condition, so an empty principal (`--no-dashboard`) deploys the pipeline alone.
+ */
+import { BUCKET_PREFIXES } from '../../core/outputs.js';
+import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnValue } from '../types.js';
+import { DATASET_COLUMNS, datasetSql, FIELD_FOLDERS, LOG_DATE_COLUMN } from './columns.js';
+import { buildDashboard } from './definition/dashboard.js';
+import { DATASET_IDENTIFIER, QS_CONDITIONS, QS_IDS, QS_LOGICAL_IDS, QS_PARAMETERS } from './names.js';
+import { DASHBOARD_OWNER_ACTIONS, DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, ownerPermissions } from './permissions.js';
+
+const ref = (name: string): CfnValue => ({ Ref: name });
+const getAtt = (id: string, attr: string): CfnValue => ({ 'Fn::GetAtt': [id, attr] });
+const sub = (text: string): CfnValue => ({ 'Fn::Sub': text });
+const principal = ref(QS_PARAMETERS.principalArn);
+const accountId = ref('AWS::AccountId');
+const projectName = `\${${PARAMETERS.projectName}}`;
+
+/** The Athena data catalog QuickSight queries through (the Glue Data Catalog). */
+export const DATA_CATALOG = 'AwsDataCatalog';
+
+const ARNS = {
+  workGroup: sub(`arn:\${AWS::Partition}:athena:\${AWS::Region}:\${AWS::AccountId}:workgroup/\${${LOGICAL_IDS.athenaWorkGroup}}`),
+  dataCatalog: sub(`arn:\${AWS::Partition}:athena:\${AWS::Region}:\${AWS::AccountId}:datacatalog/${DATA_CATALOG}`),
+  glueCatalog: sub('arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog'),
+  glueDatabase: sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:database/\${${LOGICAL_IDS.glueDatabase}}`),
+  // Every table of our own database: Athena's metadata listing (GetTables) needs the wildcard form.
+  glueTables: sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:table/\${${LOGICAL_IDS.glueDatabase}}/*`),
+  bucket: getAtt(LOGICAL_IDS.logBucket, 'Arn'),
+  logObjects: sub(`\${${LOGICAL_IDS.logBucket}.Arn}/${BUCKET_PREFIXES.logs}*`),
+  resultObjects: sub(`\${${LOGICAL_IDS.logBucket}.Arn}/${BUCKET_PREFIXES.athenaResults}*`),
+};
+
+/**
+ * The data source's own role ("run-as role"): QuickSight assumes it for every query of this data
+ * source, so nobody has to tick the bucket in QuickSight's account-wide security settings, and the
+ * account-wide QuickSight role gets nothing. It can read the log objects, run queries in our
+ * workgroup on our table, and write that workgroup's results, and nothing else.
+ */
+export function dataSourceRole(): CfnResource {
+  return {
+    Type: 'AWS::IAM::Role',
+    Condition: QS_CONDITIONS.enabled,
+    Properties: {
+      Description: sub(`QuickSight runs the Athena queries of the ${projectName} access-log dashboard as this role`),
+      AssumeRolePolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'quicksight.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      },
+      Policies: [
+        {
+          PolicyName: 'athena-access-logs-read',
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'AthenaListing',
+                Effect: 'Allow',
+                // List calls have no resource to scope them to.
+                Action: ['athena:ListDataCatalogs', 'athena:ListWorkGroups', 'athena:ListEngineVersions'],
+                Resource: '*',
+              },
+              {
+                Sid: 'AthenaCatalog',
+                Effect: 'Allow',
+                Action: ['athena:GetDataCatalog', 'athena:ListDatabases', 'athena:GetDatabase', 'athena:ListTableMetadata', 'athena:GetTableMetadata'],
+                Resource: ARNS.dataCatalog,
+              },
+              {
+                Sid: 'AthenaQueries',
+                Effect: 'Allow',
+                Action: [
+                  'athena:GetWorkGroup',
+                  'athena:StartQueryExecution',
+                  'athena:StopQueryExecution',
+                  'athena:GetQueryExecution',
+                  'athena:BatchGetQueryExecution',
+                  'athena:GetQueryResults',
+                  'athena:GetQueryResultsStream',
+                ],
+                Resource: ARNS.workGroup,
+              },
+              {
+                Sid: 'GlueTable',
+                Effect: 'Allow',
+                Action: ['glue:GetDatabase', 'glue:GetDatabases', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions', 'glue:BatchGetPartition'],
+                Resource: [ARNS.glueCatalog, ARNS.glueDatabase, ARNS.glueTables],
+              },
+              {
+                Sid: 'BucketListing',
+                Effect: 'Allow',
+                Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+                Resource: ARNS.bucket,
+                Condition: { StringLike: { 's3:prefix': [BUCKET_PREFIXES.logs, `${BUCKET_PREFIXES.logs}*`, BUCKET_PREFIXES.athenaResults, `${BUCKET_PREFIXES.athenaResults}*`] } },
+              },
+              { Sid: 'BucketLocation', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: ARNS.bucket },
+              { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: ARNS.logObjects },
+              {
+                Sid: 'QueryResults',
+                Effect: 'Allow',
+                Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+                Resource: ARNS.resultObjects,
+              },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+export function dataSource(): CfnResource {
+  return {
+    Type: 'AWS::QuickSight::DataSource',
+    Condition: QS_CONDITIONS.enabled,
+    Properties: {
+      AwsAccountId: accountId,
+      DataSourceId: QS_IDS.dataSource,
+      Name: sub(`API Gateway access logs (${projectName})`),
+      Type: 'ATHENA',
+      DataSourceParameters: {
+        AthenaParameters: { WorkGroup: ref(LOGICAL_IDS.athenaWorkGroup), RoleArn: getAtt(QS_LOGICAL_IDS.dataSourceRole, 'Arn') },
+      },
+      SslProperties: { DisableSsl: false },
+      Permissions: ownerPermissions(principal, DATA_SOURCE_OWNER_ACTIONS),
+    },
+  };
+}
+
+const PHYSICAL_TABLE = 'access-logs';
+
+export function dataSet(): CfnResource {
+  return {
+    Type: 'AWS::QuickSight::DataSet',
+    Condition: QS_CONDITIONS.enabled,
+    // The query names the table: create it first (the sample's dataset waited for the database only).
+    DependsOn: [LOGICAL_IDS.glueTable],
+    Properties: {
+      AwsAccountId: accountId,
+      DataSetId: QS_IDS.dataSet,
+      Name: sub(`API Gateway access logs (${projectName})`),
+      ImportMode: ref(QS_PARAMETERS.importMode),
+      PhysicalTableMap: {
+        [PHYSICAL_TABLE]: {
+          CustomSql: {
+            DataSourceArn: getAtt(QS_LOGICAL_IDS.dataSource, 'Arn'),
+            Name: 'access logs',
+            SqlQuery: sub(datasetSql(`\${${LOGICAL_IDS.glueDatabase}}`, `\${${LOGICAL_IDS.glueTable}}`)),
+            Columns: DATASET_COLUMNS.map((c) => ({ Name: c.name, Type: c.type })),
+          },
+        },
+      },
+      LogicalTableMap: {
+        [DATASET_IDENTIFIER]: { Alias: 'access logs', Source: { PhysicalTableId: PHYSICAL_TABLE } },
+      },
+      FieldFolders: Object.fromEntries(
+        Object.entries(FIELD_FOLDERS).map(([folder, f]) => [folder, { Description: f.description, Columns: [...f.columns] }]),
+      ),
+      // SPICE only: hourly refreshes re-read the last day (by delivery day, so Athena reads one or two partitions).
+      DataSetRefreshProperties: {
+        'Fn::If': [
+          QS_CONDITIONS.spice,
+          { RefreshConfiguration: { IncrementalRefresh: { LookbackWindow: { ColumnName: LOG_DATE_COLUMN, Size: 1, SizeUnit: 'DAY' } } } },
+          ref('AWS::NoValue'),
+        ],
+      },
+      // Do not hold a stack operation until a SPICE import finishes; the schedules keep it fresh.
+      IngestionWaitPolicy: { WaitForSpiceIngestion: false },
+      Permissions: ownerPermissions(principal, DATA_SET_OWNER_ACTIONS),
+    },
+  };
+}
+
+/**
+ * SPICE refreshes: incremental every hour (the last delivery day again), and a full one weekly so
+ * SPICE forgets what the bucket's lifecycle has expired.
+ */
+export function refreshSchedules(): Record<string, CfnResource> {
+  const schedule = (scheduleId: string, refreshType: string, frequency: CfnValue): CfnResource => ({
+    Type: 'AWS::QuickSight::RefreshSchedule',
+    Condition: QS_CONDITIONS.spice,
+    DependsOn: [QS_LOGICAL_IDS.dataSet],
+    Properties: {
+      AwsAccountId: accountId,
+      DataSetId: QS_IDS.dataSet,
+      Schedule: { ScheduleId: scheduleId, RefreshType: refreshType, ScheduleFrequency: frequency },
+    },
+  });
+  return {
+    [QS_LOGICAL_IDS.incrementalRefresh]: schedule('hourly-incremental', 'INCREMENTAL_REFRESH', { Interval: 'HOURLY', TimeZone: 'UTC' }),
+    [QS_LOGICAL_IDS.fullRefresh]: schedule('weekly-full', 'FULL_REFRESH', {
+      Interval: 'WEEKLY',
+      RefreshOnDay: { DayOfWeek: 'SUNDAY' },
+      TimeOfTheDay: '03:00',
+      TimeZone: 'UTC',
+    }),
+  };
+}
+
+export function dashboard(): CfnResource {
+  const { definition } = buildDashboard();
+  return {
+    Type: 'AWS::QuickSight::Dashboard',
+    Condition: QS_CONDITIONS.enabled,
+    Properties: {
+      AwsAccountId: accountId,
+      DashboardId: QS_IDS.dashboard,
+      Name: sub(`API Gateway access logs (${projectName})`),
+      Definition: {
+        ...definition,
+        DataSetIdentifierDeclarations: [{ Identifier: DATASET_IDENTIFIER, DataSetArn: getAtt(QS_LOGICAL_IDS.dataSet, 'Arn') }],
+      },
+      Permissions: ownerPermissions(principal, DASHBOARD_OWNER_ACTIONS),
+      DashboardPublishOptions: {
+        AdHocFilteringOption: { AvailabilityStatus: 'ENABLED' },
+        ExportToCSVOption: { AvailabilityStatus: 'ENABLED' },
+        SheetControlsOption: { VisibilityState: 'EXPANDED' },
+      },
+      // Fail the stack on a definition error instead of publishing a broken dashboard.
+      ValidationStrategy: { Mode: 'STRICT' },
+    },
+  };
+}
