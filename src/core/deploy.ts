@@ -12,7 +12,7 @@ import type { CloudFormationApi, ChangeSetDescription, ResourceChangeSummary, St
 import type { S3Api, StagedTemplate } from '../aws/s3.js';
 import type { RunContext } from '../context.js';
 import { AbortError, CancelledError, UserError, isAppError } from '../errors.js';
-import { withStackProgress } from '../ui/stack-progress.js';
+import { withStackProgress, type StackProgressFeed } from '../ui/stack-progress.js';
 import { TAG_PROJECT, TOOL } from './names.js';
 import {
   decidePreDeploy,
@@ -162,6 +162,30 @@ function commands(project: string | undefined) {
   return { init: `${TOOL} init${p}`, status: `${TOOL} status${p}`, uninstall: `${TOOL} uninstall${p}` };
 }
 
+/**
+ * Follows one operation's events: each poll reads only events newer than the last one seen (or,
+ * on the first poll, than `start`), keeps them for the failure report and feeds them to the view.
+ */
+function followEvents(cfn: CloudFormationApi, stackId: string, start: { afterEventId?: string | undefined; since?: Date | undefined }) {
+  const events: StackEventSummary[] = [];
+  let lastEventId = start.afterEventId;
+  return {
+    events,
+    async poll(feed: StackProgressFeed): Promise<void> {
+      const fresh = await cfn.stackEvents(stackId, {
+        ...(lastEventId ? { afterEventId: lastEventId } : {}),
+        ...(start.since ? { since: start.since } : {}),
+        // With neither bound (an endpoint that reports no times or events), do not replay the whole history.
+        ...(!lastEventId && !start.since ? { maxPages: 1 } : {}),
+      });
+      if (fresh.length === 0) return;
+      events.push(...fresh);
+      lastEventId = fresh[fresh.length - 1]!.eventId;
+      feed.push(fresh);
+    },
+  };
+}
+
 /** Best effort: a cleanup failure must not hide the error that led to it. */
 async function quietly(ctx: DeployContext, what: string, fn: () => Promise<unknown>): Promise<void> {
   try {
@@ -261,11 +285,9 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
   }
 
   // Stream only this operation's events: those after the newest one now, and not older than the change set.
-  const marker = await cfn.latestEventId(ref.stackId);
+  const tail = followEvents(cfn, ref.stackId, { afterEventId: await cfn.latestEventId(ref.stackId), since: cs.creationTime });
   await cfn.executeChangeSet(ref.stackId, ref.changeSetId, { clientRequestToken: `${changeSetName}-execute` });
 
-  const events: StackEventSummary[] = [];
-  let lastEventId = marker;
   const verb = type === 'CREATE' ? 'Creating' : 'Updating';
   let final: StackSummary | null;
   try {
@@ -288,18 +310,7 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
           waitThroughReview: true,
           // OnStackFailure DELETE: a failed create passes through CREATE_FAILED on its way to DELETE_COMPLETE.
           ...(type === 'CREATE' ? { passThrough: ['CREATE_FAILED'] } : {}),
-          onPoll: async () => {
-            const fresh = await cfn.stackEvents(ref.stackId, {
-              ...(lastEventId ? { afterEventId: lastEventId } : {}),
-              ...(cs.creationTime ? { since: cs.creationTime } : {}),
-              // With neither bound (an endpoint that reports no times or events), do not replay the whole history.
-              ...(!lastEventId && !cs.creationTime ? { maxPages: 1 } : {}),
-            });
-            if (fresh.length === 0) return;
-            events.push(...fresh);
-            lastEventId = fresh[fresh.length - 1]!.eventId;
-            feed.push(fresh);
-          },
+          onPoll: () => tail.poll(feed),
         }),
     );
   } catch (e) {
@@ -314,14 +325,14 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
     }
     if (isAppError(e) && e.code === 'WaitTimeout') {
       throw new UserError('WaitTimeout', `Stopped waiting for stack ${name} after ${Math.round(timing.stackMaxWaitMs / 60_000)} min; CloudFormation is still working on it.`, {
-        details: rootCauseFailures(events).map(formatFailure),
+        details: rootCauseFailures(tail.events).map(formatFailure),
         resolution: `See where it is with \`${cmd.status}\`; run \`${cmd.init}\` again once it has settled.`,
       });
     }
     throw e;
   }
 
-  if (!final || !isDeploySuccess(final.status)) throw deployFailure(name, type, final, events, cmd);
+  if (!final || !isDeploySuccess(final.status)) throw deployFailure(name, type, final, tail.events, cmd);
   return {
     stackName: name,
     stackId: ref.stackId,
@@ -503,13 +514,11 @@ export async function removeStack(request: RemoveStackRequest, ctx: DeployContex
   const stack = await cfn.describeStack(request.stackName);
   if (!stack || stack.status === 'DELETE_COMPLETE') return { outcome: 'not-found', failures: [] };
   const stackId = stack.stackId;
-  const marker = await cfn.latestEventId(stackId);
+  const tail = followEvents(cfn, stackId, { afterEventId: await cfn.latestEventId(stackId) });
   await cfn.deleteStack(stackId, {
     ...(request.retainResources?.length ? { retainResources: request.retainResources } : {}),
     ...(request.forceDelete ? { forceDelete: true } : {}),
   });
-  const events: StackEventSummary[] = [];
-  let lastEventId = marker;
   let final: StackSummary | null;
   try {
     final = await withStackProgress(
@@ -522,13 +531,7 @@ export async function removeStack(request: RemoveStackRequest, ctx: DeployContex
         now: ctx.now,
         pollMs: timing.stackPollMs,
         maxWaitMs: timing.stackMaxWaitMs,
-        onPoll: async () => {
-          const fresh = await cfn.stackEvents(stackId, lastEventId ? { afterEventId: lastEventId } : { maxPages: 1 });
-          if (fresh.length === 0) return;
-          events.push(...fresh);
-          lastEventId = fresh[fresh.length - 1]!.eventId;
-          feed.push(fresh);
-        },
+        onPoll: () => tail.poll(feed),
       }),
     );
   } catch (e) {
@@ -540,7 +543,7 @@ export async function removeStack(request: RemoveStackRequest, ctx: DeployContex
     throw e;
   }
   if (!final || final.status === 'DELETE_COMPLETE') return { outcome: 'deleted', stackId, failures: [] };
-  const failures = rootCauseFailures(events, 20);
+  const failures = rootCauseFailures(tail.events, 20);
   if (failures.length === 0 && final.statusReason) {
     failures.push({ logicalId: name, resourceType: 'AWS::CloudFormation::Stack', status: final.status, reason: final.statusReason });
   }
