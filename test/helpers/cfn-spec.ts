@@ -283,7 +283,8 @@ class Checker {
         if (value !== null) this.error(path, `expected null, got ${describe(value)}`);
         return;
       case 'json':
-        if (value === undefined) this.error(path, 'expected a JSON value');
+        // CloudFormation's Json properties take an object (an IAM policy, a Glue parameter map) or a list.
+        if (typeof value !== 'object' || value === null) this.error(path, `expected a JSON object, got ${describe(value)}`);
         else this.any(path, value);
         return;
       case 'tag':

@@ -1,0 +1,58 @@
+/** The merge point where the QuickSight fragment joins the data pipeline. */
+import { describe, expect, it } from 'vitest';
+import { buildStackTemplate, mergeFragments, renderTemplate, stackFragments, type NamedFragment } from '../../src/template/stack.js';
+import type { TemplateFragment } from '../../src/template/types.js';
+
+const bucket = { Type: 'AWS::S3::Bucket' };
+const named = (label: string, fragment: TemplateFragment): NamedFragment => ({ label, fragment });
+
+describe('mergeFragments', () => {
+  it('merges parameters, conditions, resources and outputs of several fragments', () => {
+    const merged = mergeFragments([
+      named('a', { Parameters: { P: { Type: 'String' } }, Resources: { A: bucket }, Outputs: { OA: { Value: 'a' } } }),
+      named('b', { Conditions: { DashboardEnabled: { 'Fn::Equals': ['x', 'x'] } }, Resources: { B: { ...bucket, Condition: 'DashboardEnabled' } } }),
+    ]);
+    expect(merged).toEqual({
+      Parameters: { P: { Type: 'String' } },
+      Conditions: { DashboardEnabled: { 'Fn::Equals': ['x', 'x'] } },
+      Resources: { A: bucket, B: { ...bucket, Condition: 'DashboardEnabled' } },
+      Outputs: { OA: { Value: 'a' } },
+    });
+  });
+
+  it.each([
+    ['resource', { Resources: { A: bucket } }, { Resources: { A: bucket } }, /Resources "A" is declared by both "first" and "second"/],
+    ['parameter', { Parameters: { P: { Type: 'String' } }, Resources: {} }, { Parameters: { P: { Type: 'String' } }, Resources: {} }, /Parameters "P"/],
+    ['output', { Resources: {}, Outputs: { O: { Value: 1 } } }, { Resources: {}, Outputs: { O: { Value: 2 } } }, /Outputs "O"/],
+    ['condition', { Resources: {}, Conditions: { C: {} } }, { Resources: {}, Conditions: { C: {} } }, /Conditions "C"/],
+    ['parameter named like a resource', { Parameters: { X: { Type: 'String' } }, Resources: {} }, { Resources: { X: bucket } }, /Resources "X" is declared by both/],
+  ] as const)('throws on a duplicate %s', (_what, a, b, message) => {
+    expect(() => mergeFragments([named('first', a as TemplateFragment), named('second', b as TemplateFragment)])).toThrow(message);
+  });
+
+  it('allows an output and a resource to share a name (separate namespaces)', () => {
+    expect(() => mergeFragments([named('a', { Resources: { X: bucket } }), named('b', { Resources: {}, Outputs: { X: { Value: 1 } } })])).not.toThrow();
+  });
+});
+
+describe('buildStackTemplate', () => {
+  const template = buildStackTemplate({ version: '9.9.9', lambdaSource: 'exports.handler = async () => ({ records: [] });\n' });
+
+  it('writes the sections in the usual order and groups parameters by fragment', () => {
+    expect(Object.keys(template)).toEqual(['AWSTemplateFormatVersion', 'Description', 'Metadata', 'Parameters', 'Resources', 'Outputs']);
+    const groups = template.Metadata?.['AWS::CloudFormation::Interface'].ParameterGroups;
+    expect(groups).toEqual(stackFragments({ version: '9.9.9', lambdaSource: '' }).map((f) => ({ Label: { default: f.label }, Parameters: Object.keys(f.fragment.Parameters ?? {}) })));
+    expect(template.Outputs?.TemplateVersion?.Value).toBe('9.9.9');
+    expect(template.Description).toContain('9.9.9');
+  });
+
+  it('ships the given Lambda source inline', () => {
+    expect(template.Resources.EnrichmentFunction?.Properties?.Code).toEqual({ ZipFile: 'exports.handler = async () => ({ records: [] });\n' });
+  });
+
+  it('renders pretty-printed JSON ending in a newline', () => {
+    const text = renderTemplate(template);
+    expect(text.endsWith('}\n')).toBe(true);
+    expect(text.split('\n')[1]).toBe('  "AWSTemplateFormatVersion": "2010-09-09",');
+  });
+});
