@@ -279,7 +279,16 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
 
   const summary = summarizeChanges(cs, type);
   for (const line of formatChangeSummary(summary)) io.info(line);
-  if (deps.confirmChangeSet && !(await deps.confirmChangeSet(summary))) {
+  let go: boolean;
+  try {
+    go = deps.confirmChangeSet ? await deps.confirmChangeSet(summary) : true;
+    if (go && ctx.signal.aborted) throw new CancelledError(`Cancelled before stack ${name} was changed; the change set was removed.`);
+  } catch (e) {
+    // Ctrl+C at the prompt (or a hook that throws) leaves nothing behind either.
+    await dropChangeSet();
+    throw e;
+  }
+  if (!go) {
     await dropChangeSet();
     throw new AbortError(`Nothing was changed: the change set for stack ${name} was discarded.`);
   }

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetBucketTaggingCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { deployStack, removeStack, type DeployDeps, type DeployRequest, type DestructiveStep } from '../../src/core/deploy.js';
-import { isAppError, type AppError } from '../../src/errors.js';
+import { CancelledError, isAppError, type AppError } from '../../src/errors.js';
 import { createTestContext, type TestHarness } from '../helpers/context.js';
 import { ACCOUNT, CS_ID, FakeCloudFormation, STACK_ID, STACK_NAME, change } from './fake-cloudformation.js';
 
@@ -231,6 +231,19 @@ describe('deployStack: create and update', () => {
     expect(cfnMock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
     expect(cfnMock.commandCalls(DeleteChangeSetCommand)).toHaveLength(1);
     expect(cfnMock.commandCalls(DeleteStackCommand).map((c) => c.args[0].input)).toEqual([{ StackName: STACK_ID }]);
+  });
+
+  it('removes the change set when Ctrl+C is pressed at the confirmation prompt', async () => {
+    fake.withStack('UPDATE_COMPLETE', { tags: TAGS });
+    fake.changeSet = { status: 'CREATE_COMPLETE', changes: [change('Modify', 'Table', 'AWS::Glue::Table', 'False')] };
+    fake.install();
+    const d = await deps({ confirmChangeSet: () => Promise.reject(new CancelledError()) });
+    const err = await failure(deployStack(request, h.ctx, d));
+    expect(err.kind).toBe('cancel');
+    expect(cfnMock.commandCalls(DeleteChangeSetCommand).map((c) => c.args[0].input)).toEqual([{ StackName: STACK_ID, ChangeSetName: CS_ID }]);
+    // An existing stack is never deleted for this.
+    expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+    expect(cfnMock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(0);
   });
 
   it('refuses to deploy over a stack of the same name that is not this project', async () => {
