@@ -12,8 +12,6 @@ export const isReviewInProgress = (status: string): boolean => status === 'REVIE
 
 export const isDeleted = (status: string): boolean => status === 'DELETE_COMPLETE';
 
-export const isFailed = (status: string): boolean => status.endsWith('_FAILED');
-
 /** The deployment asked for went through. */
 export const isDeploySuccess = (status: string): boolean =>
   status === 'CREATE_COMPLETE' || status === 'UPDATE_COMPLETE' || status === 'IMPORT_COMPLETE';
