@@ -15,6 +15,7 @@ import {
   DescribeStacksCommand,
   ExecuteChangeSetCommand,
   type Change,
+  type Stack,
   type StackEvent,
   type ServiceInputTypes,
   type ServiceOutputTypes,
@@ -55,6 +56,7 @@ interface StackState {
   reason?: string;
   tags: Record<string, string>;
   outputs: Record<string, string>;
+  parameters?: Record<string, string>;
 }
 
 const T0 = Date.UTC(2026, 10, 25, 11, 0, 0);
@@ -118,30 +120,42 @@ export class FakeCloudFormation {
     return Object.assign(new Error(`Stack with id ${id} does not exist`), { name: 'ValidationError', $metadata: { httpStatusCode: 400 } });
   }
 
+  /** Other stacks of the account, returned by listings only. */
+  otherStacks: Stack[] = [];
+  private pendingParameters: Record<string, string> = {};
+
+  private describe(): Stack {
+    const st = this.stack as StackState;
+    return {
+      StackName: STACK_NAME,
+      StackId: STACK_ID,
+      StackStatus: st.status as Stack['StackStatus'],
+      CreationTime: new Date(T0),
+      ...(st.reason ? { StackStatusReason: st.reason } : {}),
+      Tags: Object.entries(st.tags).map(([Key, Value]) => ({ Key, Value })),
+      Outputs: Object.entries(st.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      Parameters: Object.entries(st.parameters ?? {}).map(([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue })),
+    };
+  }
+
   install(): this {
     const m = this.mock;
     m.on(DescribeStacksCommand).callsFake((input: { StackName?: string }) => {
       const next = this.running.shift();
       if (next) this.apply(next);
+      if (input.StackName === undefined) {
+        // A listing (no name): every stack that is not deleted, like the service.
+        const mine = this.stack && this.stack.status !== 'DELETE_COMPLETE' ? [this.describe()] : [];
+        return { Stacks: [...mine, ...this.otherStacks] };
+      }
       const byId = input.StackName === STACK_ID;
       if (!this.stack || (!byId && this.stack.status === 'DELETE_COMPLETE') || (input.StackName !== STACK_NAME && !byId)) {
         throw this.missing(input.StackName ?? '');
       }
-      return {
-        Stacks: [
-          {
-            StackName: STACK_NAME,
-            StackId: STACK_ID,
-            StackStatus: this.stack.status,
-            CreationTime: new Date(T0),
-            ...(this.stack.reason ? { StackStatusReason: this.stack.reason } : {}),
-            Tags: Object.entries(this.stack.tags).map(([Key, Value]) => ({ Key, Value })),
-            Outputs: Object.entries(this.stack.outputs).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
-          },
-        ],
-      };
+      return { Stacks: [this.describe()] };
     });
-    m.on(CreateChangeSetCommand).callsFake((input: { ChangeSetType?: string; Tags?: Array<{ Key: string; Value: string }> }) => {
+    m.on(CreateChangeSetCommand).callsFake((input: { ChangeSetType?: string; Tags?: Array<{ Key: string; Value: string }>; Parameters?: Array<{ ParameterKey?: string; ParameterValue?: string }> }) => {
+      this.pendingParameters = Object.fromEntries((input.Parameters ?? []).map((p) => [p.ParameterKey ?? '', p.ParameterValue ?? '']));
       if (input.ChangeSetType === 'CREATE') {
         if (this.stack && this.stack.status !== 'REVIEW_IN_PROGRESS' && this.stack.status !== 'DELETE_COMPLETE') {
           throw Object.assign(new Error(`Stack [${STACK_NAME}] already exists`), { name: 'AlreadyExistsException', $metadata: { httpStatusCode: 400 } });
@@ -179,6 +193,7 @@ export class FakeCloudFormation {
       };
     });
     m.on(ExecuteChangeSetCommand).callsFake(() => {
+      if (this.stack) this.stack.parameters = this.pendingParameters;
       this.running = [...this.onExecute];
       return {};
     });
