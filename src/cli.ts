@@ -11,6 +11,7 @@ import type { AwsServices } from './aws/clients.js';
 import { registerStatus } from './commands/status/index.js';
 import { registerConnectStage } from './commands/connect-stage/index.js';
 import { registerDisconnectStage } from './commands/disconnect-stage/index.js';
+import { registerReport } from './commands/report/index.js';
 
 export { TOOL as BIN } from './core/names.js';
 import { TOOL as BIN } from './core/names.js';
@@ -82,6 +83,7 @@ Example:
   registerStatus(program, withRun);
   registerConnectStage(program, withRun);
   registerDisconnectStage(program, withRun);
+  registerReport(program, withRun);
   for (const c of program.commands) {
     c.exitOverride();
     c.configureOutput({

@@ -1,0 +1,271 @@
+/**
+ * `report`: the dashboard's questions answered from one of three sources (Athena on the
+ * installation's workgroup; `--local` files; `--from-bucket`, the window's objects downloaded and
+ * read locally), printed as tables, or written as JSON, CSV files or one HTML page.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RunContext } from '../../context.js';
+import type { ReportOptions } from './index.js';
+import { UsageError, UserError } from '../../errors.js';
+import { OUTPUT_KEYS } from '../../core/outputs.js';
+import { compileReport, MAX_TOP, type CompiledReport, type ReportSource } from '../../core/report/compile.js';
+import { ATHENA, DUCKDB } from '../../core/report/dialect.js';
+import { parseFilters, type ReportFilters } from '../../core/report/filters.js';
+import { formatBytes, formatUsd } from '../../core/report/format.js';
+import { athenaCostUsd, type ReportData, type SourceInfo } from '../../core/report/model.js';
+import { decodeResults, fillTimeSeries } from '../../core/report/results.js';
+import { athenaSource } from '../../core/report/sources.js';
+import { iso, resolveWindow, type TimeWindow } from '../../core/report/window.js';
+import { renderText } from '../../core/report/render-text.js';
+import { reportCsvFiles } from '../../core/report/render-csv.js';
+import { renderHtml } from '../../core/report/render-html.js';
+import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
+import { runAthenaQuery } from '../../report/athena-query.js';
+import { downloadWindow } from '../../report/bucket.js';
+import { loadDuckDb, openDuckDb, type SqlEngine } from '../../report/engine.js';
+import { duckDbSource, findLogFiles } from '../../report/local-files.js';
+import type { Installation } from '../../core/installations.js';
+
+/** The window when none is asked for, for the AWS sources (local files default to every record). */
+export const DEFAULT_SINCE = '24h';
+export const DEFAULT_TOP = 10;
+
+export interface ResolvedReportInputs {
+  mode: 'athena' | 'local' | 'bucket';
+  window: TimeWindow | null;
+  filters: ReportFilters;
+  top: number;
+}
+
+/** Checks the flags together, before anything is read or called. */
+export function resolveInputs(options: ReportOptions, nowMs: number): ResolvedReportInputs {
+  if (options.local !== undefined && options.fromBucket) {
+    throw new UsageError('ConflictingSource', '--local and --from-bucket both choose where the logs come from.', {
+      resolution: 'Pass one: --local PATH for files on this machine, --from-bucket to download them from the installation.',
+    });
+  }
+  if (options.local !== undefined && options.project !== undefined) {
+    throw new UsageError('ConflictingSource', '--project has no meaning with --local: the files are the source.', {
+      resolution: 'Drop --project, or drop --local to query that installation with Athena.',
+    });
+  }
+  const top = options.top ?? DEFAULT_TOP;
+  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) {
+    throw new UsageError('InvalidTop', `--top "${String(options.top)}" is not a whole number from 1 to ${MAX_TOP}.`, {
+      resolution: 'Pass --top 10, for example.',
+    });
+  }
+  const mode = options.local !== undefined ? 'local' : options.fromBucket ? 'bucket' : 'athena';
+  const window = resolveWindow({ since: options.since, from: options.from, to: options.to }, nowMs, mode === 'local' ? null : DEFAULT_SINCE);
+  const filters = parseFilters({ stage: options.stage, domain: options.domain, customer: options.customer, usagePlan: options.usagePlan });
+  return { mode, window, filters, top };
+}
+
+interface Answer {
+  source: SourceInfo;
+  compiled: CompiledReport;
+  rows: unknown[][];
+}
+
+async function withEngine<T>(options: ReportOptions, ctx: RunContext, fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
+  const mod = await loadDuckDb({
+    env: ctx.env,
+    interactive: ctx.interactive,
+    prompter: ctx.prompter,
+    yes: options.yes,
+    info: (m) => ctx.io.info(m),
+  });
+  const engine = await openDuckDb(mod);
+  const onAbort = () => engine.interrupt();
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await fn(engine);
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    engine.close();
+  }
+}
+
+async function runLocal(options: ReportOptions, inputs: ResolvedReportInputs, ctx: RunContext): Promise<Answer> {
+  const path = options.local as string;
+  const files = await findLogFiles(path);
+  ctx.io.debug(`Reading ${files.gzip.length} gzip and ${files.plain.length} plain file(s); skipped ${files.skipped.length}.`);
+  return withEngine(options, ctx, async (engine) => {
+    const compiled = compileReport({ dialect: DUCKDB, source: duckDbSource(files), window: inputs.window, filters: inputs.filters, top: inputs.top });
+    ctx.io.trace(compiled.sql);
+    const rows = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => queryLocal(engine, compiled.sql, path));
+    return {
+      source: { kind: 'local', path, files: files.gzip.length + files.plain.length, bytes: files.bytes, engine: engine.name },
+      compiled,
+      rows,
+    };
+  });
+}
+
+/** DuckDB's own message names the file and line of a record it cannot read. */
+async function queryLocal(engine: SqlEngine, sql: string, path: string): Promise<unknown[][]> {
+  try {
+    return await engine.all(sql);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (/interrupt/i.test(message)) throw e;
+    throw new UserError('UnreadableLogs', `Could not read the access logs under ${path}: ${message.split('\n')[0]}`, {
+      resolution: 'Every line must be one JSON object (gzip or plain). Move files that are not access logs out of the folder, or pass a single file.',
+      cause: e,
+    });
+  }
+}
+
+async function findInstallation(options: ReportOptions, ctx: RunContext): Promise<{ inst: Installation; region: string }> {
+  const aws = await ctx.aws();
+  const cfn = await aws.cloudFormation();
+  const installations = await ctx.io.step('Finding the installation', () => listInstallations(cfn));
+  const inst = await chooseInstallation(installations, options.project, ctx, aws.target.region);
+  return { inst, region: aws.target.region };
+}
+
+async function runAthena(options: ReportOptions, inputs: ResolvedReportInputs, ctx: RunContext): Promise<Answer> {
+  const window = inputs.window as TimeWindow;
+  const { inst, region } = await findInstallation(options, ctx);
+  const outputs = requireOutputs(inst, [OUTPUT_KEYS.glueDatabaseName, OUTPUT_KEYS.glueTableName, OUTPUT_KEYS.athenaWorkGroupName]);
+  const database = outputs[OUTPUT_KEYS.glueDatabaseName] as string;
+  const table = outputs[OUTPUT_KEYS.glueTableName] as string;
+  const workGroup = outputs[OUTPUT_KEYS.athenaWorkGroupName] as string;
+  const source = athenaSource(database, table, window);
+  const compiled = compileReport({ dialect: ATHENA, source, window, filters: inputs.filters, top: inputs.top });
+  ctx.io.trace(compiled.sql);
+  const athena = await (await ctx.aws()).athena();
+  const result = await ctx.io.step(
+    `Querying ${database}.${table} in Athena workgroup ${workGroup} (dt ${source.partitions.first} to ${source.partitions.last})`,
+    (step) =>
+      runAthenaQuery(
+        athena,
+        { sql: compiled.sql, workGroup, database },
+        {
+          sleep: ctx.sleep,
+          signal: ctx.signal,
+          onState: (e) => step.update(`Athena query ${e.state.toLowerCase()}, ${formatBytes(e.dataScannedBytes)} scanned`),
+        },
+      ),
+    (r) => `Athena scanned ${formatBytes(r.execution.dataScannedBytes)} (about ${formatUsd(athenaCostUsd(r.execution.dataScannedBytes))} at $5 per TB)`,
+  );
+  ctx.io.debug(`Query ${result.execution.id}: ${result.rows.length} rows in ${result.pages} page(s).`);
+  return {
+    source: {
+      kind: 'athena',
+      project: inst.project,
+      region,
+      workGroup,
+      database,
+      table,
+      queryExecutionId: result.execution.id,
+      partitions: source.partitions,
+      dataScannedBytes: result.execution.dataScannedBytes,
+      costUsd: athenaCostUsd(result.execution.dataScannedBytes),
+    },
+    compiled,
+    rows: result.rows,
+  };
+}
+
+/** The account that owns the stack (and so its bucket), from the stack id ARN. */
+function stackAccount(inst: Installation): string | undefined {
+  return /^arn:[^:]+:cloudformation:[^:]*:(\d{12}):/.exec(inst.stackId)?.[1];
+}
+
+async function runBucket(options: ReportOptions, inputs: ResolvedReportInputs, ctx: RunContext): Promise<Answer> {
+  const window = inputs.window as TimeWindow;
+  const { inst, region } = await findInstallation(options, ctx);
+  const bucket = requireOutputs(inst, [OUTPUT_KEYS.bucketName])[OUTPUT_KEYS.bucketName] as string;
+  const aws = await ctx.aws();
+  const [s3, download] = await Promise.all([aws.s3(), aws.s3Download()]);
+  // The engine first: no point downloading what cannot be read.
+  return withEngine(options, ctx, async (engine) => {
+    const dir = await mkdtemp(join(tmpdir(), 'apigw-log-analytics-bucket-'));
+    try {
+      const owner = stackAccount(inst);
+      const got = await ctx.io.step(
+        `Downloading the window's objects from s3://${bucket}/logs/`,
+        (step) =>
+          downloadWindow({
+            s3,
+            download,
+            bucket,
+            ...(owner ? { expectedOwner: owner } : {}),
+            window,
+            dir,
+            signal: ctx.signal,
+            onProgress: (done, total, bytes) => step.update(`Downloading ${done}/${total} objects, ${formatBytes(bytes)}`),
+          }),
+        (d) => `Downloaded ${d.objects} objects, ${formatBytes(d.bytes)} (dt ${d.partitions.first} to ${d.partitions.last})`,
+      );
+      const source: SourceInfo = {
+        kind: 'bucket',
+        project: inst.project,
+        region,
+        bucket,
+        partitions: got.partitions,
+        objects: got.objects,
+        bytesDownloaded: got.bytes,
+        engine: engine.name,
+      };
+      const compile = (from: ReportSource) => compileReport({ dialect: DUCKDB, source: from, window, filters: inputs.filters, top: inputs.top });
+      // No object: nothing to run; the statement's layout still decodes the empty answer (zero totals).
+      if (got.objects === 0) return { source, compiled: compile({ from: 'no_objects', where: [] }), rows: [] };
+      const local = compile(duckDbSource(await findLogFiles(dir)));
+      ctx.io.trace(local.sql);
+      const rows = await ctx.io.step('Querying the downloaded logs', () => queryLocal(engine, local.sql, `s3://${bucket}/logs/`));
+      return { source, compiled: local, rows };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+}
+
+export async function collectReport(options: ReportOptions, ctx: RunContext): Promise<ReportData> {
+  const inputs = resolveInputs(options, ctx.now());
+  const answer =
+    inputs.mode === 'local' ? await runLocal(options, inputs, ctx) : inputs.mode === 'bucket' ? await runBucket(options, inputs, ctx) : await runAthena(options, inputs, ctx);
+  const questions = decodeResults(answer.compiled, answer.rows).map((q) =>
+    q.id === 'requests_over_time' ? fillTimeSeries(q, answer.compiled.bucketMs, inputs.window) : q,
+  );
+  return {
+    schemaVersion: 1,
+    generatedAt: iso(ctx.now()),
+    source: answer.source,
+    window: { from: inputs.window ? iso(inputs.window.fromMs) : null, to: inputs.window ? iso(inputs.window.toMs) : null },
+    filters: inputs.filters,
+    top: inputs.top,
+    bucketMs: answer.compiled.bucketMs,
+    questions,
+  };
+}
+
+export async function runReport(options: ReportOptions, ctx: RunContext): Promise<ReportData> {
+  const report = await collectReport(options, ctx);
+  const totals = report.questions.find((q) => q.id === 'totals')?.rows[0];
+  if (totals && totals.requests === 0) {
+    ctx.io.warn(
+      report.window.from
+        ? `No requests from ${report.window.from} to ${report.window.to}${report.source.kind === 'local' ? ' in these files' : ''}.`
+        : 'No requests in these files.',
+    );
+  }
+  if (options.csv !== undefined) {
+    const dir = resolve(options.csv);
+    await mkdir(dir, { recursive: true });
+    const files = reportCsvFiles(report);
+    for (const [name, text] of files) await writeFile(join(dir, name), text, 'utf8');
+    ctx.io.success(`Wrote ${files.size} CSV files to ${dir}`);
+  }
+  if (options.html !== undefined) {
+    const file = resolve(options.html);
+    await writeFile(file, renderHtml(report), 'utf8');
+    ctx.io.success(`Wrote ${file}`);
+  }
+  if (options.json) ctx.io.json(report);
+  else ctx.io.result(renderText(report, ctx.io.style));
+  return report;
+}

@@ -1,0 +1,202 @@
+/**
+ * Compiles the question list into ONE SQL statement that reads the records once.
+ *
+ * Athena bills every query for the bytes it reads, and JSON is read whole: eleven queries would
+ * scan the window eleven times. So every question becomes a "set" of one query: each record is
+ * paired with the id of every question that looks at it (a cross join with a VALUES list, then the
+ * question's own predicate), grouped by the set id and the question's dimensions (as text columns
+ * k1..kN, null where a question has fewer), and measured with aggregates whose FILTER clause keeps
+ * them to the sets that ask for them. A window function then ranks each set's rows by the
+ * question's order and keeps its top N. The result is a small table of (set, keys, measures) rows
+ * that `results.ts` splits back into questions.
+ *
+ * Both dialects run the same shape; only `Dialect` differs. The local engine runs exactly this
+ * statement, so the tests that check its answers check the logic Athena runs too.
+ */
+import type { Dialect } from './dialect.js';
+import type { ReportFilters } from './filters.js';
+import { filterPredicates } from './filters.js';
+import { QUESTIONS, bucketFor, type FragmentContext, type Measure, type Question } from './questions.js';
+import type { TimeWindow } from './window.js';
+
+export interface ReportSource {
+  /** A FROM item whose columns are the record's keys (a table, or a subquery over files). */
+  from: string;
+  /** Predicates the source needs on top of the window and filters (Athena's partition range). */
+  where: readonly string[];
+}
+
+export interface CompileOptions {
+  dialect: Dialect;
+  source: ReportSource;
+  /** Null: every record (a local file with no --since/--from). */
+  window: TimeWindow | null;
+  filters: ReportFilters;
+  /** Rows kept for the "top" questions. */
+  top: number;
+  questions?: readonly Question[];
+}
+
+export interface CompiledReport {
+  sql: string;
+  /** Question of set id i + 1. */
+  questions: readonly Question[];
+  /** How many key columns (k1..kN) the result has. */
+  keyCount: number;
+  /** Measure ids in result order (columns m_<id>). */
+  measureIds: readonly string[];
+  bucketMs: number;
+}
+
+export const MAX_TOP = 1000;
+
+const indent = (s: string, by = '    '): string =>
+  s
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+
+/** `CASE set_id WHEN 1 THEN a WHEN 2 THEN b END`, or null when no set has a value. */
+function perSet(values: ReadonlyArray<[number, string]>, fallback?: string): string | null {
+  if (values.length === 0) return fallback ?? null;
+  return `CASE set_id ${values.map(([id, v]) => `WHEN ${id} THEN ${v}`).join(' ')}${fallback ? ` ELSE ${fallback}` : ''} END`;
+}
+
+function aggregate(m: Measure, c: FragmentContext): string {
+  switch (m.agg) {
+    case 'count':
+      return 'count(*)';
+    case 'min':
+      return `min(${m.of})`;
+    case 'max':
+      return `max(${m.of})`;
+    case 'percentile':
+      return c.dialect.percentile(m.of, m.fraction);
+  }
+}
+
+export function compileReport(options: CompileOptions): CompiledReport {
+  const questions = options.questions ?? QUESTIONS;
+  if (!Number.isInteger(options.top) || options.top < 1 || options.top > MAX_TOP) throw new Error(`top must be 1..${MAX_TOP}`);
+  const bucketMs = bucketFor(options.window ? options.window.toMs - options.window.fromMs : null);
+  const c: FragmentContext = { dialect: options.dialect, bucketMs };
+  const sets = questions.map((q, i) => ({ q, id: i + 1 }));
+  const keyCount = Math.max(0, ...questions.map((q) => q.dimensions.length));
+
+  // Which sets ask for each measure (one aggregate per measure id, shared by those sets).
+  const measures = new Map<string, { m: Measure; sets: number[] }>();
+  for (const { q, id } of sets) {
+    for (const m of q.measures) {
+      const seen = measures.get(m.id);
+      if (seen && JSON.stringify({ ...seen.m }) !== JSON.stringify({ ...m })) throw new Error(`measure ${m.id} is defined twice, differently`);
+      if (seen) seen.sets.push(id);
+      else measures.set(m.id, { m, sets: [id] });
+    }
+  }
+
+  // 1. The records in the window that pass the filters.
+  const recordWhere = [...options.source.where];
+  if (options.window) {
+    recordWhere.push(`requestTimeEpoch >= ${options.window.fromMs}`, `requestTimeEpoch < ${options.window.toMs}`);
+  }
+  recordWhere.push(...filterPredicates(options.filters));
+  const records = [`SELECT *`, `FROM ${options.source.from}`, ...(recordWhere.length ? [`WHERE ${recordWhere.join('\n  AND ')}`] : [])].join('\n');
+
+  // 2. Each record once per question that looks at it.
+  const setWhere = perSet(
+    sets.filter((s) => s.q.where).map((s) => [s.id, `(${s.q.where as string})`]),
+    'TRUE',
+  ) as string;
+  const questionRows = [
+    'SELECT s.set_id, r.*',
+    'FROM records r',
+    `CROSS JOIN (VALUES ${sets.map((s) => `(${s.id})`).join(', ')}) AS s(set_id)`,
+    `WHERE ${setWhere}`,
+  ].join('\n');
+
+  // 3. Grouped per set and keys, every measure kept to the sets that ask for it.
+  const keyColumns: string[] = [];
+  for (let k = 0; k < keyCount; k++) {
+    const expr = perSet(
+      sets
+        .filter((s) => s.q.dimensions[k])
+        .map((s) => {
+          const d = s.q.dimensions[k]!;
+          const sql = d.sql(c);
+          return [s.id, d.type === 'text' ? `(${sql})` : c.dialect.text(`(${sql})`)];
+        }),
+    );
+    keyColumns.push(`${expr ?? 'NULL'} AS k${k + 1}`);
+  }
+  const measureColumns = [...measures.values()].map(({ m, sets: ids }) => {
+    const setFilter = `set_id IN (${ids.join(', ')})`;
+    const where = m.where ? `${setFilter} AND (${m.where})` : setFilter;
+    return `${aggregate(m, c)} FILTER (WHERE ${where}) AS m_${m.id}`;
+  });
+  const grouped = [
+    'SELECT',
+    indent(['set_id', ...keyColumns, ...measureColumns].join(',\n')),
+    'FROM question_rows',
+    `GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}`,
+  ].join('\n');
+
+  // 4. Ranked within each set by the question's order (numbers, descending made ascending by
+  //    negation, so one ORDER BY serves every set), keys breaking ties.
+  const orderTerms: string[] = [];
+  const maxOrder = Math.max(0, ...questions.map((q) => q.orderBy.length));
+  for (let o = 0; o < maxOrder; o++) {
+    const values: Array<[number, string]> = [];
+    for (const { q, id } of sets) {
+      const term = q.orderBy[o];
+      if (!term) continue;
+      let expr: string;
+      const dIndex = q.dimensions.findIndex((d) => d.id === term.column);
+      if (measures.has(term.column) && q.measures.some((m) => m.id === term.column)) expr = `m_${term.column}`;
+      else if (dIndex >= 0 && (q.dimensions[dIndex]!.type === 'time' || q.dimensions[dIndex]!.type === 'code')) {
+        expr = `CAST(k${dIndex + 1} AS BIGINT)`;
+      } else throw new Error(`question ${q.id}: order by ${term.column} must be one of its measures or a numeric dimension`);
+      values.push([id, term.desc ? `-(${expr})` : expr]);
+    }
+    orderTerms.push(`${perSet(values) ?? 'NULL'} ASC NULLS LAST`);
+  }
+  for (let k = 0; k < keyCount; k++) orderTerms.push(`k${k + 1} ASC NULLS LAST`);
+  const nonZero = sets.filter((s) => s.q.nonZero).map((s) => `(set_id <> ${s.id} OR m_${s.q.nonZero as string} > 0)`);
+  const ranked = [
+    'SELECT g.*, row_number() OVER (',
+    '    PARTITION BY set_id',
+    `    ORDER BY ${orderTerms.length ? orderTerms.join(',\n      ') : 'set_id'}`,
+    '  ) AS rn',
+    'FROM grouped g',
+    ...(nonZero.length ? [`WHERE ${nonZero.join('\n  AND ')}`] : []),
+  ].join('\n');
+
+  // 5. The top N of the "top" questions, every row of the others.
+  const topSets = sets.filter((s) => s.q.rows === 'top').map((s) => s.id);
+  const columns = ['set_id', ...Array.from({ length: keyCount }, (_, i) => `k${i + 1}`), ...[...measures.keys()].map((id) => `m_${id}`)];
+  const final = [
+    `SELECT ${columns.join(', ')}`,
+    'FROM ranked',
+    ...(topSets.length ? [`WHERE set_id NOT IN (${topSets.join(', ')}) OR rn <= ${options.top}`] : []),
+    'ORDER BY set_id, rn',
+  ].join('\n');
+
+  const header = sets.map((s) => `--   set ${s.id}: ${s.q.id}`).join('\n');
+  const sql = [
+    `-- apigw-log-analytics report (${options.dialect.name}): one pass over the records answers every question.`,
+    header,
+    'WITH records AS (',
+    indent(records, '  '),
+    '),',
+    'question_rows AS (',
+    indent(questionRows, '  '),
+    '),',
+    'grouped AS (',
+    indent(grouped, '  '),
+    '),',
+    'ranked AS (',
+    indent(ranked, '  '),
+    ')',
+    final,
+  ].join('\n');
+  return { sql, questions, keyCount, measureIds: [...measures.keys()], bucketMs };
+}

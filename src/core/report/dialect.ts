@@ -1,0 +1,50 @@
+/**
+ * The two SQL dialects the report's questions are compiled to: Athena (engine v3, Trino) on the
+ * installation's Glue table, and DuckDB on local files. Everything the questions write is plain
+ * SQL both accept (CASE, FILTER clauses on aggregates, VALUES, window functions, `||`); only what
+ * differs lives here.
+ */
+
+export interface Dialect {
+  readonly name: 'athena' | 'duckdb';
+  /** Integer division of two integer expressions (Trino's `/` on integers; DuckDB's `//`). */
+  intDiv(a: string, b: string): string;
+  /**
+   * One percentile (0 to 1) of a numeric expression, as a double. Athena's `approx_percentile`
+   * is approximate (about 1% rank error, the documented bound); DuckDB's `quantile_cont` is exact
+   * with linear interpolation.
+   */
+  percentile(expr: string, fraction: number): string;
+  /** Cast to text. */
+  text(expr: string): string;
+}
+
+export const ATHENA: Dialect = {
+  name: 'athena',
+  intDiv: (a, b) => `(${a} / ${b})`,
+  percentile: (e, q) => `approx_percentile(CAST(${e} AS DOUBLE), ${q})`,
+  text: (e) => `CAST(${e} AS VARCHAR)`,
+};
+
+export const DUCKDB: Dialect = {
+  name: 'duckdb',
+  intDiv: (a, b) => `(${a} // ${b})`,
+  percentile: (e, q) => `quantile_cont(CAST(${e} AS DOUBLE), ${q})`,
+  text: (e) => `CAST(${e} AS VARCHAR)`,
+};
+
+/**
+ * A string literal, standard SQL quoting (a quote is doubled). Both dialects read backslashes in
+ * '...' literally. Control characters are refused rather than escaped: no valid filter value
+ * contains one.
+ */
+export function sqlString(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new Error(`control character in SQL literal: ${JSON.stringify(value)}`);
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A quoted identifier ("a""b"), for database and table names that come from stack outputs. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

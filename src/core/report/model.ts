@@ -1,0 +1,66 @@
+/**
+ * The report as data: what `report --json` prints and what every renderer (terminal, CSV, HTML)
+ * reads. Stable: fields are only ever added (schemaVersion changes otherwise).
+ */
+import type { ReportFilters } from './filters.js';
+import type { QuestionResult } from './results.js';
+
+export interface AthenaSourceInfo {
+  kind: 'athena';
+  project: string;
+  region: string;
+  workGroup: string;
+  database: string;
+  table: string;
+  queryExecutionId: string;
+  /** The first and last `dt` partition the query reads. */
+  partitions: { first: string; last: string };
+  dataScannedBytes: number;
+  /** At $5 per TB scanned, with Athena's 10 MB minimum per query. */
+  costUsd: number;
+}
+
+export interface LocalSourceInfo {
+  kind: 'local';
+  path: string;
+  files: number;
+  bytes: number;
+  engine: string;
+}
+
+export interface BucketSourceInfo {
+  kind: 'bucket';
+  project: string;
+  region: string;
+  bucket: string;
+  partitions: { first: string; last: string };
+  objects: number;
+  bytesDownloaded: number;
+  engine: string;
+}
+
+export type SourceInfo = AthenaSourceInfo | LocalSourceInfo | BucketSourceInfo;
+
+export interface ReportData {
+  schemaVersion: 1;
+  generatedAt: string;
+  source: SourceInfo;
+  /** ISO 8601 UTC; both null when every record was read (a local file with no window). */
+  window: { from: string | null; to: string | null };
+  filters: ReportFilters;
+  /** Rows kept for the "top" questions. */
+  top: number;
+  /** Width of a requests-over-time bucket, ms (an hour, or a day for long windows). */
+  bucketMs: number;
+  questions: QuestionResult[];
+}
+
+/** Athena's price per TB scanned in most regions, and its minimum billed per query. */
+export const ATHENA_USD_PER_TB = 5;
+export const ATHENA_MIN_BILLED_BYTES = 10 * 1024 * 1024;
+const TB = 1024 ** 4;
+
+/** What a successful query is billed (the minimum applies even to a query that read nothing). */
+export function athenaCostUsd(bytesScanned: number): number {
+  return (Math.max(bytesScanned, ATHENA_MIN_BILLED_BYTES) / TB) * ATHENA_USD_PER_TB;
+}

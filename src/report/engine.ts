@@ -1,0 +1,209 @@
+/**
+ * The embedded query engine of `report --local` and `--from-bucket`: DuckDB, through its Node API.
+ *
+ * It is not a dependency of the published package. Its native library is about 24 MB to download
+ * (70 MB on disk) per platform, and most users run `npx apigw-log-analytics` for `init` and
+ * `status`; they should not pay for it. So the engine is found, in order:
+ *   1. where Node resolves `@duckdb/node-api` from this package (a development checkout, or a
+ *      project that installed it next to ours);
+ *   2. in our cache directory, where an earlier run installed it;
+ *   3. otherwise it is installed there now, once, with the npm that runs us, after the user agrees
+ *      (a prompt, or `--yes`). The version is pinned to the one our tests run.
+ * It is loaded through a computed path, so the bundler leaves it out of dist/.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, rmSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as DuckDb from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { UserError } from '../errors.js';
+import type { Env } from '../ui/env.js';
+import type { Prompter } from '../ui/prompts.js';
+
+export const DUCKDB_PACKAGE = '@duckdb/node-api';
+/** Pinned: the version in package.json's devDependencies, which the tests run (a test checks they agree). */
+export const DUCKDB_VERSION = '1.5.6-r.1';
+/** What the install costs, for the consent prompt (npm tarball of the Linux x64 binding: 23.9 MB). */
+export const DUCKDB_DOWNLOAD = 'about 24 MB to download, 70 MB on disk';
+
+type DuckDbModule = typeof DuckDb;
+
+/** Runs SQL and returns positional rows (numbers, bigints, strings, nulls). */
+export interface SqlEngine {
+  readonly name: string;
+  all(sql: string): Promise<unknown[][]>;
+  /** Stops the running statement (Ctrl+C). */
+  interrupt(): void;
+  close(): void;
+}
+
+/** Our cache directory: APIGW_LOG_ANALYTICS_CACHE_DIR, else the platform's user cache folder. */
+export function cacheRoot(env: Env, platform: NodeJS.Platform = process.platform, home: string = homedir()): string {
+  if (env.APIGW_LOG_ANALYTICS_CACHE_DIR) return env.APIGW_LOG_ANALYTICS_CACHE_DIR;
+  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'), 'apigw-log-analytics', 'Cache');
+  if (platform === 'darwin') return join(home, 'Library', 'Caches', 'apigw-log-analytics');
+  return join(env.XDG_CACHE_HOME || join(home, '.cache'), 'apigw-log-analytics');
+}
+
+export function engineDir(env: Env): string {
+  return join(cacheRoot(env), 'duckdb', DUCKDB_VERSION);
+}
+
+/** The module from the first base it resolves from, or null. */
+export function resolveDuckDb(bases: readonly string[]): DuckDbModule | null {
+  for (const base of bases) {
+    try {
+      const req = createRequire(base);
+      const path = req.resolve(DUCKDB_PACKAGE);
+      return req(path) as DuckDbModule;
+    } catch {
+      // not there: try the next place
+    }
+  }
+  return null;
+}
+
+export interface EngineDeps {
+  env: Env;
+  interactive: boolean;
+  prompter: Prompter;
+  /** --yes: install without asking. */
+  yes: boolean;
+  info: (message: string) => void;
+  /** Where this module is (resolution base 1); overridable for tests. */
+  selfUrl?: string;
+  /** Runs npm; overridable for tests. Resolves with the exit code and the tail of its output. */
+  runNpm?: (args: string[], cwd: string) => Promise<{ code: number; output: string }>;
+  /** Resolves the module; overridable for tests. */
+  resolve?: (bases: readonly string[]) => DuckDbModule | null;
+}
+
+/** Finds the engine, installing it into the cache with consent when it is nowhere. */
+export async function loadDuckDb(deps: EngineDeps): Promise<DuckDbModule> {
+  const resolve = deps.resolve ?? resolveDuckDb;
+  const dir = engineDir(deps.env);
+  const bases = [deps.selfUrl ?? import.meta.url, join(dir, 'package.json')];
+  const found = resolve(bases);
+  if (found) return found;
+
+  const what = `the DuckDB engine (${DUCKDB_PACKAGE}@${DUCKDB_VERSION}, ${DUCKDB_DOWNLOAD})`;
+  if (!deps.yes) {
+    if (!deps.interactive) {
+      throw new UserError('EngineNotInstalled', `Reading logs locally needs ${what}, installed once from the npm registry into ${dir}.`, {
+        resolution: `Run again with --yes to install it, or install it yourself: npm install --prefix "${dir}" ${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`,
+      });
+    }
+    const ok = await deps.prompter.confirm({ message: `Reading logs locally needs ${what}. Install it into ${dir} now?`, default: true });
+    if (!ok) {
+      throw new UserError('EngineNotInstalled', 'The DuckDB engine was not installed, so local logs cannot be read.', {
+        resolution: 'Run the report without --local/--from-bucket to query with Athena, or agree to the install (or pass --yes).',
+      });
+    }
+  }
+  await installDuckDb(dir, deps);
+  const installed = resolve([join(dir, 'package.json')]);
+  if (!installed) {
+    throw new UserError('EngineNotInstalled', `${DUCKDB_PACKAGE} was installed into ${dir} but cannot be loaded on this platform (${process.platform}-${process.arch}).`, {
+      resolution: 'DuckDB ships for Linux (x64, arm64; glibc and musl), macOS and Windows (x64, arm64). Check the npm output above, or remove the folder and try again.',
+    });
+  }
+  return installed;
+}
+
+/** The npm command line that installs the pinned engine into `dir`. */
+export function npmInstallArgs(dir: string): string[] {
+  return ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', '--omit=dev', '--loglevel=error', `${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`];
+}
+
+async function installDuckDb(dir: string, deps: EngineDeps): Promise<void> {
+  const runNpm = deps.runNpm ?? defaultRunNpm(deps.env);
+  // Installed beside the final folder, then renamed into place: a run stopped half-way never
+  // leaves a folder that looks installed.
+  const parent = join(dir, '..');
+  mkdirSync(parent, { recursive: true });
+  const staging = mkdtempSync(join(parent, `.install-${DUCKDB_VERSION}-`));
+  deps.info(`Installing ${DUCKDB_PACKAGE}@${DUCKDB_VERSION} into ${dir} (${DUCKDB_DOWNLOAD})…`);
+  try {
+    const { code, output } = await runNpm(npmInstallArgs(staging), staging);
+    if (code !== 0) {
+      throw new UserError('EngineInstallFailed', `npm could not install ${DUCKDB_PACKAGE}@${DUCKDB_VERSION} (exit code ${code}).`, {
+        details: output.trim().split('\n').slice(-8),
+        resolution: `Check your network and npm registry settings, then run again; or install it yourself: npm install --prefix "${dir}" ${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`,
+      });
+    }
+    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+    renameSync(staging, dir);
+  } finally {
+    if (existsSync(staging)) rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/**
+ * npm itself: the one running us under `npx` (npm_execpath), else `npm` on the PATH (through the
+ * shell on Windows, where it is npm.cmd).
+ */
+function defaultRunNpm(env: Env): (args: string[], cwd: string) => Promise<{ code: number; output: string }> {
+  return (args, cwd) =>
+    new Promise((resolve, reject) => {
+      const execPath = env.npm_execpath;
+      const viaNode = execPath !== undefined && /\.c?js$/.test(execPath);
+      const child = viaNode
+        ? spawn(process.execPath, [execPath, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] })
+        : spawn('npm', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], shell: process.platform === 'win32' });
+      let output = '';
+      const keep = (b: Buffer) => {
+        output = (output + b.toString('utf8')).slice(-8000);
+      };
+      child.stdout.on('data', keep);
+      child.stderr.on('data', keep);
+      child.on('error', (e) =>
+        reject(
+          new UserError('EngineInstallFailed', `Could not run npm to install ${DUCKDB_PACKAGE}: ${e.message}`, {
+            resolution: `Install Node.js with npm, or install the engine yourself: npm install --prefix "<dir>" ${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`,
+            cause: e,
+          }),
+        ),
+      );
+      child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    });
+}
+
+export interface OpenOptions {
+  /** Where DuckDB may spill when a query outgrows memory_limit; removed on close. */
+  tempDir?: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+/**
+ * An in-memory database that reads only the files the query names: no extension is installed or
+ * loaded from the network (JSON support is built into the bindings).
+ */
+export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): Promise<SqlEngine> {
+  const temp = options.tempDir ?? mkdtempSync(join(tmpdir(), 'apigw-log-analytics-duckdb-'));
+  const config: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    temp_directory: temp,
+    preserve_insertion_order: 'false',
+    memory_limit: options.memoryLimit ?? '1GB',
+  };
+  if (options.threads) config.threads = String(options.threads);
+  const instance: DuckDBInstance = await mod.DuckDBInstance.create(':memory:', config);
+  const connection: DuckDBConnection = await instance.connect();
+  return {
+    name: `DuckDB ${mod.version()}`,
+    async all(sql) {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.getRowsJS() as unknown[][];
+    },
+    interrupt: () => connection.interrupt(),
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+      if (!options.tempDir) rmSync(temp, { recursive: true, force: true });
+    },
+  };
+}
