@@ -14,6 +14,7 @@ import type { S3Api } from './s3.js';
 import type { AthenaApi } from './athena.js';
 import type { S3DownloadApi } from './s3-download.js';
 import type { ApiGatewayV2Api } from './apigatewayv2.js';
+import type { QuickSightApi } from './quicksight.js';
 
 export interface ClientSettings {
   target: AwsTarget;
@@ -44,6 +45,8 @@ export interface AwsServices {
   athena(): Promise<AthenaApi>;
   /** Streaming object downloads (report --from-bucket). */
   s3Download(): Promise<S3DownloadApi>;
+  /** QuickSight in `region` (default: the target region); user and group calls need the identity region. */
+  quickSight(region?: string): Promise<QuickSightApi>;
 }
 
 export interface AwsServicesOptions {
@@ -78,6 +81,12 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     let p: Promise<T> | undefined;
     return () => (p ??= load());
   };
+  const quickSightByRegion = new Map<string, Promise<QuickSightApi>>();
+  const quickSight = (region = options.target.region): Promise<QuickSightApi> => {
+    let p = quickSightByRegion.get(region);
+    if (!p) quickSightByRegion.set(region, (p = import('./quicksight.js').then((m) => m.createQuickSight(settings, region))));
+    return p;
+  };
   return {
     target: options.target,
     sts: once(async () => (await import('./sts.js')).createSts(settings)),
@@ -87,5 +96,6 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     athena: once(async () => (await import('./athena.js')).createAthena(settings)),
     s3Download: once(async () => (await import('./s3-download.js')).createS3Download(settings)),
     apiGatewayV2: once(async () => (await import('./apigatewayv2.js')).createApiGatewayV2(settings)),
+    quickSight,
   };
 }
