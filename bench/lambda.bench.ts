@@ -1,0 +1,129 @@
+/**
+ * The enrichment Lambda on a full 3 MiB Firehose batch (the most Firehose sends a transformation
+ * function) of realistic full-format records, against the bare floor of the same work without
+ * any logic: base64-decode, JSON.parse, JSON.stringify, base64-encode. Target: within 1.5x.
+ *
+ * Time: median of many invocations in steady state (the usage-plan cache warm, as it is for all
+ * but the first batch of a container), A/B interleaved so both see the same machine noise.
+ * Memory: peak RSS (what Lambda reports as Max Memory Used) of a fresh Node process that loads
+ * the batch and runs the handler, beside the same process running the floor instead.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NUMERIC_KEYS } from '../src/core/log-format.js';
+import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../src/core/sample-data.js';
+import { catalogClient, lambda, sdk } from '../test/lambda/harness.js';
+
+const BATCH_BYTES = 3 * 1024 * 1024;
+const ITERATIONS = Number(process.env.LAMBDA_BENCH_ITERATIONS ?? 40);
+
+function batch(): { event: FirehoseTransformationEventShape; bytes: number } {
+  const lines: string[] = [];
+  let bytes = 0;
+  let seed = 1;
+  while (bytes < BATCH_BYTES) {
+    for (const line of generateAccessLogLines({ count: 500, seed: seed++ })) {
+      const size = Buffer.byteLength(line);
+      if (bytes + size > BATCH_BYTES) return { event: firehoseTransformationEvent(lines), bytes };
+      lines.push(line);
+      bytes += size;
+    }
+  }
+  return { event: firehoseTransformationEvent(lines), bytes };
+}
+
+/** The floor: the same bytes in and out, with no logic at all. */
+function floor(event: FirehoseTransformationEventShape): { records: Array<{ recordId: string; result: string; data: string }> } {
+  const out = new Array(event.records.length);
+  for (let i = 0; i < event.records.length; i++) {
+    const r = event.records[i] as FirehoseTransformationEventShape['records'][number];
+    const value: unknown = JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'));
+    out[i] = { recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(value), 'utf8').toString('base64') };
+  }
+  return { records: out };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const percentile = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
+
+/** Peak RSS of a fresh process that loads the batch and runs `mode` a few times. */
+function peakRss(mode: 'lambda' | 'floor' | 'load-only', dir: string): number {
+  const lambdaPath = fileURLToPath(new URL('../assets/lambda/index.cjs', import.meta.url));
+  const script = `
+    const fs = require('node:fs');
+    const event = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'event.json'))}, 'utf8'));
+    const catalog = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'catalog.json'))}, 'utf8'));
+    const { createHandler } = require(${JSON.stringify(lambdaPath)});
+    const keyNames = new Map(catalog.keys.map((k) => [k.id, k]));
+    const client = { send: async (c) => {
+      const n = c.constructor.name;
+      if (n === 'GetUsagePlansCommand') return { items: catalog.plans.map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) };
+      if (n === 'GetUsagePlanKeysCommand') return { items: catalog.plans.find((p) => p.id === c.input.usagePlanId).keyIds.map((id) => ({ id, name: keyNames.get(id).name })) };
+      return { items: catalog.keys };
+    } };
+    const handler = createHandler({ numericKeys: ${JSON.stringify(NUMERIC_KEYS)}, client });
+    const floor = (e) => ({ records: e.records.map((r) => ({ recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'))), 'utf8').toString('base64') })) });
+    (async () => {
+      for (let i = 0; i < 5; i++) {
+        if (${JSON.stringify(mode)} === 'lambda') await handler(event);
+        else if (${JSON.stringify(mode)} === 'floor') floor(event);
+      }
+      process.stdout.write(String(process.resourceUsage().maxRSS));
+    })();
+  `;
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+  return Number(out) / 1024;
+}
+
+export default async function run(): Promise<void> {
+  const { event, bytes } = batch();
+  const client = catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
+  const handler = lambda.createHandler({ numericKeys: NUMERIC_KEYS, client, sdk, logger: { warn: () => undefined } });
+
+  // Warm: JIT both paths, load the usage-plan cache once (as the first batch of a container does).
+  const first = await handler(event);
+  if (first.records.length !== event.records.length || first.records.some((r) => r.result !== 'Ok')) throw new Error('the handler did not return every record Ok');
+  for (let i = 0; i < 5; i++) {
+    await handler(event);
+    floor(event);
+  }
+
+  const lambdaMs: number[] = [];
+  const floorMs: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    let t = performance.now();
+    await handler(event);
+    lambdaMs.push(performance.now() - t);
+    t = performance.now();
+    floor(event);
+    floorMs.push(performance.now() - t);
+  }
+  const outBytes = (await handler(event)).records.reduce((n, r) => n + Buffer.from(r.data, 'base64').length, 0);
+
+  const dir = mkdtempSync(join(tmpdir(), 'lambda-bench-'));
+  let rss: Record<string, number>;
+  try {
+    writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ plans: SAMPLE_USAGE_PLANS, keys: SAMPLE_API_KEYS }));
+    rss = { 'load-only': peakRss('load-only', dir), floor: peakRss('floor', dir), lambda: peakRss('lambda', dir) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  const ratio = median(lambdaMs) / median(floorMs);
+  const eventBytes = Buffer.byteLength(JSON.stringify(event));
+  console.log(`batch: ${event.records.length} records, ${(bytes / 1024 / 1024).toFixed(2)} MiB of log lines (${(eventBytes / 1024 / 1024).toFixed(2)} MiB event); output ${(outBytes / 1024 / 1024).toFixed(2)} MiB`);
+  console.log(`lambda: median ${median(lambdaMs).toFixed(1)} ms, p90 ${percentile(lambdaMs, 90).toFixed(1)} ms per invocation (${ITERATIONS} runs, cache warm)`);
+  console.log(`floor:  median ${median(floorMs).toFixed(1)} ms, p90 ${percentile(floorMs, 90).toFixed(1)} ms (decode + JSON.parse + JSON.stringify + encode)`);
+  console.log(`ratio:  ${ratio.toFixed(2)}x the floor (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER TARGET'}`);
+  console.log(
+    `peak RSS (fresh process, batch loaded, 5 invocations): lambda ${rss.lambda?.toFixed(0)} MiB, floor ${rss.floor?.toFixed(0)} MiB, batch loaded only ${rss['load-only']?.toFixed(0)} MiB`,
+  );
+}
