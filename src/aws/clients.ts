@@ -15,6 +15,9 @@ import type { AthenaApi } from './athena.js';
 import type { S3DownloadApi } from './s3-download.js';
 import type { ApiGatewayV2Api } from './apigatewayv2.js';
 import type { QuickSightApi } from './quicksight.js';
+import type { S3InventoryApi } from './s3-inventory.js';
+import type { CloudWatchApi } from './cloudwatch.js';
+import type { DashboardsApi } from './quicksight-dashboards.js';
 
 export interface ClientSettings {
   target: AwsTarget;
@@ -42,6 +45,9 @@ export interface AwsServices {
   cloudFormation(): Promise<CloudFormationApi>;
   s3(): Promise<S3Api>;
   apiGatewayV2(): Promise<ApiGatewayV2Api>;
+  s3Inventory(): Promise<S3InventoryApi>;
+  cloudWatch(): Promise<CloudWatchApi>;
+  dashboards(): Promise<DashboardsApi>;
   athena(): Promise<AthenaApi>;
   /** Streaming object downloads (report --from-bucket). */
   s3Download(): Promise<S3DownloadApi>;
@@ -96,6 +102,9 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     athena: once(async () => (await import('./athena.js')).createAthena(settings)),
     s3Download: once(async () => (await import('./s3-download.js')).createS3Download(settings)),
     apiGatewayV2: once(async () => (await import('./apigatewayv2.js')).createApiGatewayV2(settings)),
+    s3Inventory: once(async () => (await import('./s3-inventory.js')).createS3Inventory(settings)),
+    cloudWatch: once(async () => (await import('./cloudwatch.js')).createCloudWatch(settings)),
+    dashboards: once(async () => (await import('./quicksight-dashboards.js')).createDashboards(settings)),
     quickSight,
   };
 }

@@ -3,6 +3,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient, GetRestApisCommand, GetStagesCommand, TooManyRequestsException } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { S3Client, ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { QuickSightClient, DescribeDashboardCommand } from '@aws-sdk/client-quicksight';
+import { installedStack } from '../helpers/aws-fixtures.js';
 import { runStatus } from '../../src/commands/status/run.js';
 import { createTestContext } from '../helpers/context.js';
 import { isAppError } from '../../src/errors.js';
@@ -10,6 +14,9 @@ import { isAppError } from '../../src/errors.js';
 const sts = mockClient(STSClient);
 const apigw = mockClient(APIGatewayClient);
 const cfn = mockClient(CloudFormationClient);
+const s3 = mockClient(S3Client);
+const cw = mockClient(CloudWatchClient);
+const qs = mockClient(QuickSightClient);
 
 const ACCOUNT = '111122223333';
 const CALLER = `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/jane`;
@@ -18,6 +25,11 @@ beforeEach(() => {
   sts.reset();
   apigw.reset();
   cfn.reset();
+  s3.reset();
+  cw.reset();
+  qs.reset();
+  s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+  cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: CALLER, UserId: 'AROA:jane' });
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [] });
 });
@@ -81,6 +93,7 @@ describe('status', () => {
     expect(report.installations).toEqual([
       expect.objectContaining({ project: 'shop', stackName: 'apigw-log-analytics-shop', stackStatus: 'CREATE_COMPLETE', version: '0.1.0' }),
     ]);
+    expect(report.installations[0]!.health.connectedStages).toEqual(['c3/v1']);
     const byApi = Object.fromEntries(report.restApis.map((a) => [a.id, a.stages.map((s) => [s.name, s.accessLogs.kind])]));
     expect(byApi).toEqual({
       a1: [
@@ -122,5 +135,97 @@ describe('status', () => {
     const err = await runStatus({ json: false }, h.ctx).catch((e: unknown) => e);
     expect(isAppError(err) && err.code).toBe('MissingRegion');
     expect(sts.calls()).toHaveLength(0);
+  });
+
+  describe('health verdicts', () => {
+    const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
+    const bucket = 'apigw-log-analytics-shop-logbucket-abc123';
+    beforeEach(() => {
+      apigw.on(GetRestApisCommand).resolves({ items: [{ id: 'a1b2c3d4e5', name: 'orders' }] });
+      apigw.on(GetStagesCommand).resolves({
+        item: [{ stageName: 'prod', accessLogSettings: { destinationArn: 'arn:aws:firehose:us-east-1:111122223333:deliverystream/amazon-apigateway-shop', format: 'x' } }],
+      });
+      cfn.on(DescribeStacksCommand).resolves({ Stacks: [installedStack('shop')] });
+    });
+
+    async function verdict() {
+      const h = createTestContext({ startMs: NOW });
+      const report = await runStatus({ json: false }, h.ctx);
+      return { health: report.installations[0]!.health, out: h.out('stdout') };
+    }
+
+    it('a fresh install with no data', async () => {
+      const { health, out } = await verdict();
+      expect(health.verdict).toBe('no data yet');
+      expect(out.split('\n')[0]).toBe('○ shop: no data yet (no access logs delivered in the last 3 days; they arrive about a minute after a request)');
+      expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual(
+        expect.arrayContaining(['logs/dt=2026-11-25/', 'logs/dt=2026-11-24/', 'logs/dt=2026-11-23/', 'errors/', '_state/stages/']),
+      );
+    });
+
+    it('a healthy one', async () => {
+      s3.on(ListObjectsV2Command, { Prefix: 'logs/dt=2026-11-25/' }).resolves({
+        Contents: [
+          { Key: 'logs/dt=2026-11-25/a.json.gz', Size: 10, LastModified: new Date(NOW - 600_000) },
+          { Key: 'logs/dt=2026-11-25/b.json.gz', Size: 10, LastModified: new Date(NOW - 120_000) },
+        ],
+      });
+      cw.on(GetMetricDataCommand).resolves({
+        MetricDataResults: [
+          { Id: 'incoming', Values: [5000] },
+          { Id: 'delivery', Values: [1] },
+          { Id: 'processing', Values: [1] },
+          { Id: 'lambdaErrors', Values: [0] },
+        ],
+      });
+      const { health, out } = await verdict();
+      expect(health).toMatchObject({ verdict: 'healthy', reason: 'newest access log delivered 2 min ago', newestLog: { key: 'logs/dt=2026-11-25/b.json.gz', ageSeconds: 120 } });
+      expect(out.split('\n')[0]).toBe('● shop: healthy (newest access log delivered 2 min ago)');
+      expect(out).toContain('5000 records in; delivery 100.0%');
+      expect(cw.commandCalls(GetMetricDataCommand)[0]!.args[0].input.MetricDataQueries!.map((q) => q.MetricStat!.Metric!.MetricName)).toEqual([
+        'IncomingRecords',
+        'DeliveryToS3.Success',
+        'ExecuteProcessing.Success',
+      ]);
+    });
+
+    it('one with processing failures', async () => {
+      s3.on(ListObjectsV2Command, { Prefix: 'logs/dt=2026-11-25/' }).resolves({ Contents: [{ Key: 'logs/dt=2026-11-25/a.json.gz', Size: 1, LastModified: new Date(NOW - 60_000) }] });
+      s3.on(ListObjectsV2Command, { Prefix: 'errors/' }).resolves({
+        Contents: [
+          { Key: 'errors/processing-failed/2026/11/25/x', Size: 1, LastModified: new Date(NOW - 3_600_000) },
+          { Key: 'errors/processing-failed/2026/11/20/y', Size: 1, LastModified: new Date(NOW - 5 * 86_400_000) },
+        ],
+      });
+      const { health, out } = await verdict();
+      expect(health.verdict).toBe('degraded');
+      expect(health.errorObjectsLastDay).toBe(1);
+      expect(out.split('\n')[0]).toContain('▲ shop: degraded (1 failed batch under errors/ in the last day');
+    });
+
+    it('one whose stack rolled back', async () => {
+      cfn.on(DescribeStacksCommand).resolves({ Stacks: [{ ...installedStack('shop', 'ROLLBACK_COMPLETE'), Outputs: [] }] });
+      const { health, out } = await verdict();
+      expect(health).toMatchObject({ verdict: 'broken', reason: 'the stack is ROLLBACK_COMPLETE' });
+      expect(out.split('\n')[0]).toBe('✖ shop: broken (the stack is ROLLBACK_COMPLETE)');
+      expect(s3.calls()).toHaveLength(0);
+    });
+
+    it('reads the dashboard state when the stack has one', async () => {
+      cfn.on(DescribeStacksCommand).resolves({
+        Stacks: [{ ...installedStack('shop'), Outputs: [...installedStack('shop').Outputs!, { OutputKey: 'QuickSightDashboardId', OutputValue: 'shop-dashboard' }] }],
+      });
+      qs.on(DescribeDashboardCommand).resolves({ Dashboard: { Version: { Status: 'CREATION_FAILED', Errors: [{ Type: 'COLUMN_NOT_FOUND', Message: 'x' }] } } });
+      const { health } = await verdict();
+      expect(health.dashboard).toEqual({ id: 'shop-dashboard', url: null, status: 'CREATION_FAILED' });
+      expect(health.verdict).toBe('degraded');
+      expect(qs.commandCalls(DescribeDashboardCommand)[0]!.args[0].input).toEqual({ AwsAccountId: ACCOUNT, DashboardId: 'shop-dashboard' });
+    });
+
+    it('--project that does not exist lists the ones that do', async () => {
+      const h = createTestContext();
+      const err = await runStatus({ json: false, project: 'nope' }, h.ctx).catch((e: unknown) => e);
+      expect(isAppError(err) && err.resolution).toContain('Installations in us-east-1: shop');
+    });
   });
 });

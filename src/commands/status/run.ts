@@ -7,7 +7,10 @@ import type { StatusOptions } from './index.js';
 import { mapLimit } from '../../aws/throttle.js';
 import { classifyDestination, describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
 import { installationsFromStacks } from '../../core/installations.js';
+import { chooseInstallation } from '../shared/installation.js';
 import { renderTable } from '../../ui/table.js';
+import { collectHealth, type InstallationHealth } from './health.js';
+import { ageText } from '../../core/health.js';
 
 /** The `status --json` shape. Stable: fields are only ever added; see docs/status-json.md. */
 export interface StatusReport {
@@ -28,6 +31,8 @@ export interface InstallationInfo {
   streamName: string;
   streamArn: string | null;
   lastUpdated: string | null;
+  /** The health check; see docs/status-json.md. */
+  health: InstallationHealth;
 }
 
 export interface RestApiStatus {
@@ -45,17 +50,6 @@ export async function collectStatus(options: StatusOptions, ctx: RunContext): Pr
   const who = await ctx.io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${aws.target.region}`);
   const [stacks, apis] = await Promise.all([cfn.listStacks(), apigw.listRestApis()]);
   const all = installationsFromStacks(stacks);
-  const installations: InstallationInfo[] = all
-    .filter((i) => !options.project || i.project === options.project)
-    .map((i) => ({
-      project: i.project,
-      stackName: i.stackName,
-      stackStatus: i.stackStatus,
-      version: i.version,
-      streamName: i.streamName,
-      streamArn: i.streamArn,
-      lastUpdated: i.lastUpdated,
-    }));
   const known: KnownStream[] = all.map((i) => ({
     project: i.project,
     streamName: i.streamName,
@@ -72,11 +66,30 @@ export async function collectStatus(options: StatusOptions, ctx: RunContext): Pr
         .sort((a, b) => a.name.localeCompare(b.name)),
     };
   });
+  const pointing = (project: string) =>
+    restApis.flatMap((a) => a.stages.filter((s) => s.accessLogs.kind === 'installation' && s.accessLogs.project === project).map((s) => `${a.id}/${s.name}`));
+  const selected = all.filter((i) => !options.project || i.project === options.project);
+  if (options.project && selected.length === 0) await chooseInstallation(all, options.project, ctx, aws.target.region);
+  const installations: InstallationInfo[] = await Promise.all(
+    selected.map(async (i) => ({
+      project: i.project,
+      stackName: i.stackName,
+      stackStatus: i.stackStatus,
+      version: i.version,
+      streamName: i.streamName,
+      streamArn: i.streamArn,
+      lastUpdated: i.lastUpdated,
+      health: await ctx.io.step(`Checking the health of ${i.project}`, () => collectHealth(i, pointing(i.project), who.account, aws, ctx), (h) => `${i.project}: ${h.verdict}`),
+    })),
+  );
   return { schemaVersion: 1, account: who.account, callerArn: who.arn, region: aws.target.region, installations, restApis };
 }
 
 export function renderStatus(report: StatusReport, style: RunContext['io']['style']): string {
   const out: string[] = [];
+  if (report.installations.length === 0) out.push(`${style.dim('○')} no installation in ${report.region}`);
+  for (const i of report.installations) out.push(verdictLine(i, style));
+  out.push('');
   out.push(`${style.bold('Account')}  ${report.account}`);
   out.push(`${style.bold('Caller')}   ${report.callerArn}`);
   out.push(`${style.bold('Region')}   ${report.region}`);
@@ -94,6 +107,7 @@ export function renderStatus(report: StatusReport, style: RunContext['io']['styl
         ),
       ),
     );
+    for (const i of report.installations) out.push('', ...healthDetails(i, style));
   }
   out.push('');
   const stageCount = report.restApis.reduce((n, a) => n + a.stages.length, 0);
@@ -109,6 +123,39 @@ export function renderStatus(report: StatusReport, style: RunContext['io']['styl
     out.push(indent(renderTable(['API', 'ID', 'STAGE', 'ACCESS LOGS'], rows, { head: style.dim })));
   }
   return out.join('\n');
+}
+
+const VERDICT_MARK: Record<InstallationHealth['verdict'], (style: RunContext['io']['style']) => string> = {
+  healthy: (st) => st.green('●'),
+  'no data yet': (st) => st.cyan('○'),
+  degraded: (st) => st.yellow('▲'),
+  broken: (st) => st.red('✖'),
+};
+
+export function verdictLine(i: InstallationInfo, style: RunContext['io']['style']): string {
+  return `${VERDICT_MARK[i.health.verdict](style)} ${i.project}: ${style.bold(i.health.verdict)} (${i.health.reason})`;
+}
+
+function healthDetails(i: InstallationInfo, style: RunContext['io']['style']): string[] {
+  const h = i.health;
+  const out = [style.bold(`Health of ${i.project}`)];
+  const upgrade =
+    h.upgrade === 'available' ? ` (this CLI would upgrade it: run init --project ${i.project})` : h.upgrade === 'newer-than-cli' ? ' (deployed by a newer CLI)' : '';
+  out.push(`  Stack       ${i.stackStatus}, template ${h.templateVersion ?? 'unknown'}${upgrade}`);
+  out.push(`  Stages      ${h.connectedStages.length ? h.connectedStages.join(', ') : 'none connected'}`);
+  out.push(`  Newest log  ${h.newestLog ? `${h.newestLog.key} (${ageText(h.newestLog.ageSeconds * 1000)} ago)` : 'none in the last 3 days'}`);
+  out.push(`  Failures    ${h.errorObjectsLastDay === null ? 'unknown' : `${h.errorObjectsLastDay} object${h.errorObjectsLastDay === 1 ? '' : 's'} under errors/ in the last day`}`);
+  const m = h.metrics;
+  if (m) {
+    const pct = (x: number | null) => (x === null ? 'no data' : `${(x * 100).toFixed(1)}%`);
+    out.push(
+      `  Last hour   ${m.incomingRecords ?? 0} records in; delivery ${pct(m.deliverySuccess)}; processing ${pct(m.processingSuccess)}; Lambda errors ${m.lambdaErrors ?? 0}, throttles ${m.lambdaThrottles ?? 0}`,
+    );
+  }
+  if (h.dashboard) out.push(`  Dashboard   ${h.dashboard.status ?? 'unknown'}${h.dashboard.url ? `  ${h.dashboard.url}` : ''}`);
+  for (const p of h.problems.slice(1)) out.push(`  ${style.yellow('!')} ${p}`);
+  for (const u of h.unknown) out.push(`  ${style.dim(`? could not read ${u}`)}`);
+  return out;
 }
 
 function indent(s: string): string {
