@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient, GetRestApisCommand, GetStagesCommand, TooManyRequestsException } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { S3Client, ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
+import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { QuickSightClient, DescribeDashboardCommand } from '@aws-sdk/client-quicksight';
 import { installedStack } from '../helpers/aws-fixtures.js';
@@ -139,7 +139,6 @@ describe('status', () => {
 
   describe('health verdicts', () => {
     const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
-    const bucket = 'apigw-log-analytics-shop-logbucket-abc123';
     beforeEach(() => {
       apigw.on(GetRestApisCommand).resolves({ items: [{ id: 'a1b2c3d4e5', name: 'orders' }] });
       apigw.on(GetStagesCommand).resolves({
