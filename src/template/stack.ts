@@ -11,6 +11,7 @@
  */
 import { TOOL } from '../core/names.js';
 import { pipelineFragment } from './pipeline.js';
+import { quickSightFragment } from './quicksight/index.js';
 import type { CfnTemplate, TemplateFragment } from './types.js';
 
 /** Where the generated template lives in the repository and the npm package. */
@@ -36,7 +37,7 @@ export interface NamedFragment {
 export function stackFragments(options: StackOptions): NamedFragment[] {
   return [
     { label: 'Data pipeline', fragment: pipelineFragment(options) },
-    // { label: 'Dashboard (QuickSight)', fragment: quickSightFragment() },  <- issue #5 plugs in here
+    { label: 'Dashboard (QuickSight)', fragment: quickSightFragment() },
   ];
 }
 

@@ -4,6 +4,7 @@
  * condition, so an empty principal (`--no-dashboard`) deploys the pipeline alone.
  */
 import { BUCKET_PREFIXES } from '../../core/outputs.js';
+import { projectTags } from '../intrinsics.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnValue } from '../types.js';
 import { DATASET_COLUMNS, datasetSql, FIELD_FOLDERS, LOG_DATE_COLUMN } from './columns.js';
 import { buildDashboard } from './definition/dashboard.js';
@@ -55,10 +56,10 @@ export function dataSourceRole(): CfnResource {
             Version: '2012-10-17',
             Statement: [
               {
-                Sid: 'AthenaListing',
+                Sid: 'AthenaListCatalogs',
                 Effect: 'Allow',
-                // List calls have no resource to scope them to.
-                Action: ['athena:ListDataCatalogs', 'athena:ListWorkGroups', 'athena:ListEngineVersions'],
+                // QuickSight lists the account's catalogs when it connects; the call has no resource to scope it to.
+                Action: 'athena:ListDataCatalogs',
                 Resource: '*',
               },
               {
@@ -106,6 +107,7 @@ export function dataSourceRole(): CfnResource {
           },
         },
       ],
+      Tags: projectTags(),
     },
   };
 }
@@ -124,6 +126,7 @@ export function dataSource(): CfnResource {
       },
       SslProperties: { DisableSsl: false },
       Permissions: ownerPermissions(principal, DATA_SOURCE_OWNER_ACTIONS),
+      Tags: projectTags(),
     },
   };
 }
@@ -151,9 +154,6 @@ export function dataSet(): CfnResource {
           },
         },
       },
-      LogicalTableMap: {
-        [DATASET_IDENTIFIER]: { Alias: 'access logs', Source: { PhysicalTableId: PHYSICAL_TABLE } },
-      },
       FieldFolders: Object.fromEntries(
         Object.entries(FIELD_FOLDERS).map(([folder, f]) => [folder, { Description: f.description, Columns: [...f.columns] }]),
       ),
@@ -168,6 +168,7 @@ export function dataSet(): CfnResource {
       // Do not hold a stack operation until a SPICE import finishes; the schedules keep it fresh.
       IngestionWaitPolicy: { WaitForSpiceIngestion: false },
       Permissions: ownerPermissions(principal, DATA_SET_OWNER_ACTIONS),
+      Tags: projectTags(),
     },
   };
 }
@@ -219,6 +220,7 @@ export function dashboard(): CfnResource {
       },
       // Fail the stack on a definition error instead of publishing a broken dashboard.
       ValidationStrategy: { Mode: 'STRICT' },
+      Tags: projectTags(),
     },
   };
 }
