@@ -63,7 +63,9 @@ export type ChartSpec =
       kind: 'bars';
       label: readonly string[];
       value: string;
-      /** Stacked parts of the bar (each a measure); the rest of `value` is drawn as the first colour. */
+      /** What the part of `value` outside the segments is, and its colour (unless `toneBy`). */
+      base?: { label: string; tone: Tone };
+      /** Stacked parts of the bar (each a measure), drawn after the base part. */
       segments?: ReadonlyArray<{ measure: string; label: string; tone: Tone }>;
       /** Colour each bar by the class of this code column (2xx, 4xx, ...). */
       toneBy?: string;
@@ -173,7 +175,7 @@ export const DIMENSIONS = {
   apiKey: dim('apiKey', 'API key', 'text', 'COALESCE(apiKeyName, identityApiKeyId)'),
   usagePlan: dim('usagePlan', 'Usage plan', 'text', 'usagePlanName'),
   authMethod: dim('authMethod', 'Authentication', 'text', authMethodSql),
-  withApiKey: dim('withApiKey', 'API key', 'text', "CASE WHEN identityApiKeyId IS NOT NULL THEN 'yes' ELSE 'no' END"),
+  withApiKey: dim('withApiKey', 'API key', 'text', "CASE WHEN identityApiKeyId IS NOT NULL THEN 'with API key' ELSE 'without API key' END"),
   userAgent: dim('userAgent', 'User agent', 'text', 'identityUserAgent'),
   ip: dim('ip', 'Source IP', 'text', 'ip'),
   bucket: dim('bucket', 'Time (UTC)', 'time', (c) => `${c.dialect.intDiv('requestTimeEpoch', String(c.bucketMs))} * ${c.bucketMs}`),
@@ -234,6 +236,7 @@ const D = DIMENSIONS;
 const ROUTE = [D.apiId, D.method, D.resourcePath] as const;
 const ROUTE_LABEL = ['httpMethod', 'resourcePath', 'apiId'] as const;
 const byRequests = [{ column: 'requests', desc: true }] as const;
+const okBase = { label: '2xx and 3xx', tone: 'ok' } as const;
 const statusSegments = [
   { measure: 's4xx', label: '4xx', tone: 'client' },
   { measure: 's5xx', label: '5xx', tone: 'server' },
@@ -274,7 +277,7 @@ export const QUESTIONS: readonly Question[] = [
     derived: [errorRate],
     orderBy: byRequests,
     rows: 'top',
-    chart: { kind: 'bars', label: ROUTE_LABEL, value: 'requests', segments: statusSegments },
+    chart: { kind: 'bars', label: ROUTE_LABEL, value: 'requests', base: okBase, segments: statusSegments },
   },
   {
     id: 'client_errors',
@@ -286,7 +289,7 @@ export const QUESTIONS: readonly Question[] = [
     where: 'status BETWEEN 400 AND 499',
     orderBy: byRequests,
     rows: 'all',
-    chart: { kind: 'bars', label: ['errorType', 'errorResponseType'], value: 'requests' },
+    chart: { kind: 'bars', label: ['errorType', 'errorResponseType'], value: 'requests', base: { label: '4xx', tone: 'client' } },
   },
   {
     id: 'server_errors_by_route',
@@ -298,7 +301,13 @@ export const QUESTIONS: readonly Question[] = [
     nonZero: 's5xx',
     orderBy: [{ column: 's5xx', desc: true }],
     rows: 'top',
-    chart: { kind: 'bars', label: ROUTE_LABEL, value: 's5xx', segments: [{ measure: 'gateway5xx', label: 'from API Gateway', tone: 'accent' }] },
+    chart: {
+      kind: 'bars',
+      label: ROUTE_LABEL,
+      value: 's5xx',
+      base: { label: '5xx from the backend', tone: 'server' },
+      segments: [{ measure: 'gateway5xx', label: '5xx from API Gateway', tone: 'accent' }],
+    },
   },
   {
     id: 'customers',
@@ -311,8 +320,9 @@ export const QUESTIONS: readonly Question[] = [
     rows: 'top',
     chart: {
       kind: 'bars',
-      label: ['apiKey', 'customerId'],
+      label: ['apiKey', 'customerId', 'usagePlan'],
       value: 'requests',
+      base: { label: 'other requests', tone: 'ok' },
       segments: [
         { measure: 'quotaHits', label: 'quota hits', tone: 'client' },
         { measure: 'throttled', label: 'throttled', tone: 'accent' },
@@ -328,7 +338,13 @@ export const QUESTIONS: readonly Question[] = [
     derived: [shareOfAll],
     orderBy: byRequests,
     rows: 'all',
-    chart: { kind: 'bars', label: ['authMethod', 'withApiKey'], value: 'requests', segments: [{ measure: 'authFailures', label: '401/403', tone: 'client' }] },
+    chart: {
+      kind: 'bars',
+      label: ['authMethod', 'withApiKey'],
+      value: 'requests',
+      base: { label: 'not refused', tone: 'ok' },
+      segments: [{ measure: 'authFailures', label: '401/403', tone: 'client' }],
+    },
   },
   {
     id: 'user_agents',
@@ -339,7 +355,7 @@ export const QUESTIONS: readonly Question[] = [
     derived: [shareOfAll],
     orderBy: byRequests,
     rows: 'top',
-    chart: { kind: 'bars', label: ['userAgent'], value: 'requests', segments: statusSegments },
+    chart: { kind: 'bars', label: ['userAgent'], value: 'requests', base: okBase, segments: statusSegments },
   },
   {
     id: 'client_ips',
@@ -350,7 +366,7 @@ export const QUESTIONS: readonly Question[] = [
     derived: [shareOfAll],
     orderBy: byRequests,
     rows: 'top',
-    chart: { kind: 'bars', label: ['ip'], value: 'requests', segments: statusSegments },
+    chart: { kind: 'bars', label: ['ip'], value: 'requests', base: okBase, segments: statusSegments },
   },
   {
     id: 'latency_by_route',

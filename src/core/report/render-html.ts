@@ -53,7 +53,8 @@ table { border-collapse: collapse; margin-top: 6px; font-size: 13px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.text { max-width: 520px; overflow-wrap: anywhere; }
+td.text { max-width: 520px; overflow-wrap: break-word; }
+.scroll { overflow-x: auto; }
 .none { color: var(--muted); }
 footer { padding: 16px 32px; color: var(--muted); font-size: 12px; }
 @media print { nav { display: none; } details { display: block; } details > * { display: block; } }
@@ -77,7 +78,7 @@ function dataTable(q: QuestionResult): string {
           .join('')}</tr>`,
     )
     .join('');
-  return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 function rowLabel(columns: readonly string[]): (r: Row) => string {
@@ -94,11 +95,21 @@ function chart(q: QuestionResult, spec: ChartSpec): string {
     case 'kpis':
       return '';
     case 'bars': {
-      const segs = spec.segments ?? [];
-      const base = spec.toneBy ? [] : [{ label: q.columns.find((c) => c.id === spec.value)?.label ?? spec.value, color: '#1565c0' }];
+      const items = [
+        ...(spec.base && !spec.toneBy ? [{ label: spec.base.label, color: TONES[spec.base.tone] }] : []),
+        ...(spec.segments ?? []).map((s) => ({ label: s.label, color: TONES[s.tone] })),
+      ];
       return (
-        (segs.length || base.length ? legend([...base, ...segs.map((s) => ({ label: s.label, color: TONES[s.tone] }))]) : '') +
-        barChart(q.rows, { question: q.id, title: q.title, label: rowLabel(spec.label), value: spec.value, ...(spec.segments ? { segments: spec.segments } : {}), ...(spec.toneBy ? { toneBy: spec.toneBy } : {}) })
+        (items.length > 0 ? legend(items) : '') +
+        barChart(q.rows, {
+          question: q.id,
+          title: q.title,
+          label: rowLabel(spec.label),
+          value: spec.value,
+          ...(spec.base ? { base: spec.base } : {}),
+          ...(spec.segments ? { segments: spec.segments } : {}),
+          ...(spec.toneBy ? { toneBy: spec.toneBy } : {}),
+        })
       );
     }
     case 'timeseries':

@@ -9,7 +9,7 @@ import { describeFilters } from './filters.js';
 import { formatBytes, formatCell, formatCount, formatTime, formatUsd } from './format.js';
 import type { ReportData, SourceInfo } from './model.js';
 import { DAY_MS } from './questions.js';
-import type { QuestionResult, Row } from './results.js';
+import type { Cell, QuestionResult, Row } from './results.js';
 
 /** Rows of the time series shown as a table; longer series become a one-line chart. */
 export const MAX_SERIES_ROWS = 48;
@@ -36,13 +36,46 @@ function cut(s: string): string {
   return [...s].length > MAX_TEXT ? `${[...s].slice(0, MAX_TEXT - 1).join('')}…` : s;
 }
 
+interface TextColumn {
+  label: string;
+  numeric: boolean;
+  cell: (r: Row) => string;
+}
+
+const msValue = (v: Cell | undefined): string =>
+  typeof v === 'number' ? (v >= 100 ? formatCount(v) : v.toFixed(1)) : '-';
+
+/** Columns as printed: p50/p90/p99 triplets of one latency share a column ("48.0 / 104 / 29,002"). */
+function textColumns(q: QuestionResult): TextColumn[] {
+  const out: TextColumn[] = [];
+  const ids = new Set(q.columns.map((c) => c.id));
+  const done = new Set<string>();
+  for (const c of q.columns) {
+    if (done.has(c.id)) continue;
+    const base = /^(.*)P50$/.exec(c.id)?.[1];
+    if (c.type === 'ms' && base && ids.has(`${base}P90`) && ids.has(`${base}P99`)) {
+      const trio = [`${base}P50`, `${base}P90`, `${base}P99`];
+      trio.forEach((id) => done.add(id));
+      out.push({
+        label: `${c.label.replace(/ p50$/, '')} p50/p90/p99 ms`,
+        numeric: true,
+        cell: (r) => (trio.every((id) => r[id] === null || r[id] === undefined) ? '-' : trio.map((id) => msValue(r[id])).join(' / ')),
+      });
+      continue;
+    }
+    out.push({ label: c.label, numeric: c.type !== 'text', cell: (r) => cut(formatCell(r[c.id] ?? null, c.type)) });
+  }
+  return out;
+}
+
 function table(q: QuestionResult, style: ChalkInstance): string {
-  const numeric = q.columns.map((c) => c.type !== 'text');
-  const cells = q.rows.map((r) => q.columns.map((c) => cut(formatCell(r[c.id] ?? null, c.type))));
+  const columns = textColumns(q);
+  const numeric = columns.map((c) => c.numeric);
+  const cells = q.rows.map((r) => columns.map((c) => c.cell(r)));
   // Right-align numbers: pad them to their column's width before the table aligns the rest.
-  const widths = q.columns.map((c, i) => Math.max(visibleWidth(c.label), ...cells.map((row) => visibleWidth(row[i] ?? ''))));
+  const widths = columns.map((c, i) => Math.max(visibleWidth(c.label), ...cells.map((row) => visibleWidth(row[i] ?? ''))));
   const aligned = cells.map((row) => row.map((cell, i) => (numeric[i] ? ' '.repeat((widths[i] ?? 0) - visibleWidth(cell)) + cell : cell)));
-  const headers = q.columns.map((c, i) => (numeric[i] ? ' '.repeat((widths[i] ?? 0) - visibleWidth(c.label)) + c.label : c.label).toUpperCase());
+  const headers = columns.map((c, i) => (numeric[i] ? ' '.repeat((widths[i] ?? 0) - visibleWidth(c.label)) + c.label : c.label).toUpperCase());
   return renderTable(headers, aligned, { head: style.dim });
 }
 

@@ -66,6 +66,7 @@ export interface BarSpec {
   title: string;
   label: (row: Row) => string;
   value: string;
+  base?: { label: string; tone: Tone };
   segments?: ReadonlyArray<{ measure: string; label: string; tone: Tone }>;
   toneBy?: string;
 }
@@ -88,11 +89,11 @@ export function barChart(rows: readonly Row[], spec: BarSpec): string {
     parts.push(
       `<text class="label" x="${labelW - 8}" y="${y + 16}" text-anchor="end"><title>${escapeHtml(label)}</title>${escapeHtml(cut(label, 44))}</text>`,
     );
-    const base = spec.toneBy !== undefined ? TONES[statusTone(n(r[spec.toneBy]))] : BAR_COLOR;
+    const base = spec.toneBy !== undefined ? TONES[statusTone(n(r[spec.toneBy]))] : spec.base ? TONES[spec.base.tone] : BAR_COLOR;
     let x = labelW;
     const segs = (spec.segments ?? []).map((s) => ({ ...s, v: Math.min(n(r[s.measure]), total) }));
     const rest = Math.max(0, total - segs.reduce((a, s) => a + s.v, 0));
-    const pieces = [{ label: spec.value, v: rest, color: base }, ...segs.map((s) => ({ label: s.label, v: s.v, color: TONES[s.tone] }))];
+    const pieces = [{ label: spec.base?.label ?? spec.value, v: rest, color: base }, ...segs.map((s) => ({ label: s.label, v: s.v, color: TONES[s.tone] }))];
     for (const p of pieces) {
       if (p.v <= 0) continue;
       const w = Math.max(1, p.v * scale);
@@ -177,7 +178,7 @@ export interface LatencySpec {
 export function latencyChart(rows: readonly Row[], spec: LatencySpec): string {
   const width = 760;
   const labelW = 300;
-  const right = 24;
+  const right = 36;
   const rowH = 24;
   const top = 8;
   const axisH = 24;
@@ -190,7 +191,8 @@ export function latencyChart(rows: readonly Row[], spec: LatencySpec): string {
   const parts: string[] = [svgOpen(width, height, spec.title, 'latency', spec.question)];
   for (let d = lo; d <= hi; d *= 10) {
     parts.push(`<line class="grid" x1="${fmt(x(d))}" x2="${fmt(x(d))}" y1="${top}" y2="${top + rows.length * rowH}"/>`);
-    parts.push(`<text class="axis" x="${fmt(x(d))}" y="${top + rows.length * rowH + 16}" text-anchor="middle">${escapeHtml(formatMs(d).replace('.0 ms', ' ms'))}</text>`);
+    const label = d >= 1000 ? `${formatCount(d / 1000)} s` : `${fmt(d)} ms`;
+    parts.push(`<text class="axis" x="${fmt(x(d))}" y="${top + rows.length * rowH + 16}" text-anchor="middle">${escapeHtml(label)}</text>`);
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH + rowH / 2;
