@@ -12,6 +12,7 @@ import { registerStatus } from './commands/status/index.js';
 import { registerConnectStage } from './commands/connect-stage/index.js';
 import { registerDisconnectStage } from './commands/disconnect-stage/index.js';
 import { registerReport } from './commands/report/index.js';
+import { registerUninstall } from './commands/uninstall/index.js';
 
 export { TOOL as BIN } from './core/names.js';
 import { TOOL as BIN } from './core/names.js';
@@ -84,6 +85,7 @@ Example:
   registerConnectStage(program, withRun);
   registerDisconnectStage(program, withRun);
   registerReport(program, withRun);
+  registerUninstall(program, withRun);
   for (const c of program.commands) {
     c.exitOverride();
     c.configureOutput({

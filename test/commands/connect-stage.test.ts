@@ -11,7 +11,7 @@ import { accessLogFormat } from '../../src/core/log-format.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
 import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
-import { installFakeS3 } from '../helpers/fake-s3.js';
+import { FakeS3 } from '../helpers/fake-s3.js';
 import { ACCOUNT, CALLER_ARN, bucketOf, installedStack, streamArnOf } from '../helpers/aws-fixtures.js';
 
 const sts = mockClient(STSClient);
@@ -22,7 +22,7 @@ const s3 = mockClient(S3Client);
 
 const CW = { destinationArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/api/orders`, format: '$context.requestId' };
 let account: FakeAccount;
-let objects: Map<string, string>;
+let fakeS3: FakeS3;
 
 beforeEach(() => {
   for (const m of [sts, apigw, apigw2, cfn, s3]) m.reset();
@@ -36,7 +36,7 @@ beforeEach(() => {
     ],
   };
   installFakeApiGateway(apigw, account);
-  objects = installFakeS3(s3);
+  fakeS3 = new FakeS3().bucket(bucketOf('shop')).bucket(bucketOf('billing')).install(s3);
 });
 
 const opts = (o: Partial<ConnectStageOptions>): ConnectStageOptions => ({ allStages: false, replaceExistingLogs: false, yes: true, dryRun: false, json: false, ...o });
@@ -50,7 +50,7 @@ describe('connect-stage', () => {
       { op: 'replace', path: '/accessLogSettings/destinationArn', value: streamArnOf('shop') },
       { op: 'replace', path: '/accessLogSettings/format', value: accessLogFormat() },
     ]);
-    const saved = JSON.parse(objects.get(`${bucketOf('shop')}/_state/stages/a1b2c3d4e5/dev.json`)!) as { previous: unknown; project: string };
+    const saved = JSON.parse(fakeS3.get(bucketOf('shop'), '_state/stages/a1b2c3d4e5/dev.json')!) as { previous: unknown; project: string };
     expect(saved).toMatchObject({ previous: null, project: 'shop' });
     expect(s3.commandCalls(PutObjectCommand)[0]!.args[0].input).toMatchObject({ ExpectedBucketOwner: ACCOUNT });
     expect(h.out('stdout')).toContain('a1b2c3d4e5/dev  connected');
@@ -91,7 +91,7 @@ describe('connect-stage', () => {
   it('with consent, saves the CloudWatch settings before switching', async () => {
     const h = createTestContext();
     await runConnectStage(opts({ project: 'shop', stage: ['a1b2c3d4e5/prod'], replaceExistingLogs: true }), h.ctx);
-    const saved = JSON.parse(objects.get(`${bucketOf('shop')}/_state/stages/a1b2c3d4e5/prod.json`)!) as { previous: unknown };
+    const saved = JSON.parse(fakeS3.get(bucketOf('shop'), '_state/stages/a1b2c3d4e5/prod.json')!) as { previous: unknown };
     expect(saved.previous).toEqual(CW);
   });
 

@@ -10,7 +10,7 @@ import { accessLogFormat } from '../../src/core/log-format.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
 import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
-import { installFakeS3 } from '../helpers/fake-s3.js';
+import { FakeS3 } from '../helpers/fake-s3.js';
 import { ACCOUNT, CALLER_ARN, bucketOf, installedStack, streamArnOf } from '../helpers/aws-fixtures.js';
 
 const sts = mockClient(STSClient);
@@ -21,11 +21,12 @@ const s3 = mockClient(S3Client);
 const OURS = { destinationArn: streamArnOf('shop'), format: accessLogFormat() };
 const CW = { destinationArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/api/orders`, format: '$context.requestId' };
 let account: FakeAccount;
-let objects: Map<string, string>;
+let fakeS3: FakeS3;
 
 function record(apiId: string, stageName: string, previous: typeof CW | null) {
-  objects.set(
-    `${bucketOf('shop')}/_state/stages/${apiId}/${stageName}.json`,
+  fakeS3.put(
+    bucketOf('shop'),
+    `_state/stages/${apiId}/${stageName}.json`,
     JSON.stringify({ schemaVersion: 1, project: 'shop', region: 'us-east-1', apiId, stageName, previous, applied: OURS, connectedAt: '2026-11-01T00:00:00Z', connectedBy: CALLER_ARN }),
   );
 }
@@ -41,7 +42,7 @@ beforeEach(() => {
     ],
   };
   installFakeApiGateway(apigw, account);
-  objects = installFakeS3(s3);
+  fakeS3 = new FakeS3().bucket(bucketOf('shop')).install(s3);
   record('a1b2c3d4e5', 'prod', CW);
   record('a1b2c3d4e5', 'dev', null);
 });
@@ -58,7 +59,7 @@ describe('disconnect-stage', () => {
       { op: 'replace', path: '/accessLogSettings/format', value: CW.format },
     ]);
     expect(account.apis[0]!.stages[0]!.accessLogSettings).toEqual(CW);
-    expect(objects.has(`${bucketOf('shop')}/_state/stages/a1b2c3d4e5/prod.json`)).toBe(false);
+    expect(fakeS3.current(bucketOf('shop')).has('_state/stages/a1b2c3d4e5/prod.json')).toBe(false);
     expect(s3.commandCalls(DeleteObjectCommand)[0]!.args[0].input).toMatchObject({ Key: '_state/stages/a1b2c3d4e5/prod.json', ExpectedBucketOwner: ACCOUNT });
   });
 
@@ -82,7 +83,7 @@ describe('disconnect-stage', () => {
     expect(isAppError(err) && err.details).toEqual(['a1b2c3d4e5/prod: changed since it was connected; now Firehose amazon-apigateway-new']);
     expect(isAppError(err) && err.resolution).toContain('--overwrite-changed');
     expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
-    expect(objects.has(`${bucketOf('shop')}/_state/stages/a1b2c3d4e5/prod.json`)).toBe(true);
+    expect(fakeS3.current(bucketOf('shop')).has('_state/stages/a1b2c3d4e5/prod.json')).toBe(true);
   });
 
   it('asks about a changed stage on a terminal and restores it when told to', async () => {
@@ -99,7 +100,7 @@ describe('disconnect-stage', () => {
     const h = createTestContext();
     const r = await runDisconnectStage(opts({ project: 'shop', stage: ['a1b2c3d4e5/prod'] }), h.ctx);
     expect(r.stages[0]!.outcome).toBe('gone');
-    expect(objects.has(`${bucketOf('shop')}/_state/stages/a1b2c3d4e5/prod.json`)).toBe(false);
+    expect(fakeS3.current(bucketOf('shop')).has('_state/stages/a1b2c3d4e5/prod.json')).toBe(false);
   });
 
   it('--dry-run sends no mutating call', async () => {

@@ -1,32 +1,154 @@
 /**
- * An in-memory S3 behind aws-sdk-client-mock for the object calls our adapter makes (PutObject,
- * GetObject, DeleteObject, ListObjectsV2), so state records round-trip through the real adapter.
+ * An in-memory S3 behind aws-sdk-client-mock, versioned like the log bucket: objects, their
+ * versions and delete markers, bucket tags, and the calls our adapters make (objects, listings
+ * with paging, HeadBucket, ListObjectVersions, DeleteObjects, DeleteBucket, ListBuckets,
+ * GetBucketTagging).
  */
 import type { AwsClientStub } from 'aws-sdk-client-mock';
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetBucketTaggingCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  ListBucketsCommand,
+  ListObjectVersionsCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 
-export function installFakeS3(mock: AwsClientStub<S3Client>, objects = new Map<string, string>()): Map<string, string> {
-  const k = (b: string | undefined, key: string | undefined) => `${b}/${key}`;
-  mock.on(PutObjectCommand).callsFake((input: { Bucket: string; Key: string; Body: string | Uint8Array }) => {
-    objects.set(k(input.Bucket, input.Key), typeof input.Body === 'string' ? input.Body : Buffer.from(input.Body).toString('utf8'));
-    return {};
-  });
-  mock.on(GetObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
-    const body = objects.get(k(input.Bucket, input.Key));
-    if (body === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
-    // The adapter only calls transformToString on the body.
-    return { Body: { transformToString: () => Promise.resolve(body) } as never };
-  });
-  mock.on(DeleteObjectCommand).callsFake((input: { Bucket: string; Key: string }) => {
-    objects.delete(k(input.Bucket, input.Key));
-    return {};
-  });
-  mock.on(ListObjectsV2Command).callsFake((input: { Bucket: string; Prefix?: string }) => {
-    const prefix = `${input.Bucket}/${input.Prefix ?? ''}`;
-    const contents = [...objects.entries()]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([key, body]) => ({ Key: key.slice(input.Bucket.length + 1), Size: body.length, LastModified: new Date('2026-11-25T11:00:00Z') }));
-    return { Contents: contents, KeyCount: contents.length, IsTruncated: false };
-  });
-  return objects;
+interface Version {
+  key: string;
+  versionId: string;
+  body: string | null; // null: a delete marker
+  size: number;
+  lastModified: Date;
+}
+
+interface Bucket {
+  versions: Version[]; // oldest first
+  tags: Record<string, string>;
+}
+
+const s3Error = (name: string, status: number, message = name) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+export class FakeS3 {
+  readonly buckets = new Map<string, Bucket>();
+  private seq = 0;
+  /** Listings return at most this many keys per page. */
+  pageSize = 1000;
+
+  bucket(name: string, tags: Record<string, string> = {}): this {
+    if (!this.buckets.has(name)) this.buckets.set(name, { versions: [], tags });
+    return this;
+  }
+
+  put(bucket: string, key: string, body: string, lastModified = new Date('2026-11-25T11:00:00Z')): void {
+    this.bucket(bucket);
+    this.buckets.get(bucket)!.versions.push({ key, versionId: `v${++this.seq}`, body, size: body.length, lastModified });
+  }
+
+  deleteMarker(bucket: string, key: string): void {
+    this.buckets.get(bucket)!.versions.push({ key, versionId: `v${++this.seq}`, body: null, size: 0, lastModified: new Date('2026-11-25T11:00:00Z') });
+  }
+
+  /** The current (latest, not deleted) objects of a bucket. */
+  current(bucket: string): Map<string, Version> {
+    const out = new Map<string, Version>();
+    for (const v of this.buckets.get(bucket)?.versions ?? []) {
+      if (v.body === null) out.delete(v.key);
+      else out.set(v.key, v);
+    }
+    return out;
+  }
+
+  get(bucket: string, key: string): string | undefined {
+    return this.current(bucket).get(key)?.body ?? undefined;
+  }
+
+  install(mock: AwsClientStub<S3Client>): this {
+    const need = (name: string) => {
+      const b = this.buckets.get(name);
+      if (!b) throw s3Error('NoSuchBucket', 404, 'The specified bucket does not exist');
+      return b;
+    };
+    mock.on(HeadBucketCommand).callsFake((i: { Bucket: string }) => {
+      if (!this.buckets.has(i.Bucket)) throw s3Error('NotFound', 404);
+      return {};
+    });
+    mock.on(PutObjectCommand).callsFake((i: { Bucket: string; Key: string; Body: string }) => {
+      need(i.Bucket);
+      this.put(i.Bucket, i.Key, String(i.Body));
+      return {};
+    });
+    mock.on(GetObjectCommand).callsFake((i: { Bucket: string; Key: string }) => {
+      need(i.Bucket);
+      const body = this.get(i.Bucket, i.Key);
+      if (body === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+      // The adapter only calls transformToString on the body.
+      return { Body: { transformToString: () => Promise.resolve(body) } as never };
+    });
+    mock.on(DeleteObjectCommand).callsFake((i: { Bucket: string; Key: string }) => {
+      need(i.Bucket);
+      this.deleteMarker(i.Bucket, i.Key);
+      return {};
+    });
+    mock.on(ListObjectsV2Command).callsFake((i: { Bucket: string; Prefix?: string; ContinuationToken?: string }) => {
+      const all = [...this.current(i.Bucket).values()].filter((v) => v.key.startsWith(i.Prefix ?? '')).sort((a, b) => a.key.localeCompare(b.key));
+      need(i.Bucket);
+      const start = i.ContinuationToken ? Number(i.ContinuationToken) : 0;
+      const page = all.slice(start, start + this.pageSize);
+      const more = start + this.pageSize < all.length;
+      return {
+        Contents: page.map((v) => ({ Key: v.key, Size: v.size, LastModified: v.lastModified })),
+        KeyCount: page.length,
+        IsTruncated: more,
+        ...(more ? { NextContinuationToken: String(start + this.pageSize) } : {}),
+      };
+    });
+    mock.on(ListObjectVersionsCommand).callsFake((i: { Bucket: string; KeyMarker?: string; VersionIdMarker?: string; MaxKeys?: number }) => {
+      const b = need(i.Bucket);
+      const sorted = [...b.versions].sort((x, y) => x.key.localeCompare(y.key) || x.versionId.localeCompare(y.versionId));
+      let start = 0;
+      if (i.KeyMarker) {
+        start = sorted.findIndex((v) => v.key > i.KeyMarker! || (v.key === i.KeyMarker && i.VersionIdMarker !== undefined && v.versionId > i.VersionIdMarker));
+        if (start < 0) start = sorted.length;
+      }
+      const max = Math.min(i.MaxKeys ?? 1000, this.pageSize);
+      const page = sorted.slice(start, start + max);
+      const more = start + max < sorted.length;
+      const last = page[page.length - 1];
+      return {
+        Versions: page.filter((v) => v.body !== null).map((v) => ({ Key: v.key, VersionId: v.versionId, Size: v.size })),
+        DeleteMarkers: page.filter((v) => v.body === null).map((v) => ({ Key: v.key, VersionId: v.versionId })),
+        IsTruncated: more,
+        ...(more && last ? { NextKeyMarker: last.key, NextVersionIdMarker: last.versionId } : {}),
+      };
+    });
+    mock.on(DeleteObjectsCommand).callsFake((i: { Bucket: string; Delete: { Objects: Array<{ Key: string; VersionId?: string }> } }) => {
+      const b = need(i.Bucket);
+      if (i.Delete.Objects.length > 1000) throw s3Error('MalformedXML', 400, 'more than 1000 keys');
+      const gone = new Set(i.Delete.Objects.map((o) => `${o.Key}\u0000${o.VersionId}`));
+      b.versions = b.versions.filter((v) => !gone.has(`${v.key}\u0000${v.versionId}`));
+      return { Deleted: i.Delete.Objects };
+    });
+    mock.on(DeleteBucketCommand).callsFake((i: { Bucket: string }) => {
+      const b = need(i.Bucket);
+      if (b.versions.length > 0) throw s3Error('BucketNotEmpty', 409, 'The bucket you tried to delete is not empty');
+      this.buckets.delete(i.Bucket);
+      return {};
+    });
+    mock.on(ListBucketsCommand).callsFake((i: { Prefix?: string }) => ({
+      Buckets: [...this.buckets.keys()].filter((n) => n.startsWith(i.Prefix ?? '')).map((Name) => ({ Name })),
+    }));
+    mock.on(GetBucketTaggingCommand).callsFake((i: { Bucket: string }) => {
+      const b = need(i.Bucket);
+      if (Object.keys(b.tags).length === 0) throw s3Error('NoSuchTagSet', 404);
+      return { TagSet: Object.entries(b.tags).map(([Key, Value]) => ({ Key, Value })) };
+    });
+    return this;
+  }
 }
