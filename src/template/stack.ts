@@ -81,7 +81,7 @@ export function buildStackTemplate(options: StackOptions): CfnTemplate {
   const merged = mergeFragments(fragments);
   const template: CfnTemplate = {
     AWSTemplateFormatVersion: '2010-09-09',
-    Description: `API Gateway REST access-log analytics (${TOOL} ${options.version}): Firehose stream, enrichment Lambda, S3 log bucket, Glue table and Athena workgroup.`,
+    Description: `API Gateway REST access-log analytics (${TOOL} ${options.version}): Firehose stream, enrichment Lambda, S3 log bucket, Glue table, Athena workgroup and QuickSight dashboard.`,
     Metadata: {
       'AWS::CloudFormation::Interface': {
         ParameterGroups: fragments

@@ -9,7 +9,7 @@ import { NUMERIC_KEYS, RECORD_FIELDS } from '../../src/core/log-format.js';
 import { STREAM_PREFIX, TAG_PROJECT, projectNameProblem } from '../../src/core/names.js';
 import { generateTemplateText, packageVersion } from '../../src/template/generate.js';
 import { readLambdaSource } from '../../src/template/lambda-source.js';
-import { DEFAULTS, GLUE_TABLE_NAME, LAMBDA_RUNTIME, PIPELINE_IDS, PROJECT_NAME_PATTERN, glueDatabaseName } from '../../src/template/pipeline.js';
+import { DEFAULTS, GLUE_TABLE_NAME, LAMBDA_RUNTIME, PIPELINE_IDS, PROJECT_NAME_PATTERN, glueDatabaseName, pipelineFragment } from '../../src/template/pipeline.js';
 import { TEMPLATE_PATH } from '../../src/template/stack.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnTemplate } from '../../src/template/types.js';
 import { evaluateString, type EvalContext } from '../helpers/cfn-eval.js';
@@ -18,6 +18,9 @@ import { formatIssues, tagProperty, validateTemplate } from '../helpers/cfn-spec
 const committedText = readFileSync(new URL(`../../${TEMPLATE_PATH}`, import.meta.url), 'utf8');
 const template = JSON.parse(committedText) as CfnTemplate;
 const resources = template.Resources;
+/** This fragment alone (the stack also holds the QuickSight fragment). */
+const pipeline = pipelineFragment({ version: packageVersion(), lambdaSource: readLambdaSource() });
+const pipelineIds = new Set(Object.keys(pipeline.Resources));
 
 function resource(id: string): CfnResource {
   const r = resources[id];
@@ -85,7 +88,9 @@ describe('the committed template', () => {
 
   it('declares the parameters with safe defaults and a ProjectName rule equal to the CLI one', () => {
     const p = template.Parameters ?? {};
-    expect(Object.keys(p)).toEqual([PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, PARAMETERS.athenaBytesScannedCutoff]);
+    const own = [PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, PARAMETERS.athenaBytesScannedCutoff];
+    expect(Object.keys(pipeline.Parameters ?? {})).toEqual(own);
+    expect(Object.keys(p).slice(0, own.length)).toEqual(own);
     expect(p.ProjectName?.Default).toBeUndefined();
     expect(p.RetentionDays?.Default).toBe(DEFAULTS.retentionDays);
     expect(p.BufferIntervalSeconds).toMatchObject({ Default: 60, MinValue: 0, MaxValue: 900 });
@@ -99,10 +104,11 @@ describe('the committed template', () => {
     }
   });
 
-  it('declares every data-pipeline output the CLI reads, and only those', () => {
+  it('declares every output the CLI reads; the pipeline fragment exactly the data-pipeline ones', () => {
     const quickSight: string[] = [OUTPUT_KEYS.dataSourceId, OUTPUT_KEYS.dataSetId, OUTPUT_KEYS.dashboardId, OUTPUT_KEYS.dashboardUrl];
     const expected = Object.values(OUTPUT_KEYS).filter((k) => !quickSight.includes(k));
-    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual([...expected].sort());
+    expect(Object.keys(pipeline.Outputs ?? {}).sort()).toEqual([...expected].sort());
+    expect(Object.keys(template.Outputs ?? {})).toEqual(expect.arrayContaining(expected));
     const o = template.Outputs ?? {};
     expect(o.DeliveryStreamArn?.Value).toEqual({ 'Fn::GetAtt': [LOGICAL_IDS.deliveryStream, 'Arn'] });
     expect(o.DeliveryStreamName?.Value).toEqual({ Ref: LOGICAL_IDS.deliveryStream });
@@ -117,9 +123,10 @@ describe('the committed template', () => {
   it('uses the shared logical ids and tags everything that takes tags with the project', () => {
     for (const id of Object.values(LOGICAL_IDS)) expect(resources[id], id).toBeDefined();
     const taggable = Object.entries(resources).filter(([, r]) => tagProperty(r.Type) !== undefined);
-    expect(taggable.map(([id]) => id).sort()).toEqual(
+    expect(taggable.map(([id]) => id).filter((id) => pipelineIds.has(id)).sort()).toEqual(
       ['AthenaWorkGroup', 'DeliveryStream', 'DeliveryStreamLogGroup', 'DeliveryStreamRole', 'EnrichmentFunction', 'EnrichmentFunctionRole', 'EnrichmentLogGroup', 'LogBucket'].sort(),
     );
+    // Every taggable resource of the whole stack, the dashboard's included.
     for (const [id, r] of taggable) {
       const tags = (r.Properties ?? {})[tagProperty(r.Type) as string];
       expect(tags, id).toContainEqual({ Key: TAG_PROJECT, Value: { Ref: PARAMETERS.projectName } });
@@ -266,12 +273,13 @@ describe('enrichment Lambda', () => {
 });
 
 describe('IAM', () => {
-  it('has no "*" action and no "*" resource in any Allow statement', () => {
+  it('has no "*" action anywhere, and no "*" resource in the pipeline (every one of its APIs can be scoped)', () => {
     const all = statements();
     expect(all.length).toBeGreaterThan(0);
     for (const { where, s } of all) {
       for (const action of asList(s.Action)) expect(action, where).not.toBe('*');
-      if (s.Effect === 'Allow' && s.Resource !== undefined) for (const r of asList(s.Resource)) expect(r, where).not.toBe('*');
+      const id = where.split('.')[0] as string;
+      if (pipelineIds.has(id) && s.Effect === 'Allow' && s.Resource !== undefined) for (const r of asList(s.Resource)) expect(r, where).not.toBe('*');
     }
     // The one service wildcard is the bucket policy's Deny, which must cover every S3 action.
     const wildcards = all.filter(({ s }) => asList(s.Action).some((a) => a.endsWith(':*')));
@@ -334,7 +342,10 @@ describe('Glue and Athena', () => {
     const columns = input.StorageDescriptor.Columns as Array<{ Name: string; Type: string }>;
     expect(columns.map((c) => [c.Name, c.Type])).toEqual(RECORD_FIELDS.map((f) => [f.key.toLowerCase(), f.type]));
     expect(columns.filter((c) => c.Type !== 'string').map((c) => c.Name)).toEqual(NUMERIC_KEYS.map((k) => k.toLowerCase()));
-    for (const c of columns) expect(c.Name).toMatch(/^[a-z][a-z0-9_]*$/);
+    for (const c of columns as Array<{ Name: string; Comment: string }>) {
+      expect(c.Name).toMatch(/^[a-z][a-z0-9_]*$/);
+      expect(c.Comment.length).toBeLessThanOrEqual(255);
+    }
     expect(new Set(columns.map((c) => c.Name)).size).toBe(columns.length);
     expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
     expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.mapred.TextInputFormat');
