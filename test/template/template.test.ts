@@ -339,10 +339,10 @@ describe('Glue and Athena', () => {
     expect(input.Name).toBe(GLUE_TABLE_NAME);
     expect(input.TableType).toBe('EXTERNAL_TABLE');
     expect(table.DatabaseName).toEqual({ Ref: LOGICAL_IDS.glueDatabase });
-    const columns = input.StorageDescriptor.Columns as Array<{ Name: string; Type: string }>;
+    const columns = input.StorageDescriptor.Columns as Array<{ Name: string; Type: string; Comment: string }>;
     expect(columns.map((c) => [c.Name, c.Type])).toEqual(RECORD_FIELDS.map((f) => [f.key.toLowerCase(), f.type]));
     expect(columns.filter((c) => c.Type !== 'string').map((c) => c.Name)).toEqual(NUMERIC_KEYS.map((k) => k.toLowerCase()));
-    for (const c of columns as Array<{ Name: string; Comment: string }>) {
+    for (const c of columns) {
       expect(c.Name).toMatch(/^[a-z][a-z0-9_]*$/);
       expect(c.Comment.length).toBeLessThanOrEqual(255);
     }
