@@ -99,4 +99,73 @@ describe('the built binary', () => {
       expect(stub.requests.map((q) => q.operation).sort()).toEqual(['DescribeStacks', 'GET /restapis', 'GET /restapis/abc123/stages', 'GetCallerIdentity']);
     });
   });
+
+  describe('uninstall --dry-run --json against the local stub', () => {
+    let stub: AwsStub;
+    const bucket = 'apigw-log-analytics-shop-logbucket-abc123';
+    const stream = 'arn:aws:firehose:us-east-1:111122223333:deliverystream/amazon-apigateway-shop';
+    const state = JSON.stringify({
+      schemaVersion: 1, project: 'shop', region: 'us-east-1', apiId: 'abc1234567', stageName: 'prod',
+      previous: null, applied: { destinationArn: stream, format: 'x' }, connectedAt: '2026-11-01T00:00:00Z', connectedBy: 'arn',
+    });
+    beforeAll(async () => {
+      stub = await startAwsStub({
+        GetCallerIdentity: () => ({ query: { Account: '111122223333', Arn: 'arn:aws:iam::111122223333:user/e2e', UserId: 'AIDAE2E' } }),
+        DescribeStacks: () => ({
+          query: {
+            Stacks: [
+              {
+                StackName: 'apigw-log-analytics-shop',
+                StackId: 'arn:aws:cloudformation:us-east-1:111122223333:stack/apigw-log-analytics-shop/guid',
+                StackStatus: 'CREATE_COMPLETE',
+                CreationTime: new Date('2026-11-01T00:00:00Z'),
+                Tags: [{ Key: 'apigw-log-analytics:project', Value: 'shop' }, { Key: 'apigw-log-analytics:version', Value: '0.1.0' }],
+                Outputs: [
+                  { OutputKey: 'LogBucketName', OutputValue: bucket },
+                  { OutputKey: 'DeliveryStreamArn', OutputValue: stream },
+                  { OutputKey: 'DeliveryStreamName', OutputValue: 'amazon-apigateway-shop' },
+                ],
+              },
+            ],
+          },
+        }),
+        'GET /restapis': () => ({ json: { item: [{ id: 'abc1234567', name: 'orders' }] } }),
+        'GET /restapis/abc1234567/stages': () => ({ json: { item: [{ stageName: 'prod', accessLogSettings: { destinationArn: stream, format: 'x' } }] } }),
+        [`HEAD /${bucket}`]: () => ({ xml: '' }),
+        [`GET /${bucket}`]: (req) => {
+          const prefix = req.query.prefix ?? '';
+          const objects = [
+            { Key: '_state/stages/abc1234567/prod.json', Size: state.length },
+            { Key: 'logs/dt=2026-11-24/a.json.gz', Size: 4096 },
+          ].filter((o) => o.Key.startsWith(prefix));
+          return {
+            xml: `<ListBucketResult><Name>${bucket}</Name><Prefix>${prefix}</Prefix><KeyCount>${objects.length}</KeyCount><IsTruncated>false</IsTruncated>${objects
+              .map((o) => `<Contents><Key>${o.Key}</Key><Size>${o.Size}</Size><LastModified>2026-11-24T10:00:00.000Z</LastModified></Contents>`)
+              .join('')}</ListBucketResult>`,
+          };
+        },
+        [`GET /${bucket}/_state/stages/abc1234567/prod.json`]: () => ({ json: JSON.parse(state) }),
+      });
+    });
+    afterAll(() => stub.close());
+
+    it('prints the plan as JSON, exits 0 and sends only reads', async () => {
+      const r = await runBin(
+        ['uninstall', '--project', 'shop', '--dry-run', '--json', '--region', 'us-east-1'],
+        baseEnv({ AWS_ENDPOINT_URL: stub.url, AWS_ACCESS_KEY_ID: 'AKIAE2E', AWS_SECRET_ACCESS_KEY: 'secret' }),
+      );
+      expect(r.stderr).toContain('Dry run: nothing was changed.');
+      expect(r.code).toBe(0);
+      const plan = JSON.parse(r.stdout) as Record<string, unknown>;
+      expect(plan).toMatchObject({
+        project: 'shop',
+        stack: { name: 'apigw-log-analytics-shop', status: 'CREATE_COMPLETE' },
+        stages: [{ stage: 'abc1234567/prod', restoreTo: 'no access logs', saved: true }],
+        bucket: { name: bucket, objects: 2, action: 'keep' },
+        artifactsBucket: { name: 'apigw-log-analytics-artifacts-111122223333-us-east-1', action: 'delete' },
+      });
+      const methods = stub.requests.map((q) => (q.operation.includes(' ') ? q.method : q.operation));
+      expect(methods.every((m) => ['GET', 'HEAD', 'GetCallerIdentity', 'DescribeStacks'].includes(m))).toBe(true);
+    });
+  });
 });

@@ -60,8 +60,10 @@ export async function startAwsStub(handlers: Record<string, StubHandler>): Promi
       const query = Object.fromEntries(url.searchParams);
       const isForm = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
       const params = isForm ? Object.fromEntries(new URLSearchParams(body)) : {};
-      const operation = isForm && params.Action ? params.Action : `${req.method} ${url.pathname}`;
-      const record: StubRequest = { method: req.method ?? 'GET', path: url.pathname, query, operation, params, body };
+      // Path-style S3 requests put a slash after the bucket name; handlers are keyed without it.
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+      const operation = isForm && params.Action ? params.Action : `${req.method} ${path}`;
+      const record: StubRequest = { method: req.method ?? 'GET', path, query, operation, params, body };
       requests.push(record);
       const handler = handlers[operation];
       if (!handler) {
