@@ -123,13 +123,14 @@ export function renderText(report: ReportData, style: ChalkInstance): string {
       out.push(style.dim('  none'));
       continue;
     }
-    if (q.id === 'requests_over_time' && q.rows.length > MAX_SERIES_ROWS) {
-      const peak = q.rows.reduce((a, b) => ((b.requests as number) > (a.requests as number) ? b : a));
+    const series = q.rows.filter((r) => typeof r.bucket === 'number');
+    if (q.id === 'requests_over_time' && series.length > MAX_SERIES_ROWS) {
+      const peak = series.reduce((a, b) => ((b.requests as number) > (a.requests as number) ? b : a));
       const unit = report.bucketMs === DAY_MS ? 'day' : 'hour';
-      out.push(`  ${sparkline(q.rows)}`);
+      out.push(`  ${sparkline(series)}`);
       out.push(
         style.dim(
-          `  ${q.rows.length} ${unit}s from ${formatTime(q.rows[0]!.bucket as number)} to ${formatTime(q.rows[q.rows.length - 1]!.bucket as number)}; ` +
+          `  ${series.length} ${unit}s from ${formatTime(series[0]!.bucket as number)} to ${formatTime(series[series.length - 1]!.bucket as number)}; ` +
             `busiest ${formatTime(peak.bucket as number)} with ${formatCount(peak.requests as number)} requests (every ${unit} is in --json, --csv and --html)`,
         ),
       );

@@ -17,6 +17,9 @@ export interface QuestionResult {
   rows: Row[];
 }
 
+/** Beyond this many buckets (files spanning years, hourly) the series is left as the query gave it. */
+const MAX_FILLED_BUCKETS = 100_000;
+
 /** Percentiles are rounded to 0.1 ms: finer digits are noise, and Athena's are approximate anyway. */
 const MS_DIGITS = 1;
 
@@ -85,11 +88,15 @@ function finish(q: Question, rows: Row[], totals: Row | undefined): QuestionResu
  * a line drawn across it.
  */
 export function fillTimeSeries(result: QuestionResult, bucketMs: number, window: { fromMs: number; toMs: number } | null): QuestionResult {
-  const byBucket = new Map(result.rows.map((r) => [r.bucket as number, r]));
-  const known = [...byBucket.keys()];
+  const timed = result.rows.filter((r) => typeof r.bucket === 'number');
+  // Records without a request time (a malformed line) keep their own row, after the series.
+  const untimed = result.rows.filter((r) => typeof r.bucket !== 'number');
+  const known = timed.map((r) => r.bucket as number);
   if (known.length === 0 && !window) return result;
   const first = window ? Math.floor(window.fromMs / bucketMs) * bucketMs : Math.min(...known);
   const last = window ? Math.floor((window.toMs - 1) / bucketMs) * bucketMs : Math.max(...known);
+  if ((last - first) / bucketMs > MAX_FILLED_BUCKETS) return result;
+  const byBucket = new Map(timed.map((r) => [r.bucket as number, r]));
   const rows: Row[] = [];
   for (let b = first; b <= last; b += bucketMs) {
     const row = byBucket.get(b);
@@ -101,5 +108,5 @@ export function fillTimeSeries(result: QuestionResult, bucketMs: number, window:
       rows.push(zero);
     }
   }
-  return { ...result, rows };
+  return { ...result, rows: [...rows, ...untimed] };
 }

@@ -117,7 +117,8 @@ export interface SeriesSpec {
 }
 
 /** Columns over time (one per bucket), the segments stacked on top of the rest. */
-export function timeSeriesChart(rows: readonly Row[], spec: SeriesSpec): string {
+export function timeSeriesChart(allRows: readonly Row[], spec: SeriesSpec): string {
+  const rows = allRows.filter((r) => typeof r[spec.x] === 'number');
   const width = 960;
   const height = 260;
   const left = 64;
