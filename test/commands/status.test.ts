@@ -214,7 +214,7 @@ describe('status', () => {
       cfn.on(DescribeStacksCommand).resolves({
         Stacks: [{ ...installedStack('shop'), Outputs: [...installedStack('shop').Outputs!, { OutputKey: 'QuickSightDashboardId', OutputValue: 'shop-dashboard' }] }],
       });
-      qs.on(DescribeDashboardCommand).resolves({ Dashboard: { Version: { Status: 'CREATION_FAILED', Errors: [{ Type: 'COLUMN_NOT_FOUND', Message: 'x' }] } } });
+      qs.on(DescribeDashboardCommand).resolves({ Dashboard: { Version: { Status: 'CREATION_FAILED', Errors: [{ Type: 'COLUMN_TYPE_MISMATCH', Message: 'x' }] } } });
       const { health } = await verdict();
       expect(health.dashboard).toEqual({ id: 'shop-dashboard', url: null, status: 'CREATION_FAILED' });
       expect(health.verdict).toBe('degraded');
