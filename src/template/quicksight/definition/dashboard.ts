@@ -429,8 +429,8 @@ function visualFilterGroups(): FilterGroup[] {
     selectedVisuals('fg-5xx', fixed.statusBetween('filter-5xx', 500, 599), [...on('overview', 'kpi-5xx'), ...on('errors', '5xx-by-route', '5xx-table')]),
     selectedVisuals('fg-errors', fixed.statusBetween('filter-errors', 400, 599), on('errors', 'over-time')),
     selectedVisuals('fg-response-type', fixed.notNull('filter-response-type', 'errorresponsetype'), on('errors', 'by-response-type')),
-    selectedVisuals('fg-usage-plan', fixed.notNull('filter-has-usage-plan', 'usageplanname'), on('consumers', 'by-plan')),
-    selectedVisuals('fg-api-key', fixed.notNull('filter-has-api-key', 'identityapikeyid'), [
+    selectedVisuals('fg-has-usage-plan', fixed.notNull('filter-has-usage-plan', 'usageplanname'), on('consumers', 'by-plan')),
+    selectedVisuals('fg-has-api-key', fixed.notNull('filter-has-api-key', 'identityapikeyid'), [
       ...on('consumers', 'by-key', 'top'),
       ...on('latency', 'by-consumer'),
     ]),
