@@ -65,12 +65,13 @@ export function queryFailure(execution: QueryExecutionInfo, input: StartQueryInp
     resolution = 'This failure is on Athena\'s side. Run the report again in a minute.';
   } else if (/TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|does not exist/i.test(reason)) {
     resolution = 'The installation\'s Glue database or table is missing. Run `apigw-log-analytics status` to check the stack, and `init` to repair it.';
+  } else if (/COLUMN_NOT_FOUND|TYPE_MISMATCH|HIVE_BAD_DATA|HIVE_CURSOR_ERROR/i.test(reason)) {
+    // Tested before permissions: Athena's COLUMN_NOT_FOUND text also says "or requester is not authorized".
+    resolution = 'The table may be older than this CLI, or hold records in another format. Run `apigw-log-analytics init` to upgrade the installation, then try again.';
   } else if (/access denied|not authorized|insufficient (lake formation )?permissions/i.test(reason)) {
     resolution =
       'Your identity needs athena:StartQueryExecution/GetQueryExecution/GetQueryResults on the workgroup, glue:GetTable and ' +
       'glue:GetDatabase on the table, s3:GetObject and s3:ListBucket on the log bucket, and s3:PutObject on its athena-results/ prefix.';
-  } else if (/COLUMN_NOT_FOUND|TYPE_MISMATCH|HIVE_BAD_DATA|HIVE_CURSOR_ERROR/i.test(reason)) {
-    resolution = 'The table may be older than this CLI, or hold records in another format. Run `apigw-log-analytics init` to upgrade the installation, then try again.';
   } else {
     resolution = 'Run again with -v to see the SQL that was sent, and report it if the query looks wrong.';
   }

@@ -7,21 +7,19 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runReport } from '../../src/commands/report/run.js';
 import type { ReportOptions } from '../../src/commands/report/index.js';
+import { FIXTURE, options } from './helpers.js';
 import type { ReportData } from '../../src/core/report/model.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestContext } from '../helpers/context.js';
 import { answers, readRecords, type Rec } from './reference.js';
 
-export const FIXTURE = fileURLToPath(new URL('./fixtures', import.meta.url));
 const records = readRecords(FIXTURE);
 const scratch = mkdtempSync(join(tmpdir(), 'report-local-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-export const options = (o: Partial<ReportOptions> = {}): ReportOptions => ({ fromBucket: false, json: true, yes: false, ...o });
 
 async function report(o: Partial<ReportOptions>, startMs?: number): Promise<{ data: ReportData; stdout: string; stderr: string }> {
   const h = createTestContext(startMs === undefined ? {} : { startMs });
