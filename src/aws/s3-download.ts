@@ -3,6 +3,7 @@
  * from s3.ts, whose reads are small JSON objects.
  */
 import { createWriteStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -30,11 +31,8 @@ export function createS3Download(settings: ClientSettings): S3DownloadApi {
           options.signal ? { abortSignal: options.signal } : {},
         );
         if (!out.Body) throw new Error(`s3://${bucket}/${key} has no body`);
-        let bytes = 0;
-        const body = out.Body as Readable;
-        body.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        await pipeline(body, createWriteStream(file), options.signal ? { signal: options.signal } : {});
-        return bytes;
+        await pipeline(out.Body as Readable, createWriteStream(file), options.signal ? { signal: options.signal } : {});
+        return (await stat(file)).size;
       });
     },
   };

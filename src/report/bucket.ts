@@ -60,10 +60,12 @@ export async function downloadWindow(deps: BucketDownloadDeps): Promise<BucketDo
   await mapLimit(wanted, DOWNLOAD_CONCURRENCY, async (o) => {
     const file = localPath(deps.dir, o.key);
     await mkdir(dirname(file), { recursive: true });
-    bytes += await deps.download.download(deps.bucket, o.key, file, {
+    const size = await deps.download.download(deps.bucket, o.key, file, {
       ...(deps.expectedOwner ? { expectedOwner: deps.expectedOwner } : {}),
       signal: deps.signal,
     });
+    // Added after the await: `bytes += await ...` would read `bytes` before it and lose the others' sizes.
+    bytes += size;
     done++;
     deps.onProgress?.(done, wanted.length, bytes);
   });
