@@ -8,6 +8,7 @@ import { resolveTarget, isValidRegionName } from './aws/config.js';
 import { isInteractive } from './ui/env.js';
 import { noPrompter } from './ui/prompts.js';
 import type { AwsServices } from './aws/clients.js';
+import { registerInit } from './commands/init/index.js';
 import { registerStatus } from './commands/status/index.js';
 import { registerConnectStage } from './commands/connect-stage/index.js';
 import { registerDisconnectStage } from './commands/disconnect-stage/index.js';
@@ -81,6 +82,7 @@ Example:
   program.exitOverride();
 
   const withRun = (command: Command): RunContext => runContext(ctx, command.optsWithGlobals<GlobalOptions>());
+  registerInit(program, withRun);
   registerStatus(program, withRun);
   registerConnectStage(program, withRun);
   registerDisconnectStage(program, withRun);

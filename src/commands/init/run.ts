@@ -17,7 +17,7 @@ import { stageKey } from '../../core/stage-patch.js';
 import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
 import { connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
-import { deployStack, formatChangeSummary, type DeployResult } from '../../core/deploy.js';
+import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
 import { resolveDashboard, type DashboardChoice } from './quicksight.js';
 import { loadStackTemplate, stackParameters } from './template.js';
@@ -198,9 +198,11 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
         }
         return ctx.prompter.confirm({ message: `${step.question} [--yes]`, default: false });
       },
-      confirmChangeSet: (summary) => {
-        for (const l of formatChangeSummary(summary)) io.info(l);
-        return Promise.resolve(true);
+      // deployStack has printed the change set. The plan was confirmed already; an upgrade that
+      // replaces or removes resources is asked about once more on a terminal.
+      confirmChangeSet: async (summary) => {
+        if (options.yes || !ctx.interactive || summary.type === 'CREATE' || summary.replace + summary.remove + summary.mayReplace === 0) return true;
+        return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
       },
     },
   );

@@ -59,6 +59,8 @@ async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectD
   const current = await deps.apigw.getStage(ref.apiId, ref.stageName);
   const decision = decideConnect(current, options.target);
   if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
+  // Past this point a stage is saved and patched together: Ctrl+C never leaves a record without the patch.
+  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   if (decision.action === 'connect') {
     await deps.state.put({
       schemaVersion: 1,
@@ -72,7 +74,6 @@ async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectD
       connectedBy: options.callerArn,
     });
   }
-  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   await deps.apigw.updateStage(ref.apiId, ref.stageName, connectPatch(options.target));
   await verify(ref, options.target, deps);
   return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
