@@ -8,6 +8,7 @@ import {
   CreateChangeSetCommand,
   DeleteStackCommand,
   ExecuteChangeSetCommand,
+  ContinueUpdateRollbackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
@@ -265,6 +266,22 @@ describe('init', () => {
     const r = await runInit(flags(), createTestContext().ctx);
     expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(1);
     expect(r.deployed?.operation).toBe('create');
+  });
+
+  it.each([
+    ['REVIEW_IN_PROGRESS', 'create', 'CREATE'],
+    ['UPDATE_IN_PROGRESS', 'upgrade', 'UPDATE'],
+    ['UPDATE_ROLLBACK_FAILED', 'upgrade', 'UPDATE'],
+  ])('a stack in %s: plan says %s, change set %s', async (status, operation, type) => {
+    cfn.withStack(status, { tags: { 'apigw-log-analytics:project': 'shop' }, outputs: status === 'REVIEW_IN_PROGRESS' ? {} : OUTPUTS });
+    if (status === 'UPDATE_IN_PROGRESS') cfn.running = [{ status: 'UPDATE_IN_PROGRESS' }, { status: 'UPDATE_COMPLETE', outputs: OUTPUTS }];
+    if (type === 'UPDATE') cfn.onExecute = [{ status: 'UPDATE_IN_PROGRESS' }, { status: 'UPDATE_COMPLETE', outputs: OUTPUTS }];
+    const h = createTestContext();
+    const r = await runInit(flags(), h.ctx);
+    expect(r.plan.operation).toBe(operation);
+    expect(cfnMock.commandCalls(CreateChangeSetCommand)[0]!.args[0].input.ChangeSetType).toBe(type);
+    if (status === 'UPDATE_ROLLBACK_FAILED') expect(cfnMock.commandCalls(ContinueUpdateRollbackCommand)).toHaveLength(1);
+    expect(r.stages.map((s) => s.outcome)).toEqual(['connected']);
   });
 
   it('a change set that fails is an error with its reason, and nothing is connected', async () => {

@@ -29,6 +29,7 @@ export interface InitResult {
 }
 
 const DEFAULT_PROJECT = 'api-analytics';
+const NOT_INSTALLED = new Set(['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_COMPLETE']);
 
 async function resolveProject(options: InitOptions, ctx: RunContext, installations: Installation[]): Promise<string> {
   if (options.project !== undefined) {
@@ -112,7 +113,10 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
 
   // 3. Project (it decides whether this is an install or an upgrade).
   const project = await resolveProject(options, ctx, installations);
-  const existing = installations.find((i) => i.project === project) ?? null;
+  // A stack that never finished its creation (an abandoned change set, a rolled-back create) is
+  // replaced by a fresh install, not upgraded.
+  const found = installations.find((i) => i.project === project) ?? null;
+  const existing = found && !NOT_INSTALLED.has(found.stackStatus) ? found : null;
   const stackName = stackNameOf(project);
   const foreign = stacks.find((s) => s.stackName === stackName && s.tags[TAG_PROJECT] !== project && s.status !== 'DELETE_COMPLETE');
   if (foreign) {
