@@ -56,12 +56,12 @@ export const CALCULATED_FIELDS = {
     type: 'STRING',
   },
   clientErrorRate: {
-    name: 'Client error rate (4xx)',
+    name: 'clienterrorrate',
     expression: 'sum(ifelse({status} >= 400 AND {status} < 500, 1, 0)) / count({requestid})',
     type: 'DECIMAL',
   },
   serverErrorRate: {
-    name: 'Server error rate (5xx)',
+    name: 'servererrorrate',
     expression: 'sum(ifelse({status} >= 500, 1, 0)) / count({requestid})',
     type: 'DECIMAL',
   },
