@@ -353,3 +353,48 @@ describe('caller ARN to QuickSight user name', () => {
     }
   });
 });
+
+describe('the QuickSight adapter', () => {
+  it('pages through ListNamespaces', async () => {
+    qs.on(ListNamespacesCommand, { NextToken: undefined })
+      .resolves({ Namespaces: [{ Name: 'team-a', CapacityRegion: 'us-east-1' }], NextToken: 'p2' })
+      .on(ListNamespacesCommand, { NextToken: 'p2' })
+      .resolves({ Namespaces: [{ Name: 'default', CapacityRegion: 'us-east-1', IdentityStore: 'QUICKSIGHT' }] });
+    const api = await deps().quickSight(DEPLOY_REGION);
+
+    expect(await api.listNamespaces(ACCOUNT)).toEqual([
+      { name: 'team-a', capacityRegion: 'us-east-1' },
+      { name: 'default', capacityRegion: 'us-east-1', identityStore: 'QUICKSIGHT' },
+    ]);
+    expect(qs.commandCalls(ListNamespacesCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 'p2']);
+  });
+
+  it('reports a plain AccessDenied with the action to grant', async () => {
+    qs.on(DescribeGroupCommand).rejects(
+      new AccessDeniedException({ message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/Admin/jane is not authorized to perform: quicksight:DescribeGroup on resource: x`, ...meta }),
+    );
+    const api = await deps().quickSight(DEPLOY_REGION);
+
+    const e = await failure(api.describeGroup(ACCOUNT, 'default', 'shop-Admins'));
+
+    expect(e.code).toBe('AccessDenied');
+    expect(e.resolution).toContain('quicksight:DescribeGroup');
+  });
+
+  it('turns an edition refusal that is not "not subscribed" into an Enterprise hint', async () => {
+    qs.on(CreateGroupCommand).rejects(new UnsupportedUserEditionException({ message: 'This operation is not supported in STANDARD edition', ...meta }));
+    const api = await deps().quickSight(DEPLOY_REGION);
+
+    const e = await failure(api.createGroup(ACCOUNT, 'default', 'g', 'd'));
+
+    expect(e.code).toBe('QuickSightEdition');
+    expect(e.resolution).toContain('--quicksight-user');
+  });
+
+  it('caches one client per region', async () => {
+    const d = deps();
+    expect(await d.quickSight('us-east-1')).toBe(await d.quickSight('us-east-1'));
+    expect((await d.quickSight('us-east-1')).region).toBe('us-east-1');
+    expect((await d.quickSight('eu-west-1')).region).toBe('eu-west-1');
+  });
+});
