@@ -1,0 +1,84 @@
+/**
+ * `report` through the built binary, as a user runs it: the README's no-AWS command on the
+ * committed sample, exit codes and streams, and (from a copy of the package without node_modules,
+ * as npx installs it) proof that the engine is not bundled and is never installed without consent.
+ */
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ReportData } from '../../src/core/report/model.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'report-cli-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: join(scratch, 'home'),
+    AWS_CONFIG_FILE: '/nonexistent/config',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    APIGW_LOG_ANALYTICS_CACHE_DIR: join(scratch, 'cache'),
+    NO_COLOR: '1',
+    ...extra,
+  };
+}
+
+function runBin(root: string, args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'bin', 'apigw-log-analytics.js'), ...args], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('apigw-log-analytics report (built binary)', () => {
+  it('report --local assets/sample --json: exit 0, the report on stdout, progress on stderr', async () => {
+    const r = await runBin(ROOT, ['report', '--local', 'assets/sample', '--json']);
+    expect(r.stderr).not.toContain('To fix');
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as ReportData;
+    expect(report.source).toMatchObject({ kind: 'local', path: 'assets/sample', files: 96 });
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ requests: 3000 });
+    expect(report.questions.map((q) => q.id)).toHaveLength(11);
+    expect(r.stderr).toContain('Querying 467 KB of logs');
+  }, 60_000);
+
+  it('a bad flag value is a usage error (exit 2) that names the flag', async () => {
+    const r = await runBin(ROOT, ['report', '--local', 'assets/sample', '--since', '5x']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--since "5x" is not a duration.');
+    expect(r.stderr).toContain('for example --since 24h, 7d or 30d');
+  }, 30_000);
+
+  it('report --help lists the sources, window, filters and outputs', async () => {
+    const r = await runBin(ROOT, ['report', '--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--local <path>', '--from-bucket', '--since <duration>', '--from <time>', '--to <time>', '--stage <stage>', '--domain <name>', '--customer <id>', '--usage-plan <name>', '--top <n>', '--json', '--csv <dir>', '--html <file>', '-y, --yes']) {
+      expect(r.stdout).toContain(flag);
+    }
+  }, 30_000);
+
+  it('installed without node_modules (as npx does), it does not carry the engine and will not fetch it unasked', async () => {
+    const pkg = join(scratch, 'package');
+    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
+    expect(existsSync(join(pkg, 'node_modules'))).toBe(false);
+    const r = await runBin(pkg, ['report', '--local', join(ROOT, 'assets', 'sample')], scratch);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Reading logs locally needs the DuckDB engine (@duckdb/node-api@');
+    expect(r.stderr).toContain('Run again with --yes to install it');
+    expect(existsSync(join(scratch, 'cache')) ? readdirSync(join(scratch, 'cache')) : []).toEqual([]);
+    // The bundle has no DuckDB code: only the computed-path loader.
+    const chunks = readdirSync(join(pkg, 'dist', 'chunks'));
+    expect(chunks.some((c) => /duckdb/i.test(c))).toBe(false);
+  }, 30_000);
+});

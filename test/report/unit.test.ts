@@ -1,0 +1,168 @@
+/** The report's pure parts: windows and partitions, filters, the compiler's decisions, CSV, cost. */
+import { describe, expect, it } from 'vitest';
+import { compileReport } from '../../src/core/report/compile.js';
+import { ATHENA, DUCKDB, sqlString } from '../../src/core/report/dialect.js';
+import { NO_FILTERS, filterPredicates, parseFilters, parseStage } from '../../src/core/report/filters.js';
+import { formatBytes, formatRatio, formatUsd } from '../../src/core/report/format.js';
+import { athenaCostUsd } from '../../src/core/report/model.js';
+import { MEASURES, QUESTIONS, type Question } from '../../src/core/report/questions.js';
+import { questionCsv } from '../../src/core/report/render-csv.js';
+import { athenaSource } from '../../src/core/report/sources.js';
+import { parseDuration, parseInstant, partitionDays, resolveWindow } from '../../src/core/report/window.js';
+import { queryFailure } from '../../src/report/athena-query.js';
+import { isAppError } from '../../src/errors.js';
+
+const err = (fn: () => unknown): unknown => {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('did not throw');
+};
+
+describe('time window', () => {
+  it('reads durations in minutes, hours, days and weeks', () => {
+    expect([parseDuration('30m'), parseDuration('24h'), parseDuration('7d'), parseDuration('2w')]).toEqual([1_800_000, 86_400_000, 604_800_000, 1_209_600_000]);
+    for (const bad of ['0h', '5', 'h', '-1d', '1.5h', '24 hours']) {
+      const e = err(() => parseDuration(bad));
+      expect(isAppError(e) && [e.code, e.kind, e.message], bad).toEqual(['InvalidSince', 'usage', `--since "${bad}" is not a duration.`]);
+    }
+  });
+
+  it('reads dates as whole UTC days (a --to date includes its day) and times as UTC unless zoned', () => {
+    expect(parseInstant('2026-11-01', '--from')).toBe(Date.UTC(2026, 10, 1));
+    expect(parseInstant('2026-11-01', '--to')).toBe(Date.UTC(2026, 10, 2));
+    expect(parseInstant('2026-11-01T13:00', '--from')).toBe(Date.UTC(2026, 10, 1, 13));
+    expect(parseInstant('2026-11-01 13:00:30Z', '--from')).toBe(Date.UTC(2026, 10, 1, 13, 0, 30));
+    expect(parseInstant('2026-11-01T13:00+01:00', '--to')).toBe(Date.UTC(2026, 10, 1, 12));
+    for (const bad of ['2026-13-01', '2026-02-30', 'yesterday', '1762000000000']) {
+      const e = err(() => parseInstant(bad, '--to'));
+      expect(isAppError(e) && e.message, bad).toBe(`--to "${bad}" is not a date or time.`);
+    }
+  });
+
+  it('defaults by source: a fallback duration for AWS, every record (null) for files', () => {
+    const now = Date.UTC(2026, 10, 25, 12);
+    expect(resolveWindow({}, now, '24h')).toEqual({ fromMs: now - 86_400_000, toMs: now });
+    expect(resolveWindow({}, now, null)).toBeNull();
+    expect(resolveWindow({ since: '7d', to: '2026-11-20' }, now, null)).toEqual({ fromMs: Date.UTC(2026, 10, 14), toMs: Date.UTC(2026, 10, 21) });
+  });
+
+  it('reads the window\'s dt partitions plus the next day, because dt is the Firehose arrival day', () => {
+    expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24, 12), toMs: Date.UTC(2026, 10, 25, 12) })).toEqual({
+      first: '2026-11-24',
+      last: '2026-11-26',
+      days: ['2026-11-24', '2026-11-25', '2026-11-26'],
+    });
+    // Ending at midnight: the last request is on the 24th, it may arrive on the 25th, not later.
+    expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24), toMs: Date.UTC(2026, 10, 25) }).days).toEqual(['2026-11-24', '2026-11-25']);
+    // Across a month and a year.
+    expect(partitionDays({ fromMs: Date.UTC(2026, 11, 31, 23), toMs: Date.UTC(2027, 0, 1, 1) }).days).toEqual(['2026-12-31', '2027-01-01', '2027-01-02']);
+  });
+});
+
+describe('filters', () => {
+  it('reads --stage as API_ID/STAGE or a stage name, and refuses anything else naming the flag', () => {
+    expect(parseStage('a1b2c3d4e5/prod')).toEqual({ apiId: 'a1b2c3d4e5', stage: 'prod' });
+    expect(parseStage('v1_beta-2')).toEqual({ stage: 'v1_beta-2' });
+    for (const bad of ['A1B2C3D4E5/prod', 'a1b2/prod', 'a1b2c3d4e5/', 'pr od', '']) {
+      const e = err(() => parseStage(bad));
+      expect(isAppError(e) && [e.code, e.kind], bad).toEqual(['InvalidStage', 'usage']);
+      expect(isAppError(e) && e.message).toContain(`--stage "${bad}"`);
+    }
+  });
+
+  it('writes values as quoted literals, never as SQL', () => {
+    const f = parseFilters({ customer: ["o'brien", 'x\\y'], usagePlan: ['Gold'], domain: ['API.Example.COM.'] });
+    expect(filterPredicates(f)).toEqual([
+      "lower(domainName) IN ('api.example.com')",
+      "(customerId IN ('o''brien', 'x\\y') OR apiKeyName IN ('o''brien', 'x\\y') OR identityApiKeyId IN ('o''brien', 'x\\y'))",
+      "(usagePlanName IN ('Gold') OR usagePlanId IN ('Gold'))",
+    ]);
+    expect(isAppError(err(() => parseFilters({ customer: ['a\u0000b'] }))) ).toBe(true);
+    expect(() => sqlString('a\nb')).toThrow(/control character/);
+    expect(filterPredicates(NO_FILTERS)).toEqual([]);
+  });
+});
+
+describe('the compiled statement', () => {
+  const window = { fromMs: Date.UTC(2026, 10, 24, 12), toMs: Date.UTC(2026, 10, 25, 12) };
+  const athena = compileReport({ dialect: ATHENA, source: athenaSource('db', 't"x', window), window, filters: parseFilters({ stage: ['prod'] }), top: 7 });
+
+  it('reads the table once, in the window, with the filters, and asks every question of that one pass', () => {
+    expect(athena.sql.match(/FROM "db"\."t""x"/g)).toHaveLength(1);
+    expect(athena.sql).toContain(
+      `WHERE dt >= '2026-11-24'\n    AND dt <= '2026-11-26'\n    AND requestTimeEpoch >= ${window.fromMs}\n    AND requestTimeEpoch < ${window.toMs}\n    AND (stage = 'prod')`,
+    );
+    expect(athena.sql).toContain(`CROSS JOIN (VALUES ${QUESTIONS.map((_, i) => `(${i + 1})`).join(', ')}) AS s(set_id)`);
+    expect(athena.sql).toContain('WHERE set_id NOT IN (3, 5, 6, 8, 9, 10) OR rn <= 7');
+    expect(athena.questions.map((q) => q.id)).toEqual(QUESTIONS.map((q) => q.id));
+  });
+
+  it('keeps each aggregate to the questions that ask for it', () => {
+    expect(athena.sql).toContain('count(*) FILTER (WHERE set_id IN (6) AND (errorResponseType = \'QUOTA_EXCEEDED\')) AS m_quotaHits');
+    expect(athena.sql).toContain('approx_percentile(CAST(authorizerLatency AS DOUBLE), 0.9) FILTER (WHERE set_id IN (10)) AS m_authorizerP90');
+    expect(athena.measureIds).toHaveLength(new Set(QUESTIONS.flatMap((q) => q.measures.map((m) => m.id))).size);
+  });
+
+  it('buckets hourly, or daily past 62 days; DuckDB divides with //', () => {
+    expect(athena.bucketMs).toBe(3_600_000);
+    expect(athena.sql).toContain('CAST(((requestTimeEpoch / 3600000) * 3600000) AS VARCHAR)');
+    const long = { fromMs: Date.UTC(2026, 0, 1), toMs: Date.UTC(2026, 6, 1) };
+    const duck = compileReport({ dialect: DUCKDB, source: { from: 'logs', where: [] }, window: long, filters: NO_FILTERS, top: 10 });
+    expect(duck.bucketMs).toBe(86_400_000);
+    expect(duck.sql).toContain('CAST(((requestTimeEpoch // 86400000) * 86400000) AS VARCHAR)');
+    expect(duck.sql).toContain('quantile_cont(CAST(responseLatency AS DOUBLE), 0.5)');
+    expect(compileReport({ dialect: DUCKDB, source: { from: 'logs', where: [] }, window: null, filters: NO_FILTERS, top: 10 }).sql).not.toContain('requestTimeEpoch >=');
+  });
+
+  it('refuses definitions it cannot compile', () => {
+    const q = QUESTIONS.find((x) => x.id === 'user_agents') as Question;
+    expect(() => compileReport({ dialect: DUCKDB, source: { from: 'l', where: [] }, window: null, filters: NO_FILTERS, top: 0 })).toThrow(/top/);
+    expect(() => compileReport({ dialect: DUCKDB, source: { from: 'l', where: [] }, window: null, filters: NO_FILTERS, top: 10, questions: [{ ...q, orderBy: [{ column: 'userAgent', desc: false }] }] })).toThrow(
+      /order by userAgent must be one of its measures or a numeric dimension/,
+    );
+    const twice = { ...q, id: 'client_ips' as const, measures: [{ ...MEASURES.s4xx, where: 'status = 404' }] };
+    expect(() => compileReport({ dialect: DUCKDB, source: { from: 'l', where: [] }, window: null, filters: NO_FILTERS, top: 10, questions: [q, twice] })).toThrow(/s4xx is defined twice/);
+  });
+});
+
+describe('CSV', () => {
+  it('quotes, neutralises formulas in text, writes times as ISO and nulls as empty', () => {
+    const csv = questionCsv({
+      id: 'user_agents',
+      title: 't',
+      description: 'd',
+      columns: [
+        { id: 'userAgent', label: 'User agent', type: 'text' },
+        { id: 'requests', label: 'Requests', type: 'count' },
+        { id: 'first', label: 'First', type: 'time' },
+        { id: 'share', label: 'Share', type: 'ratio' },
+      ],
+      rows: [
+        { userAgent: '=1+2', requests: 3, first: Date.UTC(2026, 0, 1), share: 0.25 },
+        { userAgent: 'a "b", c', requests: 1, first: null, share: null },
+        { userAgent: '-x', requests: -1, first: null, share: 0 },
+      ],
+    });
+    expect(csv).toBe(`userAgent,requests,first,share\r\n'=1+2,3,2026-01-01T00:00:00Z,0.25\r\n"a ""b"", c",1,,\r\n'-x,-1,,0\r\n`);
+  });
+});
+
+describe('cost and numbers', () => {
+  it('prices Athena at $5 per TB scanned with the 10 MB minimum', () => {
+    expect(athenaCostUsd(1024 ** 4)).toBe(5);
+    expect(athenaCostUsd(0)).toBe(athenaCostUsd(10 * 1024 ** 2));
+    expect(formatUsd(athenaCostUsd(3 * 1024 ** 3))).toBe('$0.0146');
+    expect(formatBytes(123_456_789)).toBe('118 MB');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatRatio(0.0004)).toBe('<0.1%');
+    expect(formatRatio(0.1234)).toBe('12.3%');
+  });
+
+  it('tells the user to retry a failure Athena marks as its own', () => {
+    const e = queryFailure({ id: 'q', state: 'FAILED', stateChangeReason: 'INTERNAL_ERROR_QUERY_ENGINE', errorCategory: 1, retryable: true, dataScannedBytes: 0 }, { sql: '', workGroup: 'w', database: 'd' });
+    expect(e.resolution).toBe('This failure is on Athena\'s side. Run the report again in a minute.');
+  });
+});
