@@ -1,0 +1,124 @@
+/**
+ * Prints an `init` session as a terminal shows it, run through the real command code against an
+ * in-memory AWS account (the test fakes), so the README's transcript is what the code prints, not
+ * a hand-written mock-up. Usage: npx tsx scripts/demo-session.ts [scripted|interactive]
+ */
+import { mockClient } from 'aws-sdk-client-mock';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { S3Client } from '@aws-sdk/client-s3';
+import { QuickSightClient, DescribeAccountSubscriptionCommand, DescribeGroupCommand, ListNamespacesCommand } from '@aws-sdk/client-quicksight';
+import { runInit } from '../src/commands/init/run.js';
+import { OUTPUT_KEYS } from '../src/core/outputs.js';
+import { createTestContext, ScriptedPrompter } from '../test/helpers/context.js';
+import { installFakeApiGateway } from '../test/helpers/fake-apigw.js';
+import { FakeS3 } from '../test/helpers/fake-s3.js';
+import { FakeCloudFormation, change } from '../test/deploy/fake-cloudformation.js';
+import type { Choice } from '../src/ui/prompts.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+process.env.AWS_ACCESS_KEY_ID = 'AKIADEMO';
+process.env.AWS_SECRET_ACCESS_KEY = 'demo';
+const ACCOUNT = '111122223333';
+const mode = process.argv[2] === 'interactive' ? 'interactive' : 'scripted';
+
+mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/PlatformAdmin/jane`, UserId: 'AROA' });
+mockClient(ApiGatewayV2Client).on(GetApisCommand).resolves({ Items: [{ ApiId: 'k9w3x7q2m1', Name: 'webhooks', ProtocolType: 'HTTP', RouteSelectionExpression: '$request.method $request.path' }] });
+installFakeApiGateway(mockClient(APIGatewayClient), {
+  apis: [
+    { id: 'a1b2c3d4e5', name: 'orders', stages: [{ stageName: 'prod', accessLogSettings: { destinationArn: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/apigw/orders`, format: '$context.requestId' } }, { stageName: 'staging' }] },
+    { id: 'f6g7h8i9j0', name: 'catalog', stages: [{ stageName: 'v1' }] },
+  ],
+});
+const bucket = 'apigw-log-analytics-shop-logbucket-1x2y3z4w5v6u';
+new FakeS3().bucket(`apigw-log-analytics-artifacts-${ACCOUNT}-eu-west-1`, { 'apigw-log-analytics:purpose': 'artifacts' }).bucket(bucket).install(mockClient(S3Client));
+const qs = mockClient(QuickSightClient);
+qs.on(ListNamespacesCommand).resolves({ Namespaces: [{ Name: 'default', CapacityRegion: 'us-east-1' }] });
+qs.on(DescribeAccountSubscriptionCommand).resolves({ AccountInfo: { Edition: 'ENTERPRISE', AuthenticationType: 'IAM_AND_QUICKSIGHT' } });
+qs.on(DescribeGroupCommand).resolves({ Group: { GroupName: 'shop-Admins', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:group/default/shop-Admins` } });
+const cfn = new FakeCloudFormation(mockClient(CloudFormationClient)).install();
+const types: Array<[string, string]> = [
+  ['LogBucket', 'AWS::S3::Bucket'],
+  ['EnrichmentFunction', 'AWS::Lambda::Function'],
+  ['DeliveryStream', 'AWS::KinesisFirehose::DeliveryStream'],
+  ['GlueTable', 'AWS::Glue::Table'],
+  ['AthenaWorkGroup', 'AWS::Athena::WorkGroup'],
+  ['Dashboard', 'AWS::QuickSight::Dashboard'],
+];
+cfn.changeSet = { status: 'CREATE_COMPLETE', changes: types.map(([id, t]) => change('Add', id, t)) };
+cfn.onExecute = [
+  { status: 'CREATE_IN_PROGRESS', events: types.slice(0, 3).map(([id, t]) => [id, t, 'CREATE_COMPLETE']) },
+  {
+    status: 'CREATE_COMPLETE',
+    events: types.slice(3).map(([id, t]) => [id, t, 'CREATE_COMPLETE']),
+    outputs: {
+      [OUTPUT_KEYS.bucketName]: bucket,
+      [OUTPUT_KEYS.deliveryStreamArn]: `arn:aws:firehose:eu-west-1:${ACCOUNT}:deliverystream/amazon-apigateway-shop`,
+      [OUTPUT_KEYS.deliveryStreamName]: 'amazon-apigateway-shop',
+      [OUTPUT_KEYS.athenaWorkGroupName]: 'apigw-log-analytics-shop',
+      [OUTPUT_KEYS.dashboardUrl]: 'https://eu-west-1.quicksight.aws.amazon.com/sn/dashboards/apigw-log-analytics-shop',
+    },
+  },
+];
+
+/** Shows each question and its answer the way a terminal would. */
+class ShownPrompter extends ScriptedPrompter {
+  constructor(private readonly show: (line: string) => void, script: ConstructorParameters<typeof ScriptedPrompter>[0]) {
+    super(script);
+  }
+  override async confirm(q: { message: string }) {
+    const a = await super.confirm(q);
+    this.show(`? ${q.message} ${a ? 'Yes' : 'No'}`);
+    return a;
+  }
+  override async input(q: { message: string }) {
+    const a = await super.input(q);
+    this.show(`? ${q.message} ${a}`);
+    return a;
+  }
+  override async select<T>(q: { message: string; choices: Choice<T>[] }) {
+    const a = await super.select(q);
+    this.show(`? ${q.message} ${q.choices.find((c) => c.value === a)?.name ?? String(a)}`);
+    return a;
+  }
+  override async checkbox<T>(q: { message: string; choices: Choice<T>[] }) {
+    const a = await super.checkbox(q);
+    this.show(`? ${q.message}\n${q.choices.map((c) => `  ${c.disabled ? '-' : a.includes(c.value) ? '◉' : '◯'} ${c.name.replace(/\u001b\[[0-9;]*m/g, '')}${c.disabled ? ` (${String(c.disabled)})` : ''}`).join('\n')}`);
+    return a;
+  }
+}
+
+const lines: string[] = [];
+const prompter = new ShownPrompter((l) => lines.push(l), [
+  { match: /Project name/, answer: 'shop' },
+  { match: /Which stages/, answer: ['a1b2c3d4e5/prod', 'a1b2c3d4e5/staging', 'f6g7h8i9j0/v1'] },
+  { match: /Switch them/, answer: true },
+  { match: /Who should own/, answer: 'default-group' },
+  { match: /Deploy this plan/, answer: true },
+]);
+const h = createTestContext({ interactive: mode === 'interactive', prompter, region: 'eu-west-1', startMs: Date.UTC(2026, 10, 25, 9, 30, 0) });
+// Interleave what the prompter shows with what the command writes, in order.
+const originalPush = h.records.push.bind(h.records);
+h.records.push = (...items) => {
+  for (const l of lines.splice(0)) originalPush({ stream: 'stderr', text: `${l}\n` });
+  return originalPush(...items);
+};
+const options =
+  mode === 'interactive'
+    ? { allStages: false, replaceExistingLogs: false, createGroup: false, dashboard: true, yes: false, dryRun: false, json: false }
+    : {
+        project: 'shop',
+        stage: ['a1b2c3d4e5/prod', 'a1b2c3d4e5/staging', 'f6g7h8i9j0/v1'],
+        replaceExistingLogs: true,
+        quicksightGroup: 'shop-Admins',
+        allStages: false,
+        createGroup: false,
+        dashboard: true,
+        yes: true,
+        dryRun: false,
+        json: false,
+      };
+await runInit(options, h.ctx);
+for (const r of h.records) process.stdout.write(r.text.replace(/^(\S)/gm, '$1'));
