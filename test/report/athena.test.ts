@@ -12,7 +12,10 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
+  type GetQueryExecutionOutput,
   type GetQueryResultsOutput,
+  type QueryExecutionState,
+  type QueryExecutionStatus,
 } from '@aws-sdk/client-athena';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { runReport } from '../../src/commands/report/run.js';
@@ -32,7 +35,7 @@ beforeEach(() => {
   athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QID });
 });
 
-const state = (State: string, extra: Record<string, unknown> = {}, scanned = 0) => ({
+const state = (State: QueryExecutionState, extra: Partial<QueryExecutionStatus> = {}, scanned = 0): GetQueryExecutionOutput => ({
   QueryExecution: { QueryExecutionId: QID, Status: { State, ...extra }, Statistics: { DataScannedInBytes: scanned } },
 });
 
