@@ -131,6 +131,16 @@ describe('the walker', () => {
     expect(walk(d).sort()).toEqual([`sheet errors: layout element "errors-gone" names no visual of the sheet`, `sheet errors: visual ${was} has no place in the layout`].sort());
   });
 
+  it('reports default control settings on a one-sheet filter, and cross-sheet controls without them', () => {
+    const d = clone();
+    const local = d.FilterGroups!.find((g) => g.FilterGroupId === 'fg-request-id')!.Filters![0]!.CategoryFilter!;
+    local.DefaultFilterControlConfiguration = { Title: 'Request id', ControlOptions: { DefaultTextFieldOptions: {} } };
+    expect(walk(d)).toEqual(['filter filter-request-id has default control settings but is on one sheet only']);
+    const e = clone();
+    delete e.FilterGroups!.find((g) => g.FilterGroupId === 'fg-domain')!.Filters![0]!.CategoryFilter!.DefaultFilterControlConfiguration;
+    expect(walk(e)).toEqual(['filter filter-domain has cross-sheet controls but no default control settings']);
+  });
+
   it('reports a control whose filter does not exist, or of the wrong kind for its scope', () => {
     const d = clone();
     d.Sheets![0]!.FilterControls![1]!.CrossSheet!.SourceFilterId = 'filter-nope';
@@ -139,7 +149,10 @@ describe('the walker', () => {
     const raw = e.Sheets!.find((s) => s.SheetId === SHEETS.raw.id)!;
     const local = raw.FilterControls!.find((c) => c.TextField)!;
     raw.FilterControls!.push({ CrossSheet: { FilterControlId: 'raw-extra', SourceFilterId: local.TextField!.SourceFilterId! } });
-    expect(walk(e)).toEqual([expect.stringContaining('must not be a CrossSheet control')]);
+    expect(walk(e).sort()).toEqual([
+      'filter filter-request-id has cross-sheet controls but no default control settings',
+      'sheet raw: control raw-extra must not be a CrossSheet control',
+    ]);
   });
 });
 

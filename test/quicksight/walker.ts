@@ -161,6 +161,18 @@ export function walkDefinition({ definition, datasetColumns, dateFilterId }: Wal
     }
   }
 
+  // Default control settings belong to cross-sheet filters (their controls take their look from them), and only to them.
+  for (const g of groups) {
+    const scoped = g.ScopeConfiguration?.SelectedSheets?.SheetVisualScopingConfigurations ?? [];
+    const multiSheet = !!g.ScopeConfiguration?.AllSheets || new Set(scoped.map((s) => s.SheetId)).size > 1;
+    for (const f of g.Filters ?? []) {
+      const inner = Object.values(f).find((x) => x && typeof x === 'object') as { FilterId?: string; DefaultFilterControlConfiguration?: unknown };
+      const controlled = controls.some(({ control }) => control.CrossSheet?.SourceFilterId === inner.FilterId);
+      if (inner.DefaultFilterControlConfiguration && !multiSheet) problems.push(`filter ${inner.FilterId} has default control settings but is on one sheet only`);
+      if (controlled && !inner.DefaultFilterControlConfiguration) problems.push(`filter ${inner.FilterId} has cross-sheet controls but no default control settings`);
+    }
+  }
+
   // The date filter reaches every visual.
   const dateGroups = groups.filter((g) => (g.Filters ?? []).some((f) => filterIdOf(f as Record<string, unknown>) === dateFilterId));
   if (dateGroups.length === 0) problems.push(`no filter has the id ${dateFilterId}`);

@@ -9,7 +9,7 @@ import type { DashboardVersionDefinition, FilterGroup, SheetDefinition } from '@
 import { DATASET_IDENTIFIER } from '../names.js';
 import { CALCULATED_FIELDS as C, calculatedFields, LOG_DATE, numericalDimension, numericMeasure, rate, requestCount, timeMeasure } from './fields.js';
 import type { FieldIds, Statistic } from './fields.js';
-import { allVisualsOf, crossSheetControl, fixed, selectedVisuals, sheetFilter, textFieldControl, textFilter, type SheetFilter } from './filters.js';
+import { allVisualsOf, crossSheetControl, fixed, selectedVisuals, sheetFilter, sheetTextFilter, textFieldControl, type SheetFilter } from './filters.js';
 import { SheetBuilder } from './layout.js';
 import { bar, dim, donut, kpi, line, rawTable, table, type LabelledDimension, type LabelledMeasure } from './visuals.js';
 
@@ -461,7 +461,7 @@ export function buildDashboard(dataSetArn: string = DATASET_ARN_PLACEHOLDER): Da
   };
   const sheetIds = Object.values(SHEETS).map((s) => s.id);
   const sheetFilterGroups = SHEET_FILTERS.map((f) => allVisualsOf(f.id.replace(/^filter-/, 'fg-'), sheetFilter(f, DEFAULT_DAYS), sheetIds));
-  const requestIdGroup = allVisualsOf('fg-request-id', textFilter(REQUEST_ID_FILTER.id, REQUEST_ID_FILTER.title, REQUEST_ID_FILTER.column, 'EQUALS'), [SHEETS.raw.id]);
+  const requestIdGroup = allVisualsOf('fg-request-id', sheetTextFilter(REQUEST_ID_FILTER.id, REQUEST_ID_FILTER.column, 'EQUALS'), [SHEETS.raw.id]);
 
   const sheets: SheetDefinition[] = (Object.keys(SHEETS) as SheetKey[]).map((key) => {
     const sheetId = SHEETS[key].id;

@@ -79,6 +79,20 @@ export function textFilter(id: string, title: string, columnName: string, match:
   };
 }
 
+/**
+ * The same text match for a filter on one sheet only: its control is a sheet-local text field
+ * that carries its own title (default control settings apply to cross-sheet filters only).
+ */
+export function sheetTextFilter(id: string, columnName: string, match: 'CONTAINS' | 'EQUALS'): Filter {
+  return {
+    CategoryFilter: {
+      FilterId: id,
+      Column: column(columnName),
+      Configuration: { CustomFilterConfiguration: { MatchOperator: match, SelectAllOptions: 'FILTER_ALL_VALUES', NullOption: 'ALL_VALUES' } },
+    },
+  };
+}
+
 export function sheetFilter(f: SheetFilter, lastDays = 7): Filter {
   switch (f.kind) {
     case 'relative-date':
