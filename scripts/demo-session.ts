@@ -17,6 +17,7 @@ import { installFakeApiGateway } from '../test/helpers/fake-apigw.js';
 import { FakeS3 } from '../test/helpers/fake-s3.js';
 import { FakeCloudFormation, change } from '../test/deploy/fake-cloudformation.js';
 import type { Choice } from '../src/ui/prompts.js';
+import stripAnsi from 'strip-ansi';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID = 'AKIADEMO';
@@ -85,7 +86,7 @@ class ShownPrompter extends ScriptedPrompter {
   }
   override async checkbox<T>(q: { message: string; choices: Choice<T>[] }) {
     const a = await super.checkbox(q);
-    this.show(`? ${q.message}\n${q.choices.map((c) => `  ${c.disabled ? '-' : a.includes(c.value) ? '◉' : '◯'} ${c.name.replace(/\u001b\[[0-9;]*m/g, '')}${c.disabled ? ` (${String(c.disabled)})` : ''}`).join('\n')}`);
+    this.show(`? ${q.message}\n${q.choices.map((c) => `  ${c.disabled ? '-' : a.includes(c.value) ? '◉' : '◯'} ${stripAnsi(c.name)}${c.disabled ? ` (${String(c.disabled)})` : ''}`).join('\n')}`);
     return a;
   }
 }
