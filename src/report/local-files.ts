@@ -53,6 +53,12 @@ export async function findLogFiles(path: string): Promise<LocalFiles> {
   }
   const add = async (file: string, size: number, explicit: boolean) => {
     const kind = await sniff(file);
+    // DuckDB reads each path as a glob pattern: a name with * ? [ ] would read other files, or none.
+    if ((kind === 'gzip' || kind === 'json') && /[*?[\]]/.test(file)) {
+      throw new UserError('UnsupportedFileName', `Cannot read ${file}: its path has a character the engine reads as a wildcard (* ? [ ]).`, {
+        resolution: 'Rename the file or folder, or move the logs to a path without those characters.',
+      });
+    }
     if (kind === 'gzip') out.gzip.push(file);
     else if (kind === 'json') out.plain.push(file);
     else if (kind === 'empty') return;

@@ -201,6 +201,15 @@ describe('report --local reads what it should and refuses what it cannot', () =>
     expect(isAppError(err) && err.resolution).toContain('one JSON object');
   });
 
+  it('refuses a log file whose path the engine would read as a wildcard', async () => {
+    const dir = join(scratch, 'glob');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'part[1].jsonl'), '{"status":200}\n');
+    const err = await report({ local: dir }).catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('UnsupportedFileName');
+    expect(isAppError(err) && err.message).toContain('part[1].jsonl');
+  });
+
   it('refuses a missing path and a folder without logs, naming --local', async () => {
     const missing = await report({ local: join(scratch, 'nope') }).catch((e: unknown) => e);
     expect(isAppError(missing) && [missing.code, missing.kind]).toEqual(['LocalPathNotFound', 'user']);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunContext } from '../../context.js';
 import type { ReportOptions } from './index.js';
-import { UsageError, UserError } from '../../errors.js';
+import { CancelledError, UsageError, UserError } from '../../errors.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { compileReport, MAX_TOP, type CompiledReport, type ReportSource } from '../../core/report/compile.js';
 import { ATHENA, DUCKDB } from '../../core/report/dialect.js';
@@ -110,7 +110,8 @@ async function queryLocal(engine: SqlEngine, sql: string, path: string): Promise
     return await engine.all(sql);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (/interrupt/i.test(message)) throw e;
+    // Ctrl+C interrupts the engine (withEngine); that is a cancel, not unreadable logs.
+    if (/interrupt/i.test(message)) throw new CancelledError('Stopped reading the logs.');
     throw new UserError('UnreadableLogs', `Could not read the access logs under ${path}: ${message.split('\n')[0]}`, {
       resolution: 'Every line must be one JSON object (gzip or plain). Move files that are not access logs out of the folder, or pass a single file.',
       cause: e,

@@ -181,10 +181,13 @@ export function compileReport(options: CompileOptions): CompiledReport {
   ].join('\n');
 
   const header = sets.map((s) => `--   set ${s.id}: ${s.q.id}`).join('\n');
+  // The statement starts with its keyword (Athena tells statement types apart by how they begin);
+  // the comment goes inside.
   const sql = [
+    'WITH',
     `-- apigw-log-analytics report (${options.dialect.name}): one pass over the records answers every question.`,
     header,
-    'WITH records AS (',
+    'records AS (',
     indent(records, '  '),
     '),',
     'question_rows AS (',
