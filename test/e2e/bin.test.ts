@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startAwsStub, type AwsStub } from '../helpers/aws-stub.js';
 
 const BIN = fileURLToPath(new URL('../../bin/apigw-log-analytics.js', import.meta.url));
@@ -70,6 +70,36 @@ describe('the built binary', () => {
     expect(r.stderr).toContain('No AWS credentials were found');
     expect(r.stderr).toContain('To fix:');
     expect(r.stderr).not.toMatch(/Warning|at .*\.js:\d+/);
+  });
+
+  it.each([
+    ['18.20.0', false],
+    ['20.18.1', false],
+    ['20.19.0', true],
+    ['21.7.3', false],
+    ['22.11.0', false],
+    ['22.12.0', true],
+    ['24.0.0', true],
+  ])('the Node.js gate: %s supported=%s', async (version, supported) => {
+    // The shim reads process.versions before importing anything; pretend to be another Node.js.
+    const pretend = `Object.defineProperty(process,'versions',{value:{...process.versions,node:'${version}'}});Object.defineProperty(process,'version',{value:'v${version}'});process.argv=[process.argv[0],${JSON.stringify(BIN)},'--version'];await import(${JSON.stringify(pathToFileURL(BIN).href)});`;
+    const r = await new Promise<Result>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', pretend], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    if (supported) {
+      expect(r.code).toBe(0);
+      expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    } else {
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`apigw-log-analytics needs Node.js 20.19+, 22.12+ or 24 (this is v${version}). Install a current LTS from https://nodejs.org.\n`);
+    }
   });
 
   describe('against a local AWS stub through AWS_ENDPOINT_URL', () => {
