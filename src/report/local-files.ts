@@ -6,8 +6,10 @@
  * hidden and `_`-prefixed entries and the folders our bucket keeps beside `logs/` (Firehose's
  * `errors/`, Athena's results), so a copy of the whole bucket works too.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { sqlString } from '../core/report/dialect.js';
 import type { ReportSource } from '../core/report/compile.js';
@@ -20,6 +22,39 @@ export interface LocalFiles {
   bytes: number;
   /** Files seen but not read (not gzip, not JSON lines), for -v. */
   skipped: string[];
+}
+
+/** The sample shipped in the package (package.json "files"): `--local assets/sample` works anywhere. */
+export const SAMPLE_PATH = 'assets/sample';
+
+/** This package's root: the nearest folder above this module whose package.json is ours. */
+export function packageRoot(from: string = import.meta.url): string | null {
+  let dir = dirname(fileURLToPath(from));
+  for (;;) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'apigw-log-analytics') return dir;
+      } catch {
+        // not ours: keep looking
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) return null;
+    dir = up;
+  }
+}
+
+/**
+ * The folder to read for `--local PATH`: PATH itself, or, when PATH is `assets/sample` and there is
+ * no such folder here, the sample shipped with the package (so the README's first command works
+ * from any folder, through npx).
+ */
+export function resolveLocalPath(path: string, cwd: string = process.cwd(), from?: string): { path: string; packagedSample: boolean } {
+  if (existsSync(resolve(cwd, path))) return { path: resolve(cwd, path), packagedSample: false };
+  const root = normalize(path).replace(/[\\/]+$/, '') === normalize(SAMPLE_PATH) ? packageRoot(from) : null;
+  if (root && existsSync(join(root, SAMPLE_PATH))) return { path: join(root, SAMPLE_PATH), packagedSample: true };
+  return { path: resolve(cwd, path), packagedSample: false };
 }
 
 const SKIPPED_FOLDERS = new Set([BUCKET_PREFIXES.errors, BUCKET_PREFIXES.athenaResults].map((p) => p.replace(/\/$/, '')));

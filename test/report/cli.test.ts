@@ -52,6 +52,13 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(r.stderr).toContain('Querying 467 KB of logs');
   }, 60_000);
 
+  it('--local assets/sample reads the sample shipped in the package from any folder (the README\'s first command)', async () => {
+    const r = await runBin(ROOT, ['report', '--local', 'assets/sample', '--json'], scratch);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`Reading the sample logs shipped with apigw-log-analytics (${join(ROOT, 'assets', 'sample')}).`);
+    expect((JSON.parse(r.stdout) as ReportData).source).toMatchObject({ kind: 'local', path: join(ROOT, 'assets', 'sample'), files: 96 });
+  }, 60_000);
+
   it('a bad flag value is a usage error (exit 2) that names the flag', async () => {
     const r = await runBin(ROOT, ['report', '--local', 'assets/sample', '--since', '5x']);
     expect(r.code).toBe(2);
@@ -70,10 +77,11 @@ describe('apigw-log-analytics report (built binary)', () => {
 
   it('installed without node_modules (as npx does), it does not carry the engine and will not fetch it unasked', async () => {
     const pkg = join(scratch, 'package');
-    for (const part of ['bin', 'dist', 'package.json']) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
+    for (const part of ['bin', 'dist', 'package.json', 'assets/sample']) cpSync(join(ROOT, part), join(pkg, part), { recursive: true });
     expect(existsSync(join(pkg, 'node_modules'))).toBe(false);
-    const r = await runBin(pkg, ['report', '--local', join(ROOT, 'assets', 'sample')], scratch);
+    const r = await runBin(pkg, ['report', '--local', 'assets/sample'], scratch);
     expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`Reading the sample logs shipped with apigw-log-analytics (${join(pkg, 'assets', 'sample')}).`);
     expect(r.stderr).toContain('Reading logs locally needs the DuckDB engine (@duckdb/node-api@');
     expect(r.stderr).toContain('Run again with --yes to install it');
     expect(existsSync(join(scratch, 'cache')) ? readdirSync(join(scratch, 'cache')) : []).toEqual([]);

@@ -25,7 +25,7 @@ import { chooseInstallation, listInstallations, requireOutputs } from '../shared
 import { runAthenaQuery } from '../../report/athena-query.js';
 import { downloadWindow } from '../../report/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../report/engine.js';
-import { duckDbSource, findLogFiles } from '../../report/local-files.js';
+import { duckDbSource, findLogFiles, resolveLocalPath } from '../../report/local-files.js';
 import type { Installation } from '../../core/installations.js';
 
 /** The window when none is asked for, for the AWS sources (local files default to every record). */
@@ -90,14 +90,16 @@ async function withEngine<T>(options: ReportOptions, ctx: RunContext, fn: (engin
 
 async function runLocal(options: ReportOptions, inputs: ResolvedReportInputs, ctx: RunContext): Promise<Answer> {
   const path = options.local as string;
-  const files = await findLogFiles(path);
+  const local = resolveLocalPath(path);
+  if (local.packagedSample) ctx.io.info(`Reading the sample logs shipped with apigw-log-analytics (${local.path}).`);
+  const files = await findLogFiles(local.path);
   ctx.io.debug(`Reading ${files.gzip.length} gzip and ${files.plain.length} plain file(s); skipped ${files.skipped.length}.`);
   return withEngine(options, ctx, async (engine) => {
     const compiled = compileReport({ dialect: DUCKDB, source: duckDbSource(files), window: inputs.window, filters: inputs.filters, top: inputs.top });
     ctx.io.trace(compiled.sql);
     const rows = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => queryLocal(engine, compiled.sql, path));
     return {
-      source: { kind: 'local', path, files: files.gzip.length + files.plain.length, bytes: files.bytes, engine: engine.name },
+      source: { kind: 'local', path: local.packagedSample ? local.path : path, files: files.gzip.length + files.plain.length, bytes: files.bytes, engine: engine.name },
       compiled,
       rows,
     };
