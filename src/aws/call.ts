@@ -22,7 +22,9 @@ export function callApiGateway<T>(settings: ClientSettings, doing: string, send:
     withRetry(
       async () => {
         await bucket.take();
-        return send();
+        const out = await send();
+        bucket.reward();
+        return out;
       },
       {
         maxAttempts: settings.apiGatewayMaxAttempts,

@@ -21,6 +21,7 @@ export class TokenBucket {
   private tokens: number;
   private last: number;
   private queue: Promise<void> = Promise.resolve();
+  private rate: number;
   readonly ratePerSecond: number;
   readonly burst: number;
   private readonly now: Now;
@@ -33,12 +34,13 @@ export class TokenBucket {
     this.sleep = options.sleep;
     this.tokens = options.burst;
     this.last = options.now();
+    this.rate = options.ratePerSecond;
   }
 
   private refill(): void {
     const t = this.now();
     const elapsed = Math.max(0, t - this.last) / 1000;
-    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.ratePerSecond);
+    this.tokens = Math.min(this.burst, this.tokens + elapsed * this.rate);
     this.last = t;
   }
 
@@ -47,7 +49,7 @@ export class TokenBucket {
     const turn = this.queue.then(async () => {
       this.refill();
       while (this.tokens < 1) {
-        const waitMs = Math.ceil(((1 - this.tokens) / this.ratePerSecond) * 1000);
+        const waitMs = Math.ceil(((1 - this.tokens) / this.rate) * 1000);
         await this.sleep(waitMs);
         this.refill();
       }
@@ -57,10 +59,24 @@ export class TokenBucket {
     return turn;
   }
 
-  /** The service said we went too fast: assume the shared budget is spent. */
+  /**
+   * The service said we went too fast: someone else is spending the shared budget too. Assume it
+   * is spent, and slow down (multiplicative decrease, down to a fifth of the budget).
+   */
   drain(): void {
     this.refill();
     this.tokens = Math.min(this.tokens, 0);
+    this.rate = Math.max(this.ratePerSecond / 5, this.rate * 0.7);
+  }
+
+  /** A call went through: win back speed slowly (additive increase, up to the budget). */
+  reward(): void {
+    if (this.rate < this.ratePerSecond) this.rate = Math.min(this.ratePerSecond, this.rate + this.ratePerSecond / 100);
+  }
+
+  /** The pace in use now (requests/second). */
+  get currentRate(): number {
+    return this.rate;
   }
 }
 
