@@ -27,6 +27,9 @@ const title = skip
   ? `HTML report in headless Chromium: SKIPPED, ${CHROMIUM} not found (apt-get install -y chromium; with CI set this fails instead)`
   : 'HTML report in headless Chromium';
 
+// Said once on stderr too: the default reporter does not print the names of skipped suites.
+if (skip) process.stderr.write(`\n${title}\n`);
+
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
 interface Opened {
