@@ -4,6 +4,7 @@
  * range), how it waited (polls on the injected sleep), how it read (result pages), what it printed
  * (bytes scanned, cost) and what a failure says.
  */
+import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -20,6 +21,13 @@ import {
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { runReport } from '../../src/commands/report/run.js';
 import { isAppError } from '../../src/errors.js';
+import { compileReport } from '../../src/core/report/compile.js';
+import { ATHENA, DUCKDB } from '../../src/core/report/dialect.js';
+import { NO_FILTERS } from '../../src/core/report/filters.js';
+import { decodeResults } from '../../src/core/report/results.js';
+import { athenaSource } from '../../src/core/report/sources.js';
+import { openDuckDb, resolveDuckDb } from '../../src/report/engine.js';
+import { duckDbSource, findLogFiles } from '../../src/report/local-files.js';
 import { createTestContext } from '../helpers/context.js';
 import { FIXTURE, athenaCell, engineRows, installationStack, options } from './helpers.js';
 
@@ -187,6 +195,30 @@ describe('report (Athena)', () => {
     const err = await runReport(options(), h.ctx).catch((e: unknown) => e);
     expect(isAppError(err) && [err.kind, err.message]).toEqual(['cancel', `Stopped Athena query ${QID}.`]);
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: QID }]);
+  });
+});
+
+describe('the Athena statement', () => {
+  it('runs, and gives the local answers, when its one Athena-only aggregate is renamed for DuckDB', async () => {
+    // DuckDB is not Trino: this catches structural mistakes (CTEs, FILTER, quoting, window
+    // functions, the partition predicate) and wrong answers, not Trino-only syntax. Integer
+    // division differs (DuckDB's / is exact), so the time buckets are left out of the comparison.
+    const window = { fromMs: Date.UTC(2025, 0, 6), toMs: Date.UTC(2025, 0, 8) };
+    const files = await findLogFiles(join(FIXTURE, 'logs'));
+    const engine = await openDuckDb(resolveDuckDb([import.meta.url])!);
+    try {
+      await engine.all('CREATE SCHEMA shop');
+      await engine.all(`CREATE TABLE shop.access_logs AS SELECT *, strftime(make_timestamp(requestTimeEpoch * 1000), '%Y-%m-%d') AS dt FROM ${duckDbSource(files).from}`);
+      const asAthena = compileReport({ dialect: ATHENA, source: athenaSource('shop', 'access_logs', window), window, filters: NO_FILTERS, top: 10 });
+      const asDuck = compileReport({ dialect: DUCKDB, source: { from: 'shop.access_logs', where: [] }, window, filters: NO_FILTERS, top: 10 });
+      const a = decodeResults(asAthena, await engine.all(asAthena.sql.replaceAll('approx_percentile(', 'quantile_cont(')));
+      const d = decodeResults(asDuck, await engine.all(asDuck.sql));
+      const strip = (qs: typeof a) => qs.filter((q) => q.id !== 'requests_over_time');
+      expect(strip(a)).toEqual(strip(d));
+      expect(a.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(400);
+    } finally {
+      engine.close();
+    }
   });
 });
 
