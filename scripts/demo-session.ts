@@ -7,9 +7,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { runStatus } from '../src/commands/status/run.js';
 import { S3Client } from '@aws-sdk/client-s3';
-import { QuickSightClient, DescribeAccountSubscriptionCommand, DescribeGroupCommand, ListNamespacesCommand } from '@aws-sdk/client-quicksight';
+import { QuickSightClient, DescribeAccountSubscriptionCommand, DescribeDashboardCommand, DescribeGroupCommand, ListNamespacesCommand } from '@aws-sdk/client-quicksight';
 import { runInit } from '../src/commands/init/run.js';
 import { OUTPUT_KEYS } from '../src/core/outputs.js';
 import { createTestContext, ScriptedPrompter } from '../test/helpers/context.js';
@@ -23,7 +25,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 process.env.AWS_ACCESS_KEY_ID = 'AKIADEMO';
 process.env.AWS_SECRET_ACCESS_KEY = 'demo';
 const ACCOUNT = '111122223333';
-const mode = process.argv[2] === 'interactive' ? 'interactive' : 'scripted';
+const mode = process.argv[2] === 'interactive' ? 'interactive' : process.argv[2] === 'status' ? 'status' : 'scripted';
 
 mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/PlatformAdmin/jane`, UserId: 'AROA' });
 mockClient(ApiGatewayV2Client).on(GetApisCommand).resolves({ Items: [{ ApiId: 'k9w3x7q2m1', Name: 'webhooks', ProtocolType: 'HTTP', RouteSelectionExpression: '$request.method $request.path' }] });
@@ -34,12 +36,31 @@ installFakeApiGateway(mockClient(APIGatewayClient), {
   ],
 });
 const bucket = 'apigw-log-analytics-shop-logbucket-1x2y3z4w5v6u';
-new FakeS3().bucket(`apigw-log-analytics-artifacts-${ACCOUNT}-eu-west-1`, { 'apigw-log-analytics:purpose': 'artifacts' }).bucket(bucket).install(mockClient(S3Client));
+const fake = new FakeS3().bucket(`apigw-log-analytics-artifacts-${ACCOUNT}-eu-west-1`, { 'apigw-log-analytics:purpose': 'artifacts' }).bucket(bucket).install(mockClient(S3Client));
 const qs = mockClient(QuickSightClient);
 qs.on(ListNamespacesCommand).resolves({ Namespaces: [{ Name: 'default', CapacityRegion: 'us-east-1' }] });
 qs.on(DescribeAccountSubscriptionCommand).resolves({ AccountInfo: { Edition: 'ENTERPRISE', AuthenticationType: 'IAM_AND_QUICKSIGHT' } });
+qs.on(DescribeDashboardCommand).resolves({ Dashboard: { DashboardId: 'shop-dashboard', Version: { Status: 'CREATION_SUCCESSFUL' } } });
 qs.on(DescribeGroupCommand).resolves({ Group: { GroupName: 'shop-Admins', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:group/default/shop-Admins` } });
-const cfn = new FakeCloudFormation(mockClient(CloudFormationClient)).install();
+const cfnMock = mockClient(CloudFormationClient);
+const cfn = new FakeCloudFormation(cfnMock).install();
+/** After the deploy, the stack as `status` lists it (with its version tag). */
+const cfnListing = () =>
+  cfnMock.on(DescribeStacksCommand).resolves({
+    Stacks: [
+      {
+        StackName: 'apigw-log-analytics-shop',
+        StackId: 'arn:aws:cloudformation:eu-west-1:111122223333:stack/apigw-log-analytics-shop/1',
+        StackStatus: 'CREATE_COMPLETE',
+        CreationTime: new Date(Date.UTC(2026, 10, 25, 9, 31, 0)),
+        Tags: [
+          { Key: 'apigw-log-analytics:project', Value: 'shop' },
+          { Key: 'apigw-log-analytics:version', Value: '0.1.0' },
+        ],
+        Outputs: Object.entries(cfn.stack?.outputs ?? {}).map(([OutputKey, OutputValue]) => ({ OutputKey, OutputValue })),
+      },
+    ],
+  });
 const types: Array<[string, string]> = [
   ['LogBucket', 'AWS::S3::Bucket'],
   ['EnrichmentFunction', 'AWS::Lambda::Function'],
@@ -59,7 +80,10 @@ cfn.onExecute = [
       [OUTPUT_KEYS.deliveryStreamArn]: `arn:aws:firehose:eu-west-1:${ACCOUNT}:deliverystream/amazon-apigateway-shop`,
       [OUTPUT_KEYS.deliveryStreamName]: 'amazon-apigateway-shop',
       [OUTPUT_KEYS.athenaWorkGroupName]: 'apigw-log-analytics-shop',
-      [OUTPUT_KEYS.dashboardUrl]: 'https://eu-west-1.quicksight.aws.amazon.com/sn/dashboards/apigw-log-analytics-shop',
+      [OUTPUT_KEYS.dashboardUrl]: 'https://eu-west-1.quicksight.aws.amazon.com/sn/dashboards/shop-dashboard',
+      [OUTPUT_KEYS.dashboardId]: 'shop-dashboard',
+      [OUTPUT_KEYS.templateVersion]: '0.1.0',
+      [OUTPUT_KEYS.enrichmentFunctionName]: 'apigw-log-analytics-shop-enrichment',
     },
   },
 ];
@@ -122,4 +146,24 @@ const options =
         json: false,
       };
 await runInit(options, h.ctx);
-for (const r of h.records) process.stdout.write(r.text.replace(/^(\S)/gm, '$1'));
+if (mode === 'status') {
+  // A few minutes later: a delivered object and an hour of metrics, then `status`.
+  fake.put(bucket, 'logs/dt=2026-11-25/amazon-apigateway-shop-1-2026-11-25-09-33-01-5e2f.json.gz', 'x'.repeat(48_000), new Date(Date.UTC(2026, 10, 25, 9, 33, 1)));
+  mockClient(CloudWatchClient).on(GetMetricDataCommand).resolves({
+    MetricDataResults: [
+      { Id: 'incoming', Values: [1840] },
+      { Id: 'delivery', Values: [1] },
+      { Id: 'processing', Values: [1] },
+      { Id: 'lambdaErrors', Values: [0] },
+      { Id: 'lambdaThrottles', Values: [0] },
+    ],
+  });
+  cfnListing();
+  h.records.length = 0;
+  h.clock.now = Date.UTC(2026, 10, 25, 9, 35, 0);
+  await runStatus({ json: false, project: 'shop' }, h.ctx);
+  process.stdout.write(`$ apigw-log-analytics status --region eu-west-1 --project shop\n`);
+  for (const r of h.records.filter((x) => x.stream === 'stdout')) process.stdout.write(r.text);
+} else {
+  for (const r of h.records) process.stdout.write(r.text);
+}
