@@ -114,7 +114,8 @@ export async function loadDuckDb(deps: EngineDeps): Promise<DuckDbModule> {
 
 /** The npm command line that installs the pinned engine into `dir`. */
 export function npmInstallArgs(dir: string): string[] {
-  return ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', '--omit=dev', '--loglevel=error', `${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`];
+  // No install scripts: the bindings ship prebuilt (one optional package per platform) and need none.
+  return ['install', '--prefix', dir, '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', '--omit=dev', '--loglevel=error', `${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`];
 }
 
 async function installDuckDb(dir: string, deps: EngineDeps): Promise<void> {
