@@ -49,7 +49,7 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(report.source).toMatchObject({ kind: 'local', path: 'assets/sample', files: 96 });
     expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ requests: 3000 });
     expect(report.questions.map((q) => q.id)).toHaveLength(11);
-    expect(r.stderr).toContain('Querying 467 KB of logs');
+    expect(r.stderr).toMatch(/Querying \d+ KB of logs/);
   }, 60_000);
 
   it('--local assets/sample reads the sample shipped in the package from any folder (the README\'s first command)', async () => {

@@ -5,7 +5,8 @@ import { ATHENA, DUCKDB, sqlString } from '../../src/core/report/dialect.js';
 import { NO_FILTERS, filterPredicates, parseFilters, parseStage } from '../../src/core/report/filters.js';
 import { formatBytes, formatRatio, formatUsd } from '../../src/core/report/format.js';
 import { athenaCostUsd } from '../../src/core/report/model.js';
-import { MEASURES, QUESTIONS, type Question } from '../../src/core/report/questions.js';
+import { AUTH_METHODS, CLIENT_ERROR_TYPES, MEASURES, QUESTIONS, questionColumns, type Question } from '../../src/core/report/questions.js';
+import { RECORD_FIELDS } from '../../src/core/log-format.js';
 import { questionCsv } from '../../src/core/report/render-csv.js';
 import { athenaSource } from '../../src/core/report/sources.js';
 import { parseDuration, parseInstant, partitionDays, resolveWindow } from '../../src/core/report/window.js';
@@ -125,6 +126,21 @@ describe('the compiled statement', () => {
     );
     const twice = { ...q, id: 'client_ips' as const, measures: [{ ...MEASURES.s4xx, where: 'status = 404' }] };
     expect(() => compileReport({ dialect: DUCKDB, source: { from: 'l', where: [] }, window: null, filters: NO_FILTERS, top: 10, questions: [q, twice] })).toThrow(/s4xx is defined twice/);
+  });
+});
+
+describe('the definitions', () => {
+  it('name only fields the records have, and give every question a unique id and its own measures', () => {
+    const keys = new Set(RECORD_FIELDS.map((f) => f.key));
+    expect(AUTH_METHODS.flatMap((m) => m.anyPresent).filter((k) => !keys.has(k))).toEqual([]);
+    const types = CLIENT_ERROR_TYPES.flatMap((t) => t.responseTypes);
+    expect(new Set(types).size).toBe(types.length);
+    expect(new Set(QUESTIONS.map((q) => q.id)).size).toBe(QUESTIONS.length);
+    for (const q of QUESTIONS) {
+      const columns = questionColumns(q).map((c) => c.id);
+      expect(new Set(columns).size, q.id).toBe(columns.length);
+      for (const o of q.orderBy) expect(columns, q.id).toContain(o.column);
+    }
   });
 });
 

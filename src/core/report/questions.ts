@@ -147,22 +147,29 @@ const errorTypeSql = (): string =>
   ].join('\n');
 
 /**
- * How the caller was identified, from what API Gateway logged, first match wins: Cognito identity
- * pool credentials are IAM credentials too, so they are tested before IAM; a request whose
- * authorizer or IAM check refused it before any identity was known is counted apart.
+ * How the caller was identified, from what API Gateway logged: the first method one of whose
+ * fields is present wins. Cognito identity pool credentials are IAM credentials too, so they are
+ * tested before IAM; a request an authorizer or IAM refused before any identity was known is
+ * counted apart rather than as "None". Structural (field names, not SQL), so the QuickSight
+ * dataset's calculated field can be generated from the same list.
  */
-export const AUTH_METHODS: ReadonlyArray<{ label: string; when: string }> = [
-  { label: 'Cognito identity pool (IAM)', when: 'identityCognitoIdentityId IS NOT NULL' },
-  { label: 'IAM (SigV4)', when: 'identityUserArn IS NOT NULL' },
-  { label: 'Cognito user pool', when: 'sub IS NOT NULL' },
-  { label: 'Lambda authorizer', when: 'authorizerPrincipalId IS NOT NULL' },
-  { label: 'Refused by authorizer or IAM', when: 'authorizerStatus IS NOT NULL OR authorizeStatus IS NOT NULL' },
-  { label: 'API key only', when: 'identityApiKeyId IS NOT NULL' },
+export const AUTH_METHODS: ReadonlyArray<{ label: string; anyPresent: readonly string[] }> = [
+  { label: 'Cognito identity pool (IAM)', anyPresent: ['identityCognitoIdentityId'] },
+  { label: 'IAM (SigV4)', anyPresent: ['identityUserArn'] },
+  { label: 'Cognito user pool', anyPresent: ['sub'] },
+  { label: 'Lambda authorizer', anyPresent: ['authorizerPrincipalId'] },
+  { label: 'Refused by authorizer or IAM', anyPresent: ['authorizerStatus', 'authorizeStatus'] },
+  { label: 'API key only', anyPresent: ['identityApiKeyId'] },
 ];
 export const NO_AUTH = 'None';
 
 const authMethodSql = (): string =>
-  ['CASE', ...AUTH_METHODS.map((m) => `  WHEN ${m.when} THEN '${m.label}'`), `  ELSE '${NO_AUTH}'`, 'END'].join('\n');
+  [
+    'CASE',
+    ...AUTH_METHODS.map((m) => `  WHEN ${m.anyPresent.map((k) => `${k} IS NOT NULL`).join(' OR ')} THEN '${m.label}'`),
+    `  ELSE '${NO_AUTH}'`,
+    'END',
+  ].join('\n');
 
 export const DIMENSIONS = {
   status: dim('status', 'Status', 'code', 'status'),
