@@ -34,7 +34,8 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
         'with usage plans and quota hits, authentication methods, top user agents and IPs, p50/p90/p99 latency ' +
         'per route and requests per hour, over a time window. By default one Athena query on the installation\'s ' +
         'workgroup (bytes scanned and cost are printed); --from-bucket downloads the window\'s objects instead; ' +
-        '--local reads log files on this machine and needs no AWS account. Read-only.',
+        '--local reads log files on this machine and needs no AWS account. Changes nothing (Athena keeps its ' +
+        'query results under the bucket\'s athena-results/ prefix, where they expire).',
     )
     .addOption(new Option('--project <name>', 'the installation to query (default: the only one in the region)'))
     .addOption(new Option('--local <path>', 'read access logs from a file or folder (gzip or plain JSON lines) instead of AWS'))

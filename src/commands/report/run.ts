@@ -96,7 +96,7 @@ async function runLocal(options: ReportOptions, inputs: ResolvedReportInputs, ct
   ctx.io.debug(`Reading ${files.gzip.length} gzip and ${files.plain.length} plain file(s); skipped ${files.skipped.length}.`);
   return withEngine(options, ctx, async (engine) => {
     const compiled = compileReport({ dialect: DUCKDB, source: duckDbSource(files), window: inputs.window, filters: inputs.filters, top: inputs.top });
-    ctx.io.trace(compiled.sql);
+    ctx.io.debug(compiled.sql);
     const rows = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => queryLocal(engine, compiled.sql, path));
     return {
       source: { kind: 'local', path: local.packagedSample ? local.path : path, files: files.gzip.length + files.plain.length, bytes: files.bytes, engine: engine.name },
@@ -138,7 +138,7 @@ async function runAthena(options: ReportOptions, inputs: ResolvedReportInputs, c
   const workGroup = outputs[OUTPUT_KEYS.athenaWorkGroupName] as string;
   const source = athenaSource(database, table, window);
   const compiled = compileReport({ dialect: ATHENA, source, window, filters: inputs.filters, top: inputs.top });
-  ctx.io.trace(compiled.sql);
+  ctx.io.debug(compiled.sql);
   const athena = await (await ctx.aws()).athena();
   const result = await ctx.io.step(
     `Querying ${database}.${table} in Athena workgroup ${workGroup} (dt ${source.partitions.first} to ${source.partitions.last})`,
@@ -218,7 +218,7 @@ async function runBucket(options: ReportOptions, inputs: ResolvedReportInputs, c
       // No object: nothing to run; the statement's layout still decodes the empty answer (zero totals).
       if (got.objects === 0) return { source, compiled: compile({ from: 'no_objects', where: [] }), rows: [] };
       const local = compile(duckDbSource(await findLogFiles(dir)));
-      ctx.io.trace(local.sql);
+      ctx.io.debug(local.sql);
       const rows = await ctx.io.step('Querying the downloaded logs', () => queryLocal(engine, local.sql, `s3://${bucket}/logs/`));
       return { source, compiled: local, rows };
     } finally {
