@@ -134,9 +134,9 @@ function errors(): SheetBuilder {
       [
         bar({
           id: `${s}-by-response-type`,
-          title: 'Errors by gateway response type',
-          subtitle: 'Why API Gateway answered itself, for example THROTTLED or ACCESS_DENIED',
-          category: text('errorresponsetype', 'Gateway response type'),
+          title: 'Errors by type',
+          subtitle: 'Why API Gateway answered itself: quota, throttling, unauthorized, invalid signature, access denied…',
+          category: text(C.errorType.name, 'Error type'),
           values: [requests],
         }),
         18,

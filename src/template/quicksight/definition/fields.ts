@@ -13,6 +13,22 @@ import type {
 } from '@aws-sdk/client-quicksight';
 import { datasetColumn, LOG_DATE_COLUMN, REQUEST_TIME_COLUMN } from '../columns.js';
 import { DATASET_IDENTIFIER } from '../names.js';
+import { AUTH_METHODS, BACKEND_ERROR, CLIENT_ERROR_TYPES, NO_AUTH, OTHER_GATEWAY_ERROR } from '../../../core/classifications.js';
+
+const q = (text: string): string => `'${text.replace(/'/g, "\\'")}'`;
+const col = (key: string): string => `{${key.toLowerCase()}}`;
+
+/** `ifelse(isNotNull(...) OR ..., 'label', ..., 'None')` from AUTH_METHODS. */
+export function authMethodExpression(): string {
+  const branches = AUTH_METHODS.map((m) => `${m.anyPresent.map((k) => `isNotNull(${col(k)})`).join(' OR ')}, ${q(m.label)}`);
+  return `ifelse(${branches.join(', ')}, ${q(NO_AUTH)})`;
+}
+
+/** `ifelse({errorresponsetype} = 'X' OR ..., 'label', ..., isNotNull(...), 'Other…', 'Backend')` from CLIENT_ERROR_TYPES. */
+export function errorTypeExpression(): string {
+  const branches = CLIENT_ERROR_TYPES.map((t) => `${t.responseTypes.map((r) => `{errorresponsetype} = ${q(r)}`).join(' OR ')}, ${q(t.label)}`);
+  return `ifelse(${branches.join(', ')}, isNotNull({errorresponsetype}), ${q(OTHER_GATEWAY_ERROR)}, ${q(BACKEND_ERROR)})`;
+}
 
 /**
  * Calculated fields of the dashboard (QuickSight expressions). Under direct query QuickSight turns
@@ -36,19 +52,10 @@ export const CALCULATED_FIELDS = {
   consumer: { name: 'consumer', expression: 'coalesce({customerid}, {apikeyname}, {identityapikeyid})', type: 'STRING' },
   /** The authenticated caller: IAM principal ARN, Cognito user (sub), or Lambda authorizer principal. */
   caller: { name: 'caller', expression: 'coalesce({identityuserarn}, {sub}, {authorizerprincipalid})', type: 'STRING' },
-  authMethod: {
-    name: 'authmethod',
-    expression: [
-      'ifelse(',
-      "isNotNull({identitycognitoidentityid}), 'Cognito identity pool (IAM)',",
-      "isNotNull({identityuserarn}), 'IAM (SigV4)',",
-      "isNotNull({sub}), 'Cognito user pool',",
-      "isNotNull({authorizerprincipalid}), 'Lambda authorizer',",
-      "isNotNull({identityapikeyid}), 'API key only',",
-      "'None')",
-    ].join(' '),
-    type: 'STRING',
-  },
+  /** How the caller was identified: generated from the list the report uses (src/core/classifications.ts). */
+  authMethod: { name: 'authmethod', expression: authMethodExpression(), type: 'STRING' },
+  /** Why API Gateway answered a request itself (4xx by type): the report's list too. */
+  errorType: { name: 'errortype', expression: errorTypeExpression(), type: 'STRING' },
   /** API Gateway's two kinds of 429: a usage plan's quota, and throttling (stage, method or plan rate). */
   limitEvent: {
     name: 'limitevent',
