@@ -3,41 +3,16 @@
  * `npm run build` first (the `pretest`-style global setup does it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startAwsStub, type AwsStub } from '../helpers/aws-stub.js';
+import { cleanEnv, runNode, type BinResult } from '../helpers/run-bin.js';
 
 const BIN = fileURLToPath(new URL('../../bin/apigw-log-analytics.js', import.meta.url));
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const baseEnv = cleanEnv;
 
-/** A clean environment: no AWS config from this machine, no colour, no CI detection games. */
-function baseEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: '/nonexistent-home',
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    NO_COLOR: '1',
-    ...extra,
-  };
-}
-
-function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runBin(args: string[], env: NodeJS.ProcessEnv): Promise<BinResult> {
+  return runNode([BIN, ...args], { env });
 }
 
 describe('the built binary', () => {
@@ -83,15 +58,7 @@ describe('the built binary', () => {
   ])('the Node.js gate: %s supported=%s', async (version, supported) => {
     // The shim reads process.versions before importing anything; pretend to be another Node.js.
     const pretend = `Object.defineProperty(process,'versions',{value:{...process.versions,node:'${version}'}});Object.defineProperty(process,'version',{value:'v${version}'});process.argv=[process.argv[0],${JSON.stringify(BIN)},'--version'];await import(${JSON.stringify(pathToFileURL(BIN).href)});`;
-    const r = await new Promise<Result>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', pretend], { env: baseEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const r = await runNode(['--input-type=module', '-e', pretend], { env: baseEnv() });
     if (supported) {
       expect(r.code).toBe(0);
       expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);

@@ -3,41 +3,24 @@
  * committed sample, exit codes and streams, and (from a copy of the package without node_modules,
  * as npx installs it) proof that the engine is not bundled and is never installed without consent.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ReportData } from '../../src/core/report/model.js';
+import { cleanEnv, runNode, type BinResult } from '../helpers/run-bin.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'report-cli-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env.PATH,
-    HOME: join(scratch, 'home'),
-    AWS_CONFIG_FILE: '/nonexistent/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    APIGW_LOG_ANALYTICS_CACHE_DIR: join(scratch, 'cache'),
-    NO_COLOR: '1',
-    ...extra,
-  };
+  return cleanEnv({ HOME: join(scratch, 'home'), APIGW_LOG_ANALYTICS_CACHE_DIR: join(scratch, 'cache'), ...extra });
 }
 
-function runBin(root: string, args: string[], cwd = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'apigw-log-analytics.js'), ...args], { cwd, env: env(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runBin(root: string, args: string[], cwd = ROOT): Promise<BinResult> {
+  return runNode([join(root, 'bin', 'apigw-log-analytics.js'), ...args], { env: env(), cwd });
 }
 
 describe('apigw-log-analytics report (built binary)', () => {
