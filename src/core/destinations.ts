@@ -45,3 +45,8 @@ export function describeDestination(d: AccessLogDestination): string {
       return d.destinationArn;
   }
 }
+
+/** Saved access-log settings in words ("CloudWatch Logs /api/orders", or "no access logs"). */
+export function describeSettings(s: { destinationArn: string } | null): string {
+  return s ? describeDestination(classifyDestination(s.destinationArn, [])) : 'no access logs';
+}

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { RunContextFor } from '../../cli.js';
 import { TOOL } from '../../core/names.js';
+import { collect } from '../options.js';
 
 export interface DisconnectStageOptions {
   project?: string;
@@ -12,7 +13,6 @@ export interface DisconnectStageOptions {
   json: boolean;
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function registerDisconnectStage(program: Command, runContext: RunContextFor): void {
   program

@@ -2,7 +2,7 @@
 import type { RunContext } from '../../context.js';
 import type { DisconnectStageOptions } from './index.js';
 import type { AccessLogSettings } from '../../aws/apigateway.js';
-import { classifyDestination, describeDestination } from '../../core/destinations.js';
+import { describeSettings } from '../../core/destinations.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { parseStageRef, stageKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
 import { AbortError, UsageError, UserError, isAppError } from '../../errors.js';
@@ -16,8 +16,6 @@ export interface DisconnectStageResult {
   dryRun: boolean;
   stages: Array<{ stage: string; outcome: DisconnectResult['outcome'] | 'planned'; restoreTo: string | null; current?: string | null; error?: string }>;
 }
-
-const describeSettings = (s: AccessLogSettings | null): string => (s ? describeDestination(classifyDestination(s.destinationArn, [])) : 'no access logs');
 
 async function pick(options: DisconnectStageOptions, records: StageStateRecord[], ctx: RunContext): Promise<StageRef[]> {
   if (options.stage?.length && options.all) throw new UsageError('ConflictingFlags', '--stage and --all cannot be used together.', { resolution: 'Pass one of them.' });

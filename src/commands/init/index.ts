@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunContextFor } from '../../cli.js';
 import { TOOL } from '../../core/names.js';
+import { collect } from '../options.js';
 
 export interface InitOptions {
   project?: string;
@@ -20,7 +21,6 @@ export interface InitOptions {
 
 export const DEFAULT_RETENTION_DAYS = 90;
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function parseRetentionDays(value: string): number {
   const n = Number(value);

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { RunContextFor } from '../../cli.js';
 import { TOOL as BIN } from '../../core/names.js';
+import { collect } from '../options.js';
 
 export interface ReportOptions {
   project?: string;
@@ -23,7 +24,6 @@ export interface ReportOptions {
   yes: boolean;
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerReport(program: Command, runContext: RunContextFor): void {
   program

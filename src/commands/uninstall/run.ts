@@ -6,11 +6,10 @@
  */
 import type { RunContext } from '../../context.js';
 import type { UninstallOptions } from './index.js';
-import type { AccessLogSettings } from '../../aws/apigateway.js';
 import type { S3Api } from '../../aws/s3.js';
 import { artifactsBucketName } from '../../aws/s3.js';
 import { settleLimit } from '../../aws/throttle.js';
-import { classifyDestination, describeDestination } from '../../core/destinations.js';
+import { describeSettings } from '../../core/destinations.js';
 import type { Installation } from '../../core/installations.js';
 import { TOOL, stackName as stackNameOf } from '../../core/names.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
@@ -42,8 +41,6 @@ export interface UninstallResult {
   bucket: { name: string; outcome: 'kept' | 'purged'; versionsDeleted?: number; bytesDeleted?: number } | null;
   artifactsBucket: 'deleted' | 'kept' | null;
 }
-
-const describeSettings = (s: AccessLogSettings | null): string => (s ? describeDestination(classifyDestination(s.destinationArn, [])) : 'no access logs');
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
