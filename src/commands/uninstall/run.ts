@@ -75,7 +75,6 @@ function renderPlan(plan: UninstallPlan): string {
 }
 
 async function bucketInfo(s3: S3Api, bucket: string, account: string, purge: boolean): Promise<UninstallPlan['bucket']> {
-  if ((await s3.headBucket(bucket, { expectedOwner: account })) !== 'owned') return null;
   const size = await s3.bucketSize(bucket, undefined, { expectedOwner: account });
   return { name: bucket, objects: size.count, bytes: size.bytes, action: purge ? 'purge' : 'keep' };
 }
@@ -104,7 +103,8 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
   const artifacts = artifactsBucketName(who.account, region);
 
   // What is connected: saved records, plus any stage still pointing at our stream without one.
-  const state = bucketName && (await s3.headBucket(bucketName, { expectedOwner: who.account })) === 'owned' ? s3StateStore(s3, bucketName, who.account) : null;
+  const ownedBucket = bucketName !== null && (await s3.headBucket(bucketName, { expectedOwner: who.account })) === 'owned' ? bucketName : null;
+  const state = ownedBucket ? s3StateStore(s3, ownedBucket, who.account) : null;
   const records: StageStateRecord[] = state ? await state.list() : [];
   const apigw = await aws.apiGateway();
   let unrecorded: StageRef[] = [];
@@ -128,7 +128,7 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
       ...records.map((r) => ({ stage: stageKey(r), restoreTo: describeSettings(r.previous), saved: true })),
       ...unrecorded.map((r) => ({ stage: stageKey(r), restoreTo: 'no access logs', saved: false })),
     ],
-    bucket: bucketName ? await bucketInfo(s3, bucketName, who.account, options.purgeBucket) : null,
+    bucket: ownedBucket ? await bucketInfo(s3, ownedBucket, who.account, options.purgeBucket) : null,
     artifactsBucket: { name: artifacts, action: others.length === 0 ? 'delete' : 'keep' },
   };
   const empty: UninstallResult = { plan, dryRun: options.dryRun, stages: [], stack: null, bucket: null, artifactsBucket: null };
