@@ -18,10 +18,19 @@ export interface StageInfo extends StageRef {
   current: AccessLogSettings | null;
 }
 
-export async function discoverStages(apigw: ApiGatewayApi, known: readonly KnownStream[]): Promise<StageInfo[]> {
+export interface ApiStages {
+  id: string;
+  name: string;
+  stages: StageInfo[];
+}
+
+/** Every REST API of the region (by name) with its stages and where their access logs go. */
+export async function discoverApis(apigw: ApiGatewayApi, known: readonly KnownStream[]): Promise<ApiStages[]> {
   const apis = (await apigw.listRestApis()).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  const perApi = await mapLimit(apis, 8, async (api) =>
-    (await apigw.getStages(api.id))
+  return mapLimit(apis, 8, async (api) => ({
+    id: api.id,
+    name: api.name,
+    stages: (await apigw.getStages(api.id))
       .sort((a, b) => a.stageName.localeCompare(b.stageName))
       .map(
         (s): StageInfo => ({
@@ -32,8 +41,11 @@ export async function discoverStages(apigw: ApiGatewayApi, known: readonly Known
           current: s.accessLog ?? null,
         }),
       ),
-  );
-  return perApi.flat();
+  }));
+}
+
+export async function discoverStages(apigw: ApiGatewayApi, known: readonly KnownStream[]): Promise<StageInfo[]> {
+  return (await discoverApis(apigw, known)).flatMap((a) => a.stages);
 }
 
 export const V2_UNSUPPORTED_REASON = 'not supported yet: HTTP and WebSocket API access logs can go only to CloudWatch Logs, not to Firehose';

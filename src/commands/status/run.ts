@@ -4,8 +4,8 @@
  */
 import type { RunContext } from '../../context.js';
 import type { StatusOptions } from './index.js';
-import { mapLimit } from '../../aws/throttle.js';
-import { classifyDestination, describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
+import { describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
+import { discoverApis } from '../shared/stages.js';
 import { installationsFromStacks } from '../../core/installations.js';
 import { chooseInstallation } from '../shared/installation.js';
 import { renderTable } from '../../ui/table.js';
@@ -41,31 +41,22 @@ export interface RestApiStatus {
   stages: Array<{ name: string; accessLogs: AccessLogDestination }>;
 }
 
-/** Stage listings in flight at once; the token bucket paces them to the account budget anyway. */
-const STAGE_LIST_CONCURRENCY = 8;
-
 export async function collectStatus(options: StatusOptions, ctx: RunContext): Promise<StatusReport> {
   const aws = await ctx.aws();
   const [sts, apigw, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.cloudFormation()]);
   const who = await ctx.io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${aws.target.region}`);
-  const [stacks, apis] = await Promise.all([cfn.listStacks(), apigw.listRestApis()]);
+  const stacks = await cfn.listStacks();
   const all = installationsFromStacks(stacks);
   const known: KnownStream[] = all.map((i) => ({
     project: i.project,
     streamName: i.streamName,
     ...(i.streamArn ? { streamArn: i.streamArn } : {}),
   }));
-  const sorted = [...apis].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-  const restApis = await mapLimit(sorted, STAGE_LIST_CONCURRENCY, async (api) => {
-    const stages = await apigw.getStages(api.id);
-    return {
-      id: api.id,
-      name: api.name,
-      stages: stages
-        .map((s) => ({ name: s.stageName, accessLogs: classifyDestination(s.accessLog?.destinationArn, known) }))
-        .sort((a, b) => a.name.localeCompare(b.name)),
-    };
-  });
+  const restApis = (await discoverApis(apigw, known)).map((api) => ({
+    id: api.id,
+    name: api.name,
+    stages: api.stages.map((s) => ({ name: s.stageName, accessLogs: s.destination })),
+  }));
   const pointing = (project: string) =>
     restApis.flatMap((a) => a.stages.filter((s) => s.accessLogs.kind === 'installation' && s.accessLogs.project === project).map((s) => `${a.id}/${s.name}`));
   const selected = all.filter((i) => !options.project || i.project === options.project);
