@@ -7,6 +7,7 @@ import type { AppContext, GlobalOptions, RunContext } from './context.js';
 import { resolveTarget, isValidRegionName } from './aws/config.js';
 import { isInteractive } from './ui/env.js';
 import { noPrompter } from './ui/prompts.js';
+import { cliIoHost } from './ui/io-host.js';
 import type { AwsServices } from './aws/clients.js';
 import { registerInit } from './commands/init/index.js';
 import { registerStatus } from './commands/status/index.js';
@@ -43,6 +44,7 @@ export function runContext(ctx: AppContext, globals: GlobalOptions): RunContext 
     globals,
     interactive,
     prompter: interactive ? ctx.createPrompter() : noPrompter,
+    ioHost: cliIoHost(ctx.io),
     aws: () =>
       (aws ??= resolveTarget({ regionFlag: globals.region, profileFlag: globals.profile, env: ctx.env }).then((target) =>
         ctx.createAws(target),

@@ -6,6 +6,7 @@
 import type { AwsServices } from './aws/clients.js';
 import type { AwsTarget } from './aws/config.js';
 import type { Now, Sleep } from './aws/throttle.js';
+import type { IoHost } from './core/io-host.js';
 import type { Env } from './ui/env.js';
 import type { Io } from './ui/io.js';
 import type { Prompter } from './ui/prompts.js';
@@ -42,6 +43,8 @@ export interface RunContext extends AppContext {
   globals: GlobalOptions;
   interactive: boolean;
   prompter: Prompter;
+  /** The deploy engine's port to the terminal (src/core/io-host.ts), over `io`. */
+  ioHost: IoHost;
   /** Resolves the target on first use (so a command with bad flags fails before touching AWS). */
   aws: () => Promise<AwsServices>;
 }

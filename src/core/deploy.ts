@@ -7,12 +7,13 @@
  * failed and why. Ctrl+C stops the waiting, never the CloudFormation operation, and says so.
  *
  * Commands call `deployStack` / `removeStack` with their own confirm hooks (a prompt, or --yes).
+ * The engine prints nothing itself: it reports through the context's IoHost (./io-host.ts).
  */
-import type { CloudFormationApi, ChangeSetDescription, ResourceChangeSummary, StackEventSummary, StackSummary } from '../aws/cloudformation.js';
+import type { CloudFormationApi, ChangeSetDescription, ChangeSetRef, ResourceChangeSummary, StackEventSummary, StackSummary } from '../aws/cloudformation.js';
 import type { S3Api, StagedTemplate } from '../aws/s3.js';
-import type { RunContext } from '../context.js';
+import type { Now, Sleep } from '../aws/throttle.js';
 import { AbortError, CancelledError, UserError, isAppError } from '../errors.js';
-import { withStackProgress, type StackProgressFeed } from '../ui/stack-progress.js';
+import type { IoHost, StackActivityFeed } from './io-host.js';
 import { TAG_PROJECT, TOOL } from './names.js';
 import {
   decidePreDeploy,
@@ -23,7 +24,15 @@ import {
   type ResourceFailure,
 } from './stack-status.js';
 
-export type DeployContext = Pick<RunContext, 'io' | 'sleep' | 'now' | 'signal'>;
+/** What the engine runs with; a command's RunContext is one. */
+export interface DeployContext {
+  /** Where progress goes (the terminal, for a command). */
+  ioHost: IoHost;
+  sleep: Sleep;
+  now: Now;
+  /** Aborted on Ctrl+C. */
+  signal: AbortSignal;
+}
 
 export interface DeployTiming {
   changeSetPollMs?: number;
@@ -162,6 +171,10 @@ function commands(project: string | undefined) {
   return { init: `${TOOL} init${p}`, status: `${TOOL} status${p}`, uninstall: `${TOOL} uninstall${p}` };
 }
 
+type Commands = ReturnType<typeof commands>;
+
+const rerun = (cmd: Commands) => `Run \`${cmd.init}\` again to continue.`;
+
 /**
  * Follows one operation's events: each poll reads only events newer than the last one seen (or,
  * on the first poll, than `start`), keeps them for the failure report and feeds them to the view.
@@ -171,7 +184,7 @@ function followEvents(cfn: CloudFormationApi, stackId: string, start: { afterEve
   let lastEventId = start.afterEventId;
   return {
     events,
-    async poll(feed: StackProgressFeed): Promise<void> {
+    async poll(feed: StackActivityFeed): Promise<void> {
       const fresh = await cfn.stackEvents(stackId, {
         ...(lastEventId ? { afterEventId: lastEventId } : {}),
         ...(start.since ? { since: start.since } : {}),
@@ -191,18 +204,66 @@ async function quietly(ctx: DeployContext, what: string, fn: () => Promise<unkno
   try {
     await fn();
   } catch (e) {
-    ctx.io.debug(`Could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.ioHost.debug(`Could not ${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
-export async function deployStack(request: DeployRequest, ctx: DeployContext, deps: DeployDeps): Promise<DeployResult> {
-  const { io } = ctx;
-  const { cfn, s3 } = deps;
-  const timing = { ...DEFAULTS, ...request.timing };
-  const cmd = commands(request.project);
-  const name = request.stackName;
+/** Runs `work`; Ctrl+C during it (a cancel AppError) becomes the error `cancelled` returns, after any cleanup it does. */
+async function onCancel<T>(work: () => Promise<T>, cancelled: () => Error | Promise<Error>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (isAppError(e) && e.kind === 'cancel') throw await cancelled();
+    throw e;
+  }
+}
 
-  const template = await io.step(
+/** What every step of one deployment works with. */
+interface Deployment {
+  request: DeployRequest;
+  ctx: DeployContext;
+  deps: DeployDeps;
+  timing: Required<DeployTiming>;
+  cmd: Commands;
+  /** The stack's name, for messages and the first calls. */
+  name: string;
+}
+
+/** A change set this run created, and how to leave nothing behind when it is not executed. */
+interface PendingChangeSet {
+  type: 'CREATE' | 'UPDATE';
+  name: string;
+  ref: ChangeSetRef;
+  drop(): Promise<void>;
+}
+
+export async function deployStack(request: DeployRequest, ctx: DeployContext, deps: DeployDeps): Promise<DeployResult> {
+  const d: Deployment = { request, ctx, deps, timing: { ...DEFAULTS, ...request.timing }, cmd: commands(request.project), name: request.stackName };
+  const template = await stageTemplate(d);
+  const prior = await prepareStack(d);
+  const changeSet = await createChangeSet(d, template, changeSetType(prior));
+  const description = await waitForChangeSet(d, changeSet);
+  if (isNoChangesChangeSet(description)) return upToDate(d, changeSet, prior, template);
+  if (description.status !== 'CREATE_COMPLETE') {
+    await changeSet.drop();
+    throw changeSetFailure(d.name, changeSet, description, d.cmd);
+  }
+  const summary = await reviewChangeSet(d, changeSet, description);
+  const final = await executeChangeSet(d, changeSet, description);
+  return {
+    stackName: d.name,
+    stackId: changeSet.ref.stackId,
+    operation: changeSet.type === 'CREATE' ? 'create' : 'update',
+    noChanges: false,
+    status: final.status,
+    outputs: final.outputs,
+    changes: summary,
+    template,
+  };
+}
+
+async function stageTemplate({ request, ctx, deps: { s3 } }: Deployment): Promise<StagedTemplate> {
+  return ctx.ioHost.step(
     'Staging the template in S3',
     async () => {
       const bucket = await s3.ensureArtifactsBucket({ account: request.account });
@@ -210,10 +271,16 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
     },
     (t) => `Staged the template (${Math.round(t.bytes / 1024)} KB) in s3://${t.bucket}`,
   );
+}
 
-  const prior = await prepareStack(request, ctx, deps, timing);
-  const type = prior === null || isReviewInProgress(prior.status) ? 'CREATE' : 'UPDATE';
+/** A missing stack, or the empty REVIEW_IN_PROGRESS stack an unexecuted CREATE change set left, takes a CREATE change set. */
+export function changeSetType(prior: Pick<StackSummary, 'status'> | null): 'CREATE' | 'UPDATE' {
+  return prior === null || isReviewInProgress(prior.status) ? 'CREATE' : 'UPDATE';
+}
 
+async function createChangeSet(d: Deployment, template: StagedTemplate, type: 'CREATE' | 'UPDATE'): Promise<PendingChangeSet> {
+  const { request, ctx, name } = d;
+  const { cfn } = d.deps;
   const changeSetName = `${TOOL}-${ctx.now()}`;
   const ref = await cfn.createChangeSet({
     stackName: name,
@@ -224,88 +291,106 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
     tags: request.tags,
     ...(request.description ? { description: request.description } : {}),
   });
-  const dropChangeSet = async () => {
+  const drop = async () => {
     await quietly(ctx, `delete change set ${changeSetName}`, () => cfn.deleteChangeSet(ref.stackId, ref.changeSetId));
     // A CREATE change set made an empty REVIEW_IN_PROGRESS stack; leave nothing behind.
     if (type === 'CREATE') await quietly(ctx, `delete the empty stack ${name}`, () => cfn.deleteStack(ref.stackId));
   };
+  return { type, name: changeSetName, ref, drop };
+}
 
-  let cs: ChangeSetDescription;
-  try {
-    cs = await io.step(`Creating a change set for stack ${name}`, () =>
-      cfn.waitForChangeSet(ref.stackId, ref.changeSetId, {
-        signal: ctx.signal,
-        sleep: ctx.sleep,
-        now: ctx.now,
-        pollMs: timing.changeSetPollMs,
-        maxWaitMs: timing.changeSetMaxWaitMs,
-      }),
-    );
-  } catch (e) {
-    if (isAppError(e) && e.kind === 'cancel') {
-      await dropChangeSet();
-      throw new CancelledError(`Cancelled before stack ${name} was changed; the change set was removed.`, {
+async function waitForChangeSet({ ctx, deps: { cfn }, timing, name, cmd }: Deployment, changeSet: PendingChangeSet): Promise<ChangeSetDescription> {
+  const { ref } = changeSet;
+  return onCancel(
+    () =>
+      ctx.ioHost.step(`Creating a change set for stack ${name}`, () =>
+        cfn.waitForChangeSet(ref.stackId, ref.changeSetId, {
+          signal: ctx.signal,
+          sleep: ctx.sleep,
+          now: ctx.now,
+          pollMs: timing.changeSetPollMs,
+          maxWaitMs: timing.changeSetMaxWaitMs,
+        }),
+      ),
+    async () => {
+      await changeSet.drop();
+      return new CancelledError(`Cancelled before stack ${name} was changed; the change set was removed.`, {
         resolution: `Run \`${cmd.init}\` again when you are ready.`,
       });
-    }
-    throw e;
-  }
+    },
+  );
+}
 
-  if (isNoChangesChangeSet(cs)) {
-    await quietly(ctx, `delete change set ${changeSetName}`, () => cfn.deleteChangeSet(ref.stackId, ref.changeSetId));
-    const stack = await cfn.describeStack(ref.stackId);
-    io.success(`No changes: stack ${name} is up to date.`);
-    return {
-      stackName: name,
-      stackId: ref.stackId,
-      operation: 'none',
-      noChanges: true,
-      status: stack?.status ?? prior?.status ?? 'UNKNOWN',
-      outputs: stack?.outputs ?? prior?.outputs ?? {},
-      changes: null,
-      template,
-    };
-  }
-  if (cs.status !== 'CREATE_COMPLETE') {
-    await dropChangeSet();
-    throw new UserError('ChangeSetFailed', `CloudFormation could not prepare the changes to stack ${name}: ${cs.statusReason ?? cs.status}`, {
-      details: [`Change set ${changeSetName}: ${cs.status}`],
-      resolution:
-        type === 'UPDATE'
-          ? `Nothing was changed. Check the reason above (a permission, a quota, a resource changed outside CloudFormation), then run \`${cmd.init}\` again; \`${cmd.status}\` shows the installation.`
-          : `Nothing was created. Check the reason above (a permission, a quota, a name already taken), then run \`${cmd.init}\` again.`,
-    });
-  }
+/** An empty change set: remove it and report the stack as it is. */
+async function upToDate({ ctx, deps: { cfn }, name }: Deployment, changeSet: PendingChangeSet, prior: StackSummary | null, template: StagedTemplate): Promise<DeployResult> {
+  const { ref } = changeSet;
+  await quietly(ctx, `delete change set ${changeSet.name}`, () => cfn.deleteChangeSet(ref.stackId, ref.changeSetId));
+  const stack = await cfn.describeStack(ref.stackId);
+  ctx.ioHost.success(`No changes: stack ${name} is up to date.`);
+  return {
+    stackName: name,
+    stackId: ref.stackId,
+    operation: 'none',
+    noChanges: true,
+    status: stack?.status ?? prior?.status ?? 'UNKNOWN',
+    outputs: stack?.outputs ?? prior?.outputs ?? {},
+    changes: null,
+    template,
+  };
+}
 
-  const summary = summarizeChanges(cs, type);
-  for (const line of formatChangeSummary(summary)) io.info(line);
+/** The error for a change set CloudFormation could not prepare (the change set is already removed). */
+export function changeSetFailure(
+  name: string,
+  changeSet: Pick<PendingChangeSet, 'type' | 'name'>,
+  description: Pick<ChangeSetDescription, 'status' | 'statusReason'>,
+  cmd: Commands,
+): UserError {
+  return new UserError('ChangeSetFailed', `CloudFormation could not prepare the changes to stack ${name}: ${description.statusReason ?? description.status}`, {
+    details: [`Change set ${changeSet.name}: ${description.status}`],
+    resolution:
+      changeSet.type === 'UPDATE'
+        ? `Nothing was changed. Check the reason above (a permission, a quota, a resource changed outside CloudFormation), then run \`${cmd.init}\` again; \`${cmd.status}\` shows the installation.`
+        : `Nothing was created. Check the reason above (a permission, a quota, a name already taken), then run \`${cmd.init}\` again.`,
+  });
+}
+
+/** Shows what the change set changes and asks the caller's hook; anything but a yes removes it and stops. */
+async function reviewChangeSet({ ctx, deps, name }: Deployment, changeSet: PendingChangeSet, description: ChangeSetDescription): Promise<ChangeSummary> {
+  const summary = summarizeChanges(description, changeSet.type);
+  for (const line of formatChangeSummary(summary)) ctx.ioHost.info(line);
   let go: boolean;
   try {
     go = deps.confirmChangeSet ? await deps.confirmChangeSet(summary) : true;
     if (go && ctx.signal.aborted) throw new CancelledError(`Cancelled before stack ${name} was changed; the change set was removed.`);
   } catch (e) {
     // Ctrl+C at the prompt (or a hook that throws) leaves nothing behind either.
-    await dropChangeSet();
+    await changeSet.drop();
     throw e;
   }
   if (!go) {
-    await dropChangeSet();
+    await changeSet.drop();
     throw new AbortError(`Nothing was changed: the change set for stack ${name} was discarded.`);
   }
+  return summary;
+}
 
+/** Executes the change set and follows the stack until it settles; returns it only when the deployment succeeded. */
+async function executeChangeSet(d: Deployment, changeSet: PendingChangeSet, description: ChangeSetDescription): Promise<StackSummary> {
+  const { ctx, timing, name } = d;
+  const { cfn } = d.deps;
+  const { ref, type } = changeSet;
   // Stream only this operation's events: those after the newest one now, and not older than the change set.
-  const tail = followEvents(cfn, ref.stackId, { afterEventId: await cfn.latestEventId(ref.stackId), since: cs.creationTime });
-  await cfn.executeChangeSet(ref.stackId, ref.changeSetId, { clientRequestToken: `${changeSetName}-execute` });
-
+  const tail = followEvents(cfn, ref.stackId, { afterEventId: await cfn.latestEventId(ref.stackId), since: description.creationTime });
+  await cfn.executeChangeSet(ref.stackId, ref.changeSetId, { clientRequestToken: `${changeSet.name}-execute` });
   const verb = type === 'CREATE' ? 'Creating' : 'Updating';
   let final: StackSummary | null;
   try {
-    final = await withStackProgress(
-      io,
+    final = await ctx.ioHost.monitorStack(
       {
         stackName: name,
         verb,
-        total: cs.changes.length,
+        total: description.changes.length,
         succeeded: (s) => s !== null && isDeploySuccess(s.status),
         done: (s) => `Stack ${name} ${type === 'CREATE' ? 'created' : 'updated'} (${s?.status ?? ''})`,
       },
@@ -323,35 +408,33 @@ export async function deployStack(request: DeployRequest, ctx: DeployContext, de
         }),
     );
   } catch (e) {
-    if (isAppError(e) && e.kind === 'cancel') {
-      throw new CancelledError(
-        `Stopped watching. CloudFormation is still ${verb.toLowerCase()} stack ${name}; it finishes (or rolls back) on its own.`,
-        {
-          details: [`See it with \`${cmd.status}\` or in the CloudFormation console (stack ${name}).`],
-          resolution: `Run \`${cmd.init}\` again: it waits for the stack to settle, then finishes the job.`,
-        },
-      );
-    }
-    if (isAppError(e) && e.code === 'WaitTimeout') {
-      throw new UserError('WaitTimeout', `Stopped waiting for stack ${name} after ${Math.round(timing.stackMaxWaitMs / 60_000)} min; CloudFormation is still working on it.`, {
-        details: rootCauseFailures(tail.events).map(formatFailure),
-        resolution: `See where it is with \`${cmd.status}\`; run \`${cmd.init}\` again once it has settled.`,
-      });
-    }
-    throw e;
+    throw executionWaitError(e, d, verb, tail.events);
   }
+  if (!final || !isDeploySuccess(final.status)) throw deployFailure(name, type, final, tail.events, d.cmd);
+  return final;
+}
 
-  if (!final || !isDeploySuccess(final.status)) throw deployFailure(name, type, final, tail.events, cmd);
-  return {
-    stackName: name,
-    stackId: ref.stackId,
-    operation: type === 'CREATE' ? 'create' : 'update',
-    noChanges: false,
-    status: final.status,
-    outputs: final.outputs,
-    changes: summary,
-    template,
-  };
+/** Following the execution stopped early: Ctrl+C, or the wait's time limit. Any other error is returned as it is. */
+export function executionWaitError(
+  e: unknown,
+  d: Pick<Deployment, 'name' | 'cmd'> & { timing: Pick<Required<DeployTiming>, 'stackMaxWaitMs'> },
+  verb: 'Creating' | 'Updating',
+  events: readonly StackEventSummary[],
+): unknown {
+  const { name, cmd } = d;
+  if (isAppError(e) && e.kind === 'cancel') {
+    return new CancelledError(`Stopped watching. CloudFormation is still ${verb.toLowerCase()} stack ${name}; it finishes (or rolls back) on its own.`, {
+      details: [`See it with \`${cmd.status}\` or in the CloudFormation console (stack ${name}).`],
+      resolution: `Run \`${cmd.init}\` again: it waits for the stack to settle, then finishes the job.`,
+    });
+  }
+  if (isAppError(e) && e.code === 'WaitTimeout') {
+    return new UserError('WaitTimeout', `Stopped waiting for stack ${name} after ${Math.round(d.timing.stackMaxWaitMs / 60_000)} min; CloudFormation is still working on it.`, {
+      details: rootCauseFailures(events).map(formatFailure),
+      resolution: `See where it is with \`${cmd.status}\`; run \`${cmd.init}\` again once it has settled.`,
+    });
+  }
+  return e;
 }
 
 function deployFailure(
@@ -359,7 +442,7 @@ function deployFailure(
   type: 'CREATE' | 'UPDATE',
   final: StackSummary | null,
   events: readonly StackEventSummary[],
-  cmd: ReturnType<typeof commands>,
+  cmd: Commands,
 ): UserError {
   const status = final?.status ?? 'DELETE_COMPLETE';
   const failures = rootCauseFailures(events);
@@ -399,24 +482,15 @@ function deployFailure(
  * REVIEW_IN_PROGRESS (create), or an updatable stack. Waits out other operations; asks before
  * deleting a failed install or continuing a stuck rollback.
  */
-async function prepareStack(request: DeployRequest, ctx: DeployContext, deps: DeployDeps, timing: Required<DeployTiming>): Promise<StackSummary | null> {
-  const { cfn } = deps;
-  const name = request.stackName;
-  const cmd = commands(request.project);
-  const waitOptions = { signal: ctx.signal, sleep: ctx.sleep, now: ctx.now, pollMs: timing.stackPollMs, maxWaitMs: timing.stackMaxWaitMs };
-  const rerun = `Run \`${cmd.init}\` again to continue.`;
+async function prepareStack(d: Deployment): Promise<StackSummary | null> {
+  const { request, ctx, name } = d;
   let continuedRollback = false;
   // Each step moves the stack towards a state that can take a change set; a few rounds always suffice.
   for (let round = 0; round < 5; round++) {
-    const stack = await cfn.describeStack(name);
-    const wanted = request.tags[TAG_PROJECT];
-    if (stack && !isReviewInProgress(stack.status) && wanted !== undefined && stack.tags[TAG_PROJECT] !== wanted) {
-      throw new UserError('StackNotOurs', `A stack named ${name} already exists, and it is not the ${TOOL} installation of project "${wanted}".`, {
-        resolution: 'Choose another project name with --project, or remove that stack if it is a leftover.',
-      });
-    }
+    const stack = await d.deps.cfn.describeStack(name);
+    if (stack) assertOurStack(stack, request.tags[TAG_PROJECT], name);
     const decision = decidePreDeploy(stack?.status ?? null, name);
-    ctx.io.debug(`Stack ${name}: ${decision.reason}; next: ${decision.action}`);
+    ctx.ioHost.debug(`Stack ${name}: ${decision.reason}; next: ${decision.action}`);
     switch (decision.action) {
       case 'create':
       case 'update':
@@ -424,67 +498,87 @@ async function prepareStack(request: DeployRequest, ctx: DeployContext, deps: De
       case 'refuse':
         throw new UserError('StackUnusable', `Cannot deploy: ${decision.reason}.`, { resolution: decision.resolution });
       case 'wait':
-        try {
-          await ctx.io.step(`Waiting for stack ${name} to finish ${stack!.status}`, () => cfn.waitForStackStable(stack!.stackId, waitOptions));
-        } catch (e) {
-          if (isAppError(e) && e.kind === 'cancel') {
-            throw new CancelledError(`Stopped waiting. Stack ${name} is still busy (${stack!.status}) in CloudFormation; this run changed nothing.`, {
-              resolution: `\`${cmd.status}\` shows where it is. ${rerun}`,
-            });
-          }
-          throw e;
-        }
+        await waitForBusyStack(d, stack!);
         break;
-      case 'delete-then-create': {
-        const s = stack!;
-        if (!(await deps.confirm({ action: 'delete-stack', stackName: name, status: s.status, question: decision.question, reason: decision.reason }))) {
-          throw new AbortError(`Nothing was changed: stack ${name} is still ${s.status}.`, {
-            resolution: `Remove it with \`${cmd.uninstall}\`, or run \`${cmd.init}\` again and agree to delete it.`,
-          });
-        }
-        const removed = await removeStack({ stackName: s.stackId, displayName: name, project: request.project, resumeCommand: cmd.init, timing }, ctx, { cfn });
-        if (removed.outcome === 'failed') {
-          throw new UserError('StackDeleteFailed', `Could not delete the failed stack ${name} (DELETE_FAILED).`, {
-            details: removed.failures.map(formatFailure),
-            resolution: `Run \`${cmd.uninstall}\`: it can leave the stuck resources behind. Then run \`${cmd.init}\` again.`,
-          });
-        }
+      case 'delete-then-create':
+        await deleteFailedStack(d, stack!, decision);
         break;
-      }
-      case 'continue-rollback-then-update': {
-        const s = stack!;
-        if (continuedRollback) {
-          const failures = rootCauseFailures(await cfn.stackEvents(s.stackId, { maxPages: 2 }));
-          const skip = failures.map((f) => f.logicalId).join(' ');
-          throw new UserError('RollbackFailed', `CloudFormation could not roll back stack ${name} (UPDATE_ROLLBACK_FAILED).`, {
-            details: failures.map(formatFailure),
-            resolution:
-              `Fix the resources above, or skip them: aws cloudformation continue-update-rollback --stack-name ${name}` +
-              `${skip ? ` --resources-to-skip ${skip}` : ''}; then run \`${cmd.init}\` again. Or remove everything with \`${cmd.uninstall}\`.`,
-          });
-        }
-        if (!(await deps.confirm({ action: 'continue-rollback', stackName: name, status: s.status, question: decision.question, reason: decision.reason }))) {
-          throw new AbortError(`Nothing was changed: stack ${name} is still UPDATE_ROLLBACK_FAILED.`, {
-            resolution: `Run \`${cmd.init}\` again and agree to continue the rollback, or remove it with \`${cmd.uninstall}\`.`,
-          });
-        }
+      case 'continue-rollback-then-update':
+        if (continuedRollback) throw await rollbackFailure(d, stack!);
+        await continueRollback(d, stack!, decision);
         continuedRollback = true;
-        await cfn.continueUpdateRollback(s.stackId);
-        try {
-          await ctx.io.step(`Continuing the rollback of stack ${name}`, () => cfn.waitForStackStable(s.stackId, waitOptions));
-        } catch (e) {
-          if (isAppError(e) && e.kind === 'cancel') {
-            throw new CancelledError(`Stopped waiting. CloudFormation is still rolling back stack ${name}.`, { resolution: `\`${cmd.status}\` shows where it is. ${rerun}` });
-          }
-          throw e;
-        }
         break;
-      }
     }
   }
   throw new UserError('StackUnsettled', `Stack ${name} did not reach a state that can be deployed to.`, {
-    resolution: `\`${cmd.status}\` shows its state. ${rerun}`,
+    resolution: `\`${d.cmd.status}\` shows its state. ${rerun(d.cmd)}`,
   });
+}
+
+/** Refuses a stack of that name that another project (or another tool) owns; an empty REVIEW_IN_PROGRESS stack is nobody's. */
+export function assertOurStack(stack: Pick<StackSummary, 'status' | 'tags'>, wantedProject: string | undefined, name: string): void {
+  if (!isReviewInProgress(stack.status) && wantedProject !== undefined && stack.tags[TAG_PROJECT] !== wantedProject) {
+    throw new UserError('StackNotOurs', `A stack named ${name} already exists, and it is not the ${TOOL} installation of project "${wantedProject}".`, {
+      resolution: 'Choose another project name with --project, or remove that stack if it is a leftover.',
+    });
+  }
+}
+
+function stackWaitOptions({ ctx, timing }: Deployment) {
+  return { signal: ctx.signal, sleep: ctx.sleep, now: ctx.now, pollMs: timing.stackPollMs, maxWaitMs: timing.stackMaxWaitMs };
+}
+
+async function waitForBusyStack(d: Deployment, stack: StackSummary): Promise<void> {
+  const { name, cmd } = d;
+  await onCancel(
+    () => d.ctx.ioHost.step(`Waiting for stack ${name} to finish ${stack.status}`, () => d.deps.cfn.waitForStackStable(stack.stackId, stackWaitOptions(d))),
+    () =>
+      new CancelledError(`Stopped waiting. Stack ${name} is still busy (${stack.status}) in CloudFormation; this run changed nothing.`, {
+        resolution: `\`${cmd.status}\` shows where it is. ${rerun(cmd)}`,
+      }),
+  );
+}
+
+async function deleteFailedStack(d: Deployment, stack: StackSummary, decision: { question: string; reason: string }): Promise<void> {
+  const { request, ctx, deps, timing, name, cmd } = d;
+  if (!(await deps.confirm({ action: 'delete-stack', stackName: name, status: stack.status, question: decision.question, reason: decision.reason }))) {
+    throw new AbortError(`Nothing was changed: stack ${name} is still ${stack.status}.`, {
+      resolution: `Remove it with \`${cmd.uninstall}\`, or run \`${cmd.init}\` again and agree to delete it.`,
+    });
+  }
+  const removed = await removeStack({ stackName: stack.stackId, displayName: name, project: request.project, resumeCommand: cmd.init, timing }, ctx, { cfn: deps.cfn });
+  if (removed.outcome === 'failed') {
+    throw new UserError('StackDeleteFailed', `Could not delete the failed stack ${name} (DELETE_FAILED).`, {
+      details: removed.failures.map(formatFailure),
+      resolution: `Run \`${cmd.uninstall}\`: it can leave the stuck resources behind. Then run \`${cmd.init}\` again.`,
+    });
+  }
+}
+
+/** A rollback this run continued failed again: name the resources, and the command that skips them. */
+async function rollbackFailure({ deps: { cfn }, name, cmd }: Deployment, stack: StackSummary): Promise<UserError> {
+  const failures = rootCauseFailures(await cfn.stackEvents(stack.stackId, { maxPages: 2 }));
+  const skip = failures.map((f) => f.logicalId).join(' ');
+  return new UserError('RollbackFailed', `CloudFormation could not roll back stack ${name} (UPDATE_ROLLBACK_FAILED).`, {
+    details: failures.map(formatFailure),
+    resolution:
+      `Fix the resources above, or skip them: aws cloudformation continue-update-rollback --stack-name ${name}` +
+      `${skip ? ` --resources-to-skip ${skip}` : ''}; then run \`${cmd.init}\` again. Or remove everything with \`${cmd.uninstall}\`.`,
+  });
+}
+
+async function continueRollback(d: Deployment, stack: StackSummary, decision: { question: string; reason: string }): Promise<void> {
+  const { ctx, deps, name, cmd } = d;
+  if (!(await deps.confirm({ action: 'continue-rollback', stackName: name, status: stack.status, question: decision.question, reason: decision.reason }))) {
+    throw new AbortError(`Nothing was changed: stack ${name} is still UPDATE_ROLLBACK_FAILED.`, {
+      resolution: `Run \`${cmd.init}\` again and agree to continue the rollback, or remove it with \`${cmd.uninstall}\`.`,
+    });
+  }
+  await deps.cfn.continueUpdateRollback(stack.stackId);
+  await onCancel(
+    () => ctx.ioHost.step(`Continuing the rollback of stack ${name}`, () => deps.cfn.waitForStackStable(stack.stackId, stackWaitOptions(d))),
+    () => new CancelledError(`Stopped waiting. CloudFormation is still rolling back stack ${name}.`, { resolution: `\`${cmd.status}\` shows where it is. ${rerun(cmd)}` }),
+  );
 }
 
 export interface RemoveStackRequest {
@@ -528,29 +622,25 @@ export async function removeStack(request: RemoveStackRequest, ctx: DeployContex
     ...(request.retainResources?.length ? { retainResources: request.retainResources } : {}),
     ...(request.forceDelete ? { forceDelete: true } : {}),
   });
-  let final: StackSummary | null;
-  try {
-    final = await withStackProgress(
-      ctx.io,
-      { stackName: name, verb: 'Deleting', succeeded: (s) => s === null || s.status === 'DELETE_COMPLETE', done: () => `Stack ${name} deleted` },
-      (feed) =>
-      cfn.waitForStackStable(stackId, {
-        signal: ctx.signal,
-        sleep: ctx.sleep,
-        now: ctx.now,
-        pollMs: timing.stackPollMs,
-        maxWaitMs: timing.stackMaxWaitMs,
-        onPoll: () => tail.poll(feed),
-      }),
-    );
-  } catch (e) {
-    if (isAppError(e) && e.kind === 'cancel') {
-      throw new CancelledError(`Stopped watching. CloudFormation is still deleting stack ${name}; it finishes on its own.`, {
+  const final = await onCancel(
+    () =>
+      ctx.ioHost.monitorStack<StackSummary | null>(
+        { stackName: name, verb: 'Deleting', succeeded: (s) => s === null || s.status === 'DELETE_COMPLETE', done: () => `Stack ${name} deleted` },
+        (feed) =>
+          cfn.waitForStackStable(stackId, {
+            signal: ctx.signal,
+            sleep: ctx.sleep,
+            now: ctx.now,
+            pollMs: timing.stackPollMs,
+            maxWaitMs: timing.stackMaxWaitMs,
+            onPoll: () => tail.poll(feed),
+          }),
+      ),
+    () =>
+      new CancelledError(`Stopped watching. CloudFormation is still deleting stack ${name}; it finishes on its own.`, {
         resolution: `\`${cmd.status}\` shows where it is; run \`${resume}\` again to finish the job.`,
-      });
-    }
-    throw e;
-  }
+      }),
+  );
   if (!final || final.status === 'DELETE_COMPLETE') return { outcome: 'deleted', stackId, failures: [] };
   const failures = rootCauseFailures(tail.events, 20);
   if (failures.length === 0 && final.statusReason) {

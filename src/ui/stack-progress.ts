@@ -4,6 +4,7 @@
  * (CI, pipes, logs) every event is a plain history line, so nothing is redrawn.
  */
 import type { StackEventSummary } from '../aws/cloudformation.js';
+import type { StackActivityFeed } from '../core/io-host.js';
 import type { Io } from './io.js';
 
 export interface StackProgressOptions {
@@ -14,10 +15,8 @@ export interface StackProgressOptions {
   total?: number;
 }
 
-export interface StackProgressFeed {
-  /** New events, oldest first. */
-  push(events: readonly StackEventSummary[]): void;
-}
+/** New events, oldest first (the deploy engine's port type). */
+export type StackProgressFeed = StackActivityFeed;
 
 /** One history line: time, resource type, logical id, status, reason. */
 export function formatEventLine(e: StackEventSummary, io?: Pick<Io, 'style'>): string {
