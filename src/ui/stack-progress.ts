@@ -4,16 +4,11 @@
  * (CI, pipes, logs) every event is a plain history line, so nothing is redrawn.
  */
 import type { StackEventSummary } from '../aws/cloudformation.js';
-import type { StackActivityFeed } from '../core/io-host.js';
+import type { StackActivityFeed, StackOperation } from '../core/io-host.js';
 import type { Io } from './io.js';
 
-export interface StackProgressOptions {
-  stackName: string;
-  /** Creating, Updating, Deleting, Rolling back… */
-  verb: string;
-  /** Resources the operation touches (the change set's size), when known. */
-  total?: number;
-}
+/** What the live line names: the stack, the verb (Creating, Updating, Deleting) and the change set's size when known. */
+export type StackProgressOptions = Pick<StackOperation<unknown>, 'stackName' | 'verb' | 'total'>;
 
 /** New events, oldest first (the deploy engine's port type). */
 export type StackProgressFeed = StackActivityFeed;
@@ -71,7 +66,7 @@ class OperationFailed extends Error {}
  */
 export async function withStackProgress<T>(
   io: Io,
-  options: StackProgressOptions & { succeeded?: (value: T) => boolean; done?: (value: T) => string },
+  options: StackOperation<T>,
   fn: (feed: StackProgressFeed) => Promise<T>,
 ): Promise<T> {
   const state = new ProgressState(options);
