@@ -4,7 +4,6 @@
  */
 import type { IoHost } from '../core/io-host.js';
 import type { Io } from './io.js';
-import { withStackProgress } from './stack-progress.js';
 
 export function cliIoHost(io: Io): IoHost {
   return {
@@ -12,6 +11,7 @@ export function cliIoHost(io: Io): IoHost {
     info: (message) => io.info(message),
     success: (message) => io.success(message),
     debug: (message) => io.debug(message),
-    monitorStack: (operation, watch) => withStackProgress(io, operation, watch),
+    // Loaded on first use, like the commands, so that `--help` does not load the progress view.
+    monitorStack: async (operation, watch) => (await import('./stack-progress.js')).withStackProgress(io, operation, watch),
   };
 }
