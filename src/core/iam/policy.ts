@@ -8,7 +8,13 @@ import { ARN } from './arns.js';
 import type { PolicyStatement } from './command-calls.js';
 import { HANDLER_PERMISSIONS, handlerActions, type HandlerPermissions } from './handler-permissions.js';
 
-/** Only calls CloudFormation makes on the user's behalf (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledviafirst). */
+/**
+ * Only calls CloudFormation makes on the user's behalf: CloudFormation calls each service with the
+ * user's credentials and marks the request with aws:CalledVia / aws:CalledViaFirst
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledviafirst;
+ * the CloudFormation-launches-EC2 example in
+ * https://aws.amazon.com/blogs/security/how-to-define-least-privileged-permissions-for-actions-called-by-aws-services/).
+ */
 const VIA_CLOUDFORMATION = { StringEquals: { 'aws:CalledViaFirst': 'cloudformation.amazonaws.com' } };
 
 /** Where each service's actions are allowed. */

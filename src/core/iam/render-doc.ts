@@ -104,7 +104,7 @@ function initStackSection(types: readonly string[]): string {
     '`init` deploys with your credentials (no CloudFormation service role), so CloudFormation\'s resource',
     'handlers call each resource\'s APIs as you. The policies below allow exactly the actions the handlers',
     'of the template\'s resource types call (the table below), only when CloudFormation makes the call',
-    '(`aws:CalledViaFirst`), on the names above. `iam:PassRole` covers the three roles the stack creates',
+    '([`aws:CalledViaFirst`](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-calledviafirst)), on the names above. `iam:PassRole` covers the three roles the stack creates',
     `(Firehose delivery, the Lambda's execution role, the QuickSight data source's run-as role), passed only to ${PASSED_TO_SERVICES.map((s) => `\`${s}\``).join(', ')}`,
     '(`iam:PassedToService`). Deleting the stack (`uninstall`) needs the same statements. They are split so',
     `that each fits IAM's ${MANAGED_POLICY_MAX_CHARS}-character managed policy quota ([IAM quotas](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html)).`,
