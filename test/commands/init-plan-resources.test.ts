@@ -144,4 +144,11 @@ describe('init plan: the resources it lists', () => {
     const { json } = await planOf({ dashboard: false });
     expect(json.join(' ')).not.toMatch(/QuickSight/);
   });
+
+  it('an installed parameter the template no longer has is dropped, and the flags still win over installed values', async () => {
+    installedWithSpice();
+    cfn.stack!.parameters = { ...cfn.stack!.parameters, RemovedInThisVersion: 'x' };
+    const r = await runInit(flags({ dashboard: false, retentionDays: 7 }), createTestContext().ctx);
+    expect(r.plan.parameters).toEqual({ ProjectName: 'shop', RetentionDays: '7', QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE', BufferIntervalSeconds: '300' });
+  });
 });
