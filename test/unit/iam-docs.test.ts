@@ -2,7 +2,7 @@
  * docs/iam.md is generated from src/core/iam/ (`npm run docs:iam`), and the `init` policy lets
  * CloudFormation's handlers create, update and delete every resource type the template has.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_CALLS } from '../../src/core/iam/command-calls.js';
 import { HANDLER_PERMISSIONS, handlerActions } from '../../src/core/iam/handler-permissions.js';
@@ -33,6 +33,19 @@ describe('docs/iam.md', () => {
     const blocks = [...committed.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!) as { Statement: unknown[] });
     expect(blocks.length).toBeGreaterThan(COMMAND_CALLS.length);
     for (const b of blocks) expect(JSON.stringify(b).length).toBeLessThanOrEqual(MANAGED_POLICY_MAX_CHARS);
+  });
+});
+
+describe('the calls each command makes', () => {
+  it('cover every IAM action the adapters in src/aws/ name in their errors, e.g. "(s3:DeleteBucket)"', () => {
+    const dir = new URL('../../src/aws/', import.meta.url);
+    const named = new Set<string>();
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
+      for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(/\(([a-z0-9]+:[A-Z][A-Za-z]+)\)/g)) named.add(m[1]!);
+    }
+    expect(named.size).toBeGreaterThanOrEqual(30);
+    const allowed = allowedActions(COMMAND_CALLS.flatMap((c) => c.statements));
+    expect([...named].filter((a) => !allowed.has(a)).sort()).toEqual([]);
   });
 });
 
