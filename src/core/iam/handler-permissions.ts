@@ -9,10 +9,14 @@
  * (`<service>/<resource>/index.md`, section "Permissions"). The `list` handler is left out:
  * CloudFormation does not call it for stack operations.
  *
- * `unused` names the handler actions that only a property this template never sets makes the
- * handler call (KMS keys, VPCs, folders, S3 Tables, ...): they stay out of the policy, with the
- * reason. A test fails when a template resource type has no entry here, or when the policy lacks
- * an action of an entry.
+ * `unused` names the handler actions left out of the policy, with the reason. Only two kinds are:
+ * calls that need a resource this template never names (a KMS key, a VPC, a layer, a folder, an
+ * S3 table bucket, a managed policy, ...), so the handler cannot make them, and calls that would
+ * widen the policy beyond this installation's own resources (account-wide log resource policies,
+ * deleting or re-ACLing log objects). Every other handler action stays, even one only an unset
+ * property triggers: a handler may reconcile an absent property with a Put or Delete call on the
+ * resource itself, and those are scoped to our names. A test fails when a template resource type
+ * has no entry here, or when the policy lacks an action of an entry.
  */
 
 export type HandlerName = 'create' | 'read' | 'update' | 'delete';
@@ -38,9 +42,8 @@ const KMS_UNUSED = (property: string): Record<string, string> =>
   );
 
 const QS_FOLDERS_UNUSED = {
-  'quicksight:CreateFolderMembership': 'FolderArns is not set',
-  'quicksight:DeleteFolderMembership': 'FolderArns is not set',
-  'quicksight:ListFoldersForResource': 'FolderArns is not set',
+  'quicksight:CreateFolderMembership': 'FolderArns is not set: no folder',
+  'quicksight:DeleteFolderMembership': 'FolderArns is not set: no folder',
 };
 
 const S3_UNUSED: Record<string, string> = {
@@ -54,16 +57,14 @@ const S3_UNUSED: Record<string, string> = {
       's3tables:PutTablePolicy',
       's3tables:GetTableMetadataLocation',
       's3tables:UpdateTableMetadataLocation',
-      's3:GetBucketMetadataTableConfiguration',
       's3:CreateBucketMetadataTableConfiguration',
-      's3:DeleteBucketMetadataTableConfiguration',
       's3:UpdateBucketMetadataJournalTableConfiguration',
       's3:UpdateBucketMetadataInventoryTableConfiguration',
-    ].map((a) => [a, 'MetadataTableConfiguration / MetadataConfiguration is not set']),
+    ].map((a) => [a, 'MetadataTableConfiguration is not set: no S3 table bucket to create or write']),
   ),
-  'iam:PassRole': 'ReplicationConfiguration is not set (the only bucket property that passes a role)',
-  's3:PutObjectAcl': 'AccessControl is not set',
-  's3:DeleteObject': 'ObjectLockConfiguration is not set',
+  'iam:PassRole': 'ReplicationConfiguration is not set: no replication role to pass',
+  's3:PutObjectAcl': 'AccessControl is not set, and the bucket enforces BucketOwnerEnforced (ACLs disabled)',
+  's3:DeleteObject': 'ObjectLockConfiguration is not set; a stack operation never deletes log objects',
 };
 
 export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> = {
@@ -132,10 +133,9 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
       ],
     },
     unused: {
-      'iam:AttachRolePolicy': 'ManagedPolicyArns is not set (inline policies only)',
-      'iam:DetachRolePolicy': 'ManagedPolicyArns is not set (inline policies only)',
-      'iam:PutRolePermissionsBoundary': 'PermissionsBoundary is not set',
-      'iam:DeleteRolePermissionsBoundary': 'PermissionsBoundary is not set',
+      'iam:AttachRolePolicy': 'ManagedPolicyArns is not set: no managed policy to attach (inline policies only)',
+      'iam:DetachRolePolicy': 'ManagedPolicyArns is not set: no managed policy to detach (inline policies only)',
+      'iam:PutRolePermissionsBoundary': 'PermissionsBoundary is not set: no boundary policy to name',
     },
   },
   'AWS::Logs::LogGroup': {
@@ -157,17 +157,12 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
       delete: ['logs:DescribeLogGroups', 'logs:DeleteLogGroup', 'logs:DeleteDataProtectionPolicy'],
     },
     unused: {
-      'logs:AssociateKmsKey': 'KmsKeyId is not set',
-      'logs:DisassociateKmsKey': 'KmsKeyId is not set',
-      'logs:PutDataProtectionPolicy': 'DataProtectionPolicy is not set',
-      'logs:DeleteDataProtectionPolicy': 'DataProtectionPolicy is not set',
-      'logs:CreateLogDelivery': 'DataProtectionPolicy (audit destinations) is not set',
-      's3:REST.PUT.OBJECT': 'DataProtectionPolicy (audit destinations) is not set; not an IAM action either',
-      'firehose:TagDeliveryStream': 'DataProtectionPolicy (audit destinations) is not set',
-      'logs:PutResourcePolicy': 'ResourcePolicyDocument is not set',
-      'logs:DeleteResourcePolicy': 'ResourcePolicyDocument is not set',
-      'logs:PutIndexPolicy': 'FieldIndexPolicies is not set',
-      'logs:DeleteIndexPolicy': 'FieldIndexPolicies is not set',
+      'logs:AssociateKmsKey': 'KmsKeyId is not set: no customer managed key',
+      'logs:CreateLogDelivery': 'DataProtectionPolicy is not set: no audit findings destination',
+      'firehose:TagDeliveryStream': 'DataProtectionPolicy is not set: no audit findings destination',
+      's3:REST.PUT.OBJECT': 'DataProtectionPolicy is not set: no audit findings destination (and not an IAM action)',
+      'logs:PutResourcePolicy': 'ResourcePolicyDocument is not set; writing resource policies is account-wide',
+      'logs:DeleteResourcePolicy': 'ResourcePolicyDocument is not set; deleting resource policies is account-wide',
     },
   },
   'AWS::Logs::LogStream': {
@@ -215,17 +210,15 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
     },
     unused: {
       ...KMS_UNUSED('KmsKeyArn'),
-      's3:GetObject': 'Code.S3Bucket is not set (the code is inline, Code.ZipFile)',
-      's3:GetObjectVersion': 'Code.S3Bucket is not set (the code is inline, Code.ZipFile)',
-      'ec2:DescribeSecurityGroups': 'VpcConfig is not set',
-      'ec2:DescribeSubnets': 'VpcConfig is not set',
-      'ec2:DescribeVpcs': 'VpcConfig is not set',
-      'elasticfilesystem:DescribeMountTargets': 'FileSystemConfigs is not set',
-      'lambda:GetLayerVersion': 'Layers is not set',
-      'lambda:GetCodeSigningConfig': 'CodeSigningConfigArn is not set',
-      'lambda:PutFunctionCodeSigningConfig': 'CodeSigningConfigArn is not set',
-      'lambda:DeleteFunctionCodeSigningConfig': 'CodeSigningConfigArn is not set',
-      'lambda:PutRuntimeManagementConfig': 'RuntimeManagementConfig is not set',
+      's3:GetObject': 'Code.S3Bucket is not set (the code is inline, Code.ZipFile): no code object',
+      's3:GetObjectVersion': 'Code.S3Bucket is not set (the code is inline, Code.ZipFile): no code object',
+      'ec2:DescribeSecurityGroups': 'VpcConfig is not set: no VPC',
+      'ec2:DescribeSubnets': 'VpcConfig is not set: no VPC',
+      'ec2:DescribeVpcs': 'VpcConfig is not set: no VPC',
+      'elasticfilesystem:DescribeMountTargets': 'FileSystemConfigs is not set: no file system',
+      'lambda:GetLayerVersion': 'Layers is not set: no layer',
+      'lambda:GetCodeSigningConfig': 'CodeSigningConfigArn is not set: no code signing configuration',
+      'lambda:PutFunctionCodeSigningConfig': 'CodeSigningConfigArn is not set: no code signing configuration',
     },
   },
   'AWS::Glue::Database': {
@@ -244,11 +237,11 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
       ],
     },
     unused: {
-      'glue:PassConnection': 'DatabaseInput.FederatedDatabase is not set',
-      'glue:CreateConnection': 'DatabaseInput.FederatedDatabase is not set',
-      'glue:GetConnection': 'DatabaseInput.FederatedDatabase is not set',
-      'glue:UpdateConnection': 'DatabaseInput.FederatedDatabase is not set',
-      'glue:DeleteConnection': 'DatabaseInput.FederatedDatabase is not set',
+      'glue:PassConnection': 'DatabaseInput.FederatedDatabase is not set: no connection',
+      'glue:CreateConnection': 'DatabaseInput.FederatedDatabase is not set: no connection',
+      'glue:GetConnection': 'DatabaseInput.FederatedDatabase is not set: no connection',
+      'glue:UpdateConnection': 'DatabaseInput.FederatedDatabase is not set: no connection',
+      'glue:DeleteConnection': 'DatabaseInput.FederatedDatabase is not set: no connection',
     },
   },
   'AWS::Glue::Table': {
@@ -276,9 +269,9 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
       delete: ['athena:DeleteWorkGroup', 'athena:GetWorkGroup', 'athena:UntagResource'],
     },
     unused: {
-      'iam:PassRole': 'WorkGroupConfiguration.ExecutionRole is not set (Spark workgroups only)',
-      'kms:Decrypt': 'ResultConfiguration.EncryptionConfiguration uses SSE_S3, no KMS key',
-      'kms:GenerateDataKey': 'ResultConfiguration.EncryptionConfiguration uses SSE_S3, no KMS key',
+      'iam:PassRole': 'WorkGroupConfiguration.ExecutionRole is not set (Spark workgroups only): no role to pass',
+      'kms:Decrypt': 'ResultConfiguration.EncryptionConfiguration uses SSE_S3: no KMS key',
+      'kms:GenerateDataKey': 'ResultConfiguration.EncryptionConfiguration uses SSE_S3: no KMS key',
     },
   },
   'AWS::QuickSight::DataSource': {
@@ -354,9 +347,8 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
     },
     unused: {
       ...QS_FOLDERS_UNUSED,
-      'quicksight:DescribeTemplate': 'SourceEntity is not set (the dashboard has a Definition)',
-      'quicksight:DescribeTheme': 'ThemeArn is not set',
-      'quicksight:UpdateDashboardLinks': 'LinkEntities is not set',
+      'quicksight:DescribeTemplate': 'SourceEntity is not set (the dashboard has a Definition): no template',
+      'quicksight:DescribeTheme': 'ThemeArn is not set: no theme',
     },
   },
 };

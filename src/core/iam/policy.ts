@@ -48,6 +48,10 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, { resource: string; why: 
     resource: '*',
     why: 'EC2 `Describe*` actions do not support resource-level permissions ([EC2](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html)); read-only, called by the Lambda delete handler',
   },
+  'logs:DescribeResourcePolicies': {
+    resource: '*',
+    why: 'lists the account\'s log resource policies, which belong to the account, not to a log group (same page); read-only, called by the log group read handler',
+  },
   'logs:DescribeLogGroups': {
     resource: 'arn:aws:logs:*:*:log-group:*',
     why: 'a listing call, authorised against the account\'s log groups rather than one name ([CloudWatch Logs](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html))',

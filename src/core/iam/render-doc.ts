@@ -125,7 +125,10 @@ function initStackSection(types: readonly string[]): string {
     '',
     handlerTable(types),
     '',
-    'Left out, because only a property this template never sets makes the handler call them:',
+    'Left out: calls that need a resource this template never names (so the handler cannot make them), and',
+    'calls that would reach beyond this installation\'s own resources. Every other handler action is in the',
+    'policy, even one only an unset property triggers: a handler may reconcile an absent property with a',
+    'call on the resource itself, and those calls are scoped to the names above.',
     '',
     leftOut(types),
   ].join('\n');
