@@ -12,6 +12,7 @@ import { DATASET_COLUMNS, FIELD_FOLDERS, LOG_DATE_COLUMN, OMITTED_FIELDS, PARTIT
 import { buildDashboard } from '../../src/template/quicksight/definition/dashboard.js';
 import { PRINCIPAL_ARN_PATTERN, quickSightFragment, quickSightIds, QS_CONDITIONS, QS_LOGICAL_IDS, QS_PARAMETERS } from '../../src/template/quicksight/index.js';
 import { DASHBOARD_OWNER_ACTIONS, DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS } from '../../src/template/quicksight/permissions.js';
+import { handlerActions } from '../../src/core/iam/handler-permissions.js';
 import { RECORD_FIELDS } from '../../src/core/log-format.js';
 import { TEMPLATE_PATH } from '../../src/template/stack.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnTemplate } from '../../src/template/types.js';
@@ -105,6 +106,23 @@ describe('the QuickSight part of the stack', () => {
       ExportToCSVOption: { AvailabilityStatus: 'ENABLED' },
       SheetControlsOption: { VisibilityState: 'EXPANDED' },
     });
+  });
+
+  it('lets the SPICE owner see and manage the refresh schedules and refresh properties the stack creates (the console\'s current dataset owner set)', () => {
+    const owner = new Set(props(QS_LOGICAL_IDS.dataSet).Permissions[0].Actions as string[]);
+    // Everything CloudFormation itself calls on the schedules, the owner can call too.
+    const scheduleActions = handlerActions('AWS::QuickSight::RefreshSchedule');
+    expect(scheduleActions.length).toBeGreaterThanOrEqual(4);
+    const refreshProperties = ['quicksight:PutDataSetRefreshProperties', 'quicksight:DescribeDataSetRefreshProperties', 'quicksight:DeleteDataSetRefreshProperties'];
+    for (const a of [...scheduleActions, 'quicksight:ListRefreshSchedules', ...refreshProperties]) expect(owner.has(a), a).toBe(true);
+    // The console's owner set has 18 actions (hashicorp/terraform-provider-aws#33907), without duplicates.
+    expect(DATA_SET_OWNER_ACTIONS).toHaveLength(18);
+    expect(new Set(DATA_SET_OWNER_ACTIONS).size).toBe(18);
+    // Both schedules exist only with SPICE, on the dataset this permission set is on.
+    for (const id of [QS_LOGICAL_IDS.incrementalRefresh, QS_LOGICAL_IDS.fullRefresh]) {
+      expect(template.Resources[id]?.Condition).toBe(QS_CONDITIONS.spice);
+      expect(props(id).DataSetId).toEqual(props(QS_LOGICAL_IDS.dataSet).DataSetId);
+    }
   });
 
   it('outputs the ids and the dashboard URL, only when QuickSight is deployed', () => {

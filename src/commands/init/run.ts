@@ -20,7 +20,7 @@ import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
 import { resolveDashboard, type DashboardChoice } from './quicksight.js';
-import { loadStackTemplate, stackParameters } from './template.js';
+import { loadStackTemplate, resourceSummary, stackParameters } from './template.js';
 
 export interface InitResult {
   plan: InitPlan;
@@ -136,7 +136,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
 
   // 6. The plan.
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
-  const parameters = stackParameters({ project, retentionDays, dashboard });
+  const parameters = stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters });
   const template = loadStackTemplate();
   const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
   const plannedStages = planStages(chosen, project);
@@ -154,7 +154,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       ? { enabled: true, principalArn: dashboard.principalArn, identityRegion: dashboard.identityRegion, createGroup: dashboard.createGroup }
       : { enabled: false },
     parameters,
-    resources: template.resourceSummary,
+    resources: resourceSummary(template, parameters),
     stages: plannedStages,
     cost: { fixedMonthly: cost.fixedMonthly, perMillionRequests: cost.perMillionRequests, lines: cost.lines },
     command: equivalentCommand({

@@ -4,50 +4,46 @@
  */
 import template from '../../../templates/apigw-log-analytics.template.json' with { type: 'json' };
 import { PARAMETERS } from '../../template/types.js';
+import { describeResources, plannedResources, type TemplateDocument } from '../../core/planned-resources.js';
 import type { DashboardChoice } from './quicksight.js';
 
 export interface LoadedTemplate {
   body: string;
   parameterNames: string[];
-  /** A short human list of what the stack creates, for the plan. */
-  resourceSummary: string[];
-}
-
-const RESOURCE_LABELS: Array<[RegExp, string]> = [
-  [/^AWS::S3::Bucket$/, 'S3 log bucket'],
-  [/^AWS::KinesisFirehose::DeliveryStream$/, 'Firehose stream'],
-  [/^AWS::Lambda::Function$/, 'enrichment Lambda'],
-  [/^AWS::Glue::(Database|Table)$/, 'Glue database and table'],
-  [/^AWS::Athena::WorkGroup$/, 'Athena workgroup'],
-  [/^AWS::QuickSight::/, 'QuickSight data source, dataset and dashboard'],
-  [/^AWS::IAM::Role$/, 'IAM roles'],
-  [/^AWS::Logs::LogGroup$/, 'log groups'],
-];
-
-export function resourceSummary(types: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const [re, label] of RESOURCE_LABELS) if (types.some((t) => re.test(t)) && !out.includes(label)) out.push(label);
-  return out;
+  /** The parsed template: the plan reads its Conditions and Resources. */
+  document: TemplateDocument;
 }
 
 export function loadStackTemplate(): LoadedTemplate {
-  const t = template as { Parameters?: Record<string, unknown>; Resources: Record<string, { Type: string }> };
-  return {
-    body: JSON.stringify(t),
-    parameterNames: Object.keys(t.Parameters ?? {}),
-    resourceSummary: resourceSummary(Object.values(t.Resources).map((r) => r.Type)),
-  };
+  const t = template as TemplateDocument;
+  return { body: JSON.stringify(t), parameterNames: Object.keys(t.Parameters ?? {}), document: t };
+}
+
+/** What the stack will hold for these parameters, in words, as the template's conditions decide. */
+export function resourceSummary(loaded: LoadedTemplate, parameters: Readonly<Record<string, string>>): string[] {
+  return describeResources(plannedResources(loaded.document, parameters));
 }
 
 export interface ParameterInputs {
   project: string;
   retentionDays: number;
   dashboard: DashboardChoice;
+  /** The installed stack's parameter values (an upgrade): those init does not choose are kept. */
+  installed?: Readonly<Record<string, string>> | undefined;
 }
 
-/** The stack parameters init sets; everything else keeps the template's default. */
+/**
+ * The stack parameters init sets. On an upgrade, a parameter init does not choose keeps its
+ * installed value (for example QuickSightImportMode=SPICE set in the console), as long as the
+ * template still has it; otherwise it takes the template's default. CloudFormation gives an
+ * omitted parameter the template's default, on an update too
+ * (https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Parameter.html), which
+ * would silently switch a SPICE dataset back to direct query and delete its refresh schedules.
+ */
 export function stackParameters(input: ParameterInputs, known: readonly string[] = loadStackTemplate().parameterNames): Record<string, string> {
+  const kept = Object.entries(input.installed ?? {}).filter(([k]) => known.includes(k));
   const p: Record<string, string> = {
+    ...Object.fromEntries(kept),
     [PARAMETERS.projectName]: input.project,
     [PARAMETERS.retentionDays]: String(input.retentionDays),
     ...input.dashboard.parameters,

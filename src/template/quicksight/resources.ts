@@ -45,6 +45,9 @@ export function dataSourceRole(): CfnResource {
     Condition: QS_CONDITIONS.enabled,
     Properties: {
       Description: sub(`QuickSight runs the Athena queries of the ${projectName} access-log dashboard as this role`),
+      // No aws:SourceAccount / aws:SourceArn condition: QuickSight does not document setting them
+      // when it assumes a run-as role, and a condition on a key the service does not send denies
+      // every assumption (docs/iam.md, "The QuickSight data source's run-as role").
       AssumeRolePolicyDocument: {
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'quicksight.amazonaws.com' }, Action: 'sts:AssumeRole' }],
