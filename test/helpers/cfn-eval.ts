@@ -141,20 +141,40 @@ function resolveFunction(fn: string, arg: unknown, at: string, scope: Scope, mod
       return ifThen(arg, at, scope, sub);
     case 'Fn::Base64':
       return Buffer.from(requireString(sub(arg, at), at, 'the Fn::Base64 argument')).toString('base64');
-    case 'Fn::FindInMap': {
-      const keys = requireArgs(arg, at, fn, 3).map((k, i) => requireString(sub(k, `${at}[${i}]`), `${at}[${i}]`, 'an Fn::FindInMap key'));
-      if (!scope.findInMap) throw new CfnError(at, 'the template has no Mappings');
-      return attempt(at, () => scope.findInMap?.(keys[0] as string, keys[1] as string, keys[2] as string));
-    }
-    case 'Fn::GetAZs': {
-      const region = requireString(sub(arg, at), at, 'the Fn::GetAZs region') || requireString(scope.ref('AWS::Region'), at, 'AWS::Region');
-      return ['a', 'b', 'c'].map((z) => `${region}${z}`);
-    }
-    case 'Fn::ImportValue': {
-      const name = requireString(sub(arg, at), at, 'the Fn::ImportValue name');
-      if (!scope.importValue) throw new CfnError(at, `no stack exports "${name}" here`);
-      return attempt(at, () => scope.importValue?.(name));
-    }
+    case 'Fn::FindInMap':
+    case 'Fn::GetAZs':
+    case 'Fn::ImportValue':
+      return lookupFunction(fn, arg, at, scope, sub);
+    case 'Fn::Equals':
+    case 'Fn::And':
+    case 'Fn::Or':
+    case 'Fn::Not':
+    case 'Condition':
+      return conditionFunction(fn, arg, at, scope, sub);
+    default:
+      throw new CfnError(at, UNMODELLED.includes(fn) ? `${fn} is not modelled by this evaluator` : `${fn} is not a CloudFormation function`);
+  }
+}
+
+/** Fn::FindInMap, Fn::GetAZs and Fn::ImportValue: values that come from outside the expression. */
+function lookupFunction(fn: string, arg: unknown, at: string, scope: Scope, sub: (v: unknown, p: string) => unknown): unknown {
+  if (fn === 'Fn::FindInMap') {
+    const keys = requireArgs(arg, at, fn, 3).map((k, i) => requireString(sub(k, `${at}[${i}]`), `${at}[${i}]`, 'an Fn::FindInMap key'));
+    if (!scope.findInMap) throw new CfnError(at, 'the template has no Mappings');
+    return attempt(at, () => scope.findInMap?.(keys[0] as string, keys[1] as string, keys[2] as string));
+  }
+  if (fn === 'Fn::GetAZs') {
+    const region = requireString(sub(arg, at), at, 'the Fn::GetAZs region') || requireString(scope.ref('AWS::Region'), at, 'AWS::Region');
+    return ['a', 'b', 'c'].map((z) => `${region}${z}`);
+  }
+  const name = requireString(sub(arg, at), at, 'the Fn::ImportValue name');
+  if (!scope.importValue) throw new CfnError(at, `no stack exports "${name}" here`);
+  return attempt(at, () => scope.importValue?.(name));
+}
+
+/** Fn::Equals, Fn::And, Fn::Or, Fn::Not and Condition, with their argument counts. */
+function conditionFunction(fn: string, arg: unknown, at: string, scope: Scope, sub: (v: unknown, p: string) => unknown): boolean {
+  switch (fn) {
     case 'Fn::Equals': {
       const [a, b] = requireArgs(arg, at, fn, 2).map((v, i) => sub(v, `${at}[${i}]`));
       return JSON.stringify(a) === JSON.stringify(b) || String(a) === String(b);
@@ -166,10 +186,8 @@ function resolveFunction(fn: string, arg: unknown, at: string, scope: Scope, mod
     }
     case 'Fn::Not':
       return !conditionOperand(requireArgs(arg, at, fn, 1)[0], `${at}[0]`, sub);
-    case 'Condition':
-      return attempt(at, () => scope.condition(requireString(arg, at, 'Condition')));
     default:
-      throw new CfnError(at, UNMODELLED.includes(fn) ? `${fn} is not modelled by this evaluator` : `${fn} is not a CloudFormation function`);
+      return attempt(at, () => scope.condition(requireString(arg, at, 'Condition')));
   }
 }
 
