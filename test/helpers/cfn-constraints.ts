@@ -210,3 +210,17 @@ export function nameProblems(type: string, raw: unknown, properties: Record<stri
   }
   return out;
 }
+
+/**
+ * A role's inline policies together may hold at most 10,240 characters, whitespace not counted
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html); IAM refuses the
+ * PutRolePolicy that goes over, so the stack fails on the resolved (ARN-expanded) size.
+ */
+export const ROLE_INLINE_POLICY_MAX_CHARS = 10_240;
+
+export function policySizeProblems(type: string, properties: Record<string, unknown>, at: string): Problem[] {
+  if (type !== 'AWS::IAM::Role' || !Array.isArray(properties.Policies)) return [];
+  const size = properties.Policies.reduce<number>((n, p) => n + JSON.stringify((p as { PolicyDocument?: unknown }).PolicyDocument ?? {}).replace(/\s/g, '').length, 0);
+  if (size <= ROLE_INLINE_POLICY_MAX_CHARS) return [];
+  return [{ path: `${at}.Properties.Policies`, message: `the inline policies hold ${size} characters (whitespace excluded), over IAM's ${ROLE_INLINE_POLICY_MAX_CHARS} for a role`, level: 'error' }];
+}

@@ -8,8 +8,8 @@
  *    has (@aws-cdk/aws-service-spec, via cfn-spec.ts), and physical ids are stand-ins that look
  *    like the real ones (a named resource's name, else a generated `<stack>-<LogicalId>-<suffix>`
  *    cut to the type's limit, ARNs in the partition's format);
- * 4. the resolved values against the registry schemas and the services' naming rules
- *    (cfn-constraints.ts);
+ * 4. the resolved values against the registry schemas, the services' naming rules and IAM's
+ *    inline-policy size (cfn-constraints.ts);
  * 5. DependsOn: targets exist and are created, a DependsOn that a Ref/GetAtt/Sub already implies
  *    is flagged (cfn-lint W3005), and a dependency cycle is an error;
  * 6. Outputs resolve to strings.
@@ -18,7 +18,7 @@
  * (generated physical names), and each type's "Return values" section in the resource reference.
  */
 import { CfnError, intrinsicName, resolveValue, type Scope } from './cfn-eval.js';
-import { nameProblems, schemaProblems, type Problem } from './cfn-constraints.js';
+import { nameProblems, policySizeProblems, schemaProblems, type Problem } from './cfn-constraints.js';
 import { resourceSpec } from './cfn-spec.js';
 
 export type { Problem } from './cfn-constraints.js';
@@ -361,7 +361,11 @@ export function evaluateStack(template: unknown, input: DeployInput): StackEvalu
     const Properties = ev.properties(id);
     const physicalId = ev.capture(`Resources.${id}`, () => ev.physicalId(id)) ?? '';
     resources[id] = { Type, Properties, physicalId };
-    ev.problems.push(...schemaProblems(Type, Properties, `Resources.${id}.Properties`), ...nameProblems(Type, t.Resources[id]?.Properties ?? {}, Properties, physicalId, `Resources.${id}`));
+    ev.problems.push(
+      ...schemaProblems(Type, Properties, `Resources.${id}.Properties`),
+      ...nameProblems(Type, t.Resources[id]?.Properties ?? {}, Properties, physicalId, `Resources.${id}`),
+      ...policySizeProblems(Type, Properties, `Resources.${id}`),
+    );
   }
   checkDependencies(ev, created);
   const outputs: Record<string, unknown> = {};

@@ -234,6 +234,14 @@ describe('the evaluator rejects what CloudFormation rejects', () => {
     expect(text).toContain('error: Resources.QuickSightDataSet.Properties.PhysicalTableMap.access logs: the key "access logs" does not match the pattern ^[0-9a-zA-Z-]*$');
   });
 
+  it("rejects a role whose resolved inline policies exceed IAM's 10,240 characters", () => {
+    const problems = withChange((t) => {
+      const statements = t.Resources.EnrichmentFunctionRole.Properties.Policies[0].PolicyDocument.Statement;
+      for (let i = 0; i < 100; i++) statements.push({ Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: { 'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/g/${i}:*` } });
+    }, deployInput(LONGEST));
+    expect(messages(problems)).toMatch(/^error: Resources\.EnrichmentFunctionRole\.Properties\.Policies: the inline policies hold \d+ characters \(whitespace excluded\), over IAM's 10240 for a role$/);
+  });
+
   it('says so when a template property path is missing from the constraints fixture', () => {
     const problems = withChange((t) => void (t.Resources.GlueTable.Properties.TableInput.Retention = 0));
     expect(messages(problems)).toContain('AWS::Glue::Table property path "TableInput.Retention" is not in test/fixtures/cfn-constraints.json');
