@@ -5,11 +5,30 @@
 import { TAG_PROJECT } from '../core/names.js';
 import { PARAMETERS, type CfnValue } from './types.js';
 
+declare const listBrand: unique symbol;
+/**
+ * An expression whose value is a list (Fn::Split, Fn::GetAZs, a List parameter's Ref). The brand
+ * exists only for the compiler: it keeps a list out of the places that need one string.
+ */
+export interface CfnList {
+  readonly [listBrand]: true;
+}
+/** One item of a Fn::Join list: a string or a string-valued expression, never a list. */
+export type CfnStringPart = string | { readonly [listBrand]?: never };
+
 export const ref = (logicalIdOrParameter: string): CfnValue => ({ Ref: logicalIdOrParameter });
 export const getAtt = (logicalId: string, attribute: string): CfnValue => ({ 'Fn::GetAtt': [logicalId, attribute] });
 export const sub = (text: string): CfnValue => ({ 'Fn::Sub': text });
-export const join = (separator: string, parts: readonly CfnValue[]): CfnValue => ({ 'Fn::Join': [separator, [...parts]] });
-export const split = (separator: string, value: CfnValue): CfnValue => ({ 'Fn::Split': [separator, value] });
+/**
+ * Fn::Join over a literal list of strings or string-valued expressions, or over one list-valued
+ * expression. CloudFormation rejects a list inside the list ("every Fn::Join object requires ...
+ * a list of strings"), so `join('_', [split(...)])` does not compile; write `join('_', split(...))`.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-join.html
+ */
+export const join = (separator: string, parts: readonly CfnStringPart[] | CfnList): CfnValue => ({
+  'Fn::Join': [separator, Array.isArray(parts) ? [...(parts as readonly CfnStringPart[])] : parts],
+});
+export const split = (separator: string, value: CfnValue): CfnList => ({ 'Fn::Split': [separator, value] }) as unknown as CfnList;
 
 export const AWS_ACCOUNT_ID = ref('AWS::AccountId');
 export const AWS_REGION = ref('AWS::Region');

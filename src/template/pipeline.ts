@@ -364,8 +364,10 @@ function glueDatabase(): CfnResource {
     Properties: {
       CatalogId: AWS_ACCOUNT_ID,
       DatabaseInput: {
-        // Athena names: lowercase, underscores; project names use hyphens.
-        Name: join('', [GLUE_DATABASE_PREFIX, join('_', [split('-', projectName)])]),
+        // Athena names: lowercase, underscores; project names use hyphens. CloudFormation has no
+        // replace function: split on "-" and join the resulting list with "_" (the list-valued
+        // Fn::Split is Fn::Join's whole list, not an item of it). glueDatabaseName() is the same.
+        Name: join('', [GLUE_DATABASE_PREFIX, join('_', split('-', projectName))]),
         Description: sub(`API Gateway access logs of the ${TOOL} installation \${${PARAMETERS.projectName}}`),
       },
     },

@@ -140,8 +140,6 @@ export function dataSet(): CfnResource {
   return {
     Type: 'AWS::QuickSight::DataSet',
     Condition: QS_CONDITIONS.enabled,
-    // The query names the table: create it first (the sample's dataset waited for the database only).
-    DependsOn: [LOGICAL_IDS.glueTable],
     Properties: {
       AwsAccountId: accountId,
       DataSetId: QS_IDS.dataSet,
@@ -152,6 +150,8 @@ export function dataSet(): CfnResource {
           CustomSql: {
             DataSourceArn: getAtt(QS_LOGICAL_IDS.dataSource, 'Arn'),
             Name: 'access logs',
+            // `${GlueTable}` in the query makes CloudFormation create the table before the dataset
+            // (the sample's dataset waited for the database only); no DependsOn needed.
             SqlQuery: sub(datasetSql(`\${${LOGICAL_IDS.glueDatabase}}`, `\${${LOGICAL_IDS.glueTable}}`)),
             Columns: DATASET_COLUMNS.map((c) => ({ Name: c.name, Type: c.type })),
           },
