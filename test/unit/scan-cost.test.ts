@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { athenaQueryPrice, queryBytes, sheetScans, type VisualQuery } from '../../src/core/scan-cost.js';
+import { histogramColumn, LATENCY_BOUNDS_MS, rollupColumns, rollupSelectSql } from '../../src/core/rollup.js';
+import { physicalColumns, visualReads } from '../../src/template/quicksight/reads.js';
+import { RAW_COLUMNS } from '../../src/template/quicksight/definition/dashboard.js';
+
+const MB = 1024 ** 2;
+
+describe('Athena price of one query', () => {
+  it('bills at least 10 MB, then whole megabytes at $5 per TB', () => {
+    expect(athenaQueryPrice(0)).toBeCloseTo((10 * MB * 5) / 1024 ** 4, 12);
+    expect(athenaQueryPrice(10 * MB + 1)).toBeCloseTo((11 * MB * 5) / 1024 ** 4, 12);
+    expect(athenaQueryPrice(1024 ** 4)).toBeCloseTo(5, 9);
+  });
+});
+
+describe('bytes a visual scans', () => {
+  const base = { sheetId: 's', visualId: 'v', columns: ['a', 'b'], windowHours: 48 };
+  it('reads whole rows of gzip JSON, named columns of Parquet, and hours of a rollup', () => {
+    expect(queryBytes({ ...base, source: { kind: 'whole-rows', bytesPerRecord: 100 } }, 1000)).toBe(2 * 1000 * 100);
+    expect(queryBytes({ ...base, source: { kind: 'columns', bytesPerRecordByColumn: { a: 1, b: 2, c: 50 }, overheadBytesPerRecord: 0.5 } }, 1000)).toBe(2000 * 3.5);
+    expect(queryBytes({ ...base, source: { kind: 'rollup', bytesPerHour: 10 } }, 1e9)).toBe(480);
+  });
+  it('refuses a column it has no size for', () => {
+    expect(() => queryBytes({ ...base, source: { kind: 'columns', bytesPerRecordByColumn: { a: 1 } } }, 1)).toThrow(/"b"/);
+  });
+  it('sums a sheet and counts the queries over the cutoff', () => {
+    const q = (visualId: string, bytesPerRecord: number): VisualQuery => ({ ...base, visualId, source: { kind: 'whole-rows', bytesPerRecord } });
+    const [sheet] = sheetScans([q('small', 1), q('big', 100)], 24, 1000);
+    expect(sheet).toMatchObject({ sheetId: 's', bytes: 48 + 4800, largestBytes: 4800, overCutoff: 1 });
+  });
+});
+
+describe('what each visual reads', () => {
+  const reads = visualReads();
+  it('lists physical columns: calculated fields expanded, the partition never, the request time as its epoch', () => {
+    expect(physicalColumns('route')).toEqual(['resourcepath', 'httpmethod', 'resourcepath']);
+    expect(physicalColumns('logdate')).toEqual([]);
+    expect(physicalColumns('requestdatetime')).toEqual(['requesttimeepoch']);
+    expect(() => physicalColumns('nope')).toThrow(/nope/);
+  });
+  it('covers every visual, and the raw table reads every column it shows', () => {
+    expect(reads).toHaveLength(45);
+    const raw = reads.find((r) => r.visualId === 'raw-requests')!;
+    expect(raw.columns).toEqual([...new Set(RAW_COLUMNS.map(([c]) => physicalColumns(c)).flat())].sort());
+  });
+  it('includes the columns of the fixed filters scoped to a visual', () => {
+    expect(reads.find((r) => r.visualId === 'authentication-waf-blocked-ips')!.columns).toContain('wafresponsecode');
+  });
+});
+
+describe('the hourly rollup', () => {
+  it('runs as plain SQL and keeps counts whose histogram is cumulative and ends at the request count', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      const cols = ['apiid', 'stage', 'domainname', 'httpmethod', 'resourcepath', 'errorresponsetype', 'errormessage', 'wafresponsecode', 'usageplanname', 'customerid', 'apikeyname', 'identityapikeyid', 'identitycognitoidentityid', 'identityuserarn', 'sub', 'authorizerprincipalid'];
+      await c.run(
+        `CREATE TABLE raw AS SELECT ${cols.map((x) => `NULL::VARCHAR AS ${x}`).join(', ')}, 200 AS status, 200 AS integrationstatus, NULL::INTEGER AS authorizestatus, NULL::INTEGER AS authorizerstatus,
+         1700000000000 + i * 1000 AS requesttimeepoch, (i * 37 % 5000)::INTEGER AS responselatency, (i % 300)::INTEGER AS integrationlatency, NULL::INTEGER AS authorizerlatency FROM range(5000) t(i)`,
+      );
+      const rows = (await c.runAndReadAll(rollupSelectSql('raw', 'true'))).getRowObjectsJS();
+      expect(rows.map((r) => Object.keys(r))[0]).toEqual(rollupColumns().map((x) => x.name));
+      expect(rows.reduce((s, r) => s + Number(r.requests), 0)).toBe(5000);
+      for (const r of rows) {
+        const counts = LATENCY_BOUNDS_MS.map((b) => Number(r[histogramColumn('responselatency', b)]));
+        expect(counts).toEqual([...counts].sort((a, b) => a - b));
+        expect(counts.at(-1)).toBe(Number(r.requests));
+        expect(r.authmethod).toBe('None');
+      }
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+});
