@@ -277,7 +277,12 @@ function createHandler(options = {}) {
       if (record !== undefined) {
         try {
           if (hasApiKey(record)) enrich(record, plans, keys);
-          results[i] = { recordId, result: OK, data: Buffer.from(`${JSON.stringify(record)}\n`, 'utf8').toString('base64') };
+          results[i] = {
+            recordId,
+            result: OK,
+            data: Buffer.from(`${JSON.stringify(record)}\n`, 'utf8').toString('base64'),
+            metadata: { partitionKeys: partitionKeys(record.requestTimeEpoch, input[i].approximateArrivalTimestamp) },
+          };
           continue;
         } catch {
           // fall through: returned unchanged, as failed
@@ -293,5 +298,24 @@ function createHandler(options = {}) {
   };
 }
 
+/** Latest epoch ms a Glue `dt` of four-digit years can name (9999-12-31T23:59:59.999Z). */
+const MAX_EPOCH_MS = 253402300799999;
+
+/**
+ * The UTC day and hour the request happened, as the keys Firehose's dynamic partitioning files the
+ * record under (`!{partitionKeyFromLambda:dt}`, `!{partitionKeyFromLambda:hour}`): each Ok record
+ * carries `metadata: { partitionKeys: { dt, hour } }`
+ * (https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning-partitioning-keys.html).
+ * A record without a usable request time is filed by its arrival at Firehose, so no record is ever
+ * left without keys (Firehose would send it to errors/).
+ */
+function partitionKeys(requestTimeEpoch, arrivalMs) {
+  const usable = (ms) => typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 && ms <= MAX_EPOCH_MS;
+  const ms = usable(requestTimeEpoch) ? requestTimeEpoch : usable(arrivalMs) ? arrivalMs : Date.now();
+  const iso = new Date(ms).toISOString();
+  return { dt: iso.slice(0, 10), hour: iso.slice(11, 13) };
+}
+
+exports.partitionKeys = partitionKeys;
 exports.createHandler = createHandler;
 exports.handler = createHandler();

@@ -35,6 +35,16 @@ export const PIPELINE_IDS = {
   deliveryStreamLogStream: 'DeliveryStreamLogStream',
   enrichmentFunctionRole: 'EnrichmentFunctionRole',
   enrichmentLogGroup: 'EnrichmentLogGroup',
+  legacyDeliveryStream: 'DeliveryStream',
+  legacyGlueTable: 'LegacyGlueTable',
+} as const;
+
+/** Parameters and conditions of the upgrade from the gzip JSON layout (docs/template.md, "Upgrades"). */
+export const LEGACY = {
+  parameter: 'LegacyDeliveryStream',
+  condition: 'KeepLegacyDeliveryStream',
+  kept: 'kept',
+  absent: 'absent',
 } as const;
 
 /**
@@ -44,13 +54,37 @@ export const PIPELINE_IDS = {
  */
 export const LAMBDA_RUNTIME = 'nodejs24.x';
 
-/** Firehose writes objects under `logs/dt=<UTC arrival day>/`; the table's `dt` partition is that text. */
+/**
+ * The columnar layout: Firehose converts each record to Parquet and files it, with dynamic
+ * partitioning, under the UTC day and hour the request happened (keys the enrichment Lambda returns
+ * in each record's `metadata.partitionKeys`), so `dt` is the request's own day:
+ * logs/parquet/dt=yyyy-MM-dd/hour=HH/.
+ */
 export const PARTITION_KEY = 'dt';
+export const HOUR_PARTITION_KEY = 'hour';
 export const PARTITION_DATE_FORMAT = 'yyyy-MM-dd';
-export const FIREHOSE_PREFIX = `${BUCKET_PREFIXES.logs}${PARTITION_KEY}=!{timestamp:${PARTITION_DATE_FORMAT}}/`;
+export const PARQUET_PREFIX = `${BUCKET_PREFIXES.logs}parquet/`;
+export const FIREHOSE_PREFIX = `${PARQUET_PREFIX}${PARTITION_KEY}=!{partitionKeyFromLambda:${PARTITION_KEY}}/${HOUR_PARTITION_KEY}=!{partitionKeyFromLambda:${HOUR_PARTITION_KEY}}/`;
 export const FIREHOSE_ERROR_PREFIX = `${BUCKET_PREFIXES.errors}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`;
+export const FIREHOSE_FILE_EXTENSION = '.parquet';
+/** The suffix of the columnar stream's name: amazon-apigateway-<project>-parquet (at most 58 characters). */
+export const PARQUET_STREAM_SUFFIX = '-parquet';
+
+/**
+ * The layout before issue 16, kept for the upgrade: gzip JSON lines under logs/dt=<UTC day the
+ * object's oldest record arrived>/, read through the `access_logs_json` table until they expire.
+ */
+export const LEGACY_FIREHOSE_PREFIX = `${BUCKET_PREFIXES.logs}${PARTITION_KEY}=!{timestamp:${PARTITION_DATE_FORMAT}}/`;
 /** Objects end in `.gz` so Athena (which picks the codec by extension) reads them as gzip. */
-export const FIREHOSE_FILE_EXTENSION = '.json.gz';
+export const LEGACY_FILE_EXTENSION = '.json.gz';
+export const LEGACY_GLUE_TABLE_NAME = 'access_logs_json';
+
+/**
+ * Firehose's S3 buffer: 64 MB is the least it accepts with record format conversion ("SizeInMBs
+ * must be at least 64 when data format conversion is enabled") and with dynamic partitioning
+ * (https://docs.aws.amazon.com/firehose/latest/dev/dynamic-partitioning.html).
+ */
+export const S3_BUFFER_MB = 64;
 
 export const GLUE_TABLE_NAME = 'access_logs';
 export const GLUE_DATABASE_PREFIX = 'apigw_log_analytics_';
@@ -120,10 +154,18 @@ function parameters(): Record<string, CfnParameter> {
     },
     [PARAMETERS.bufferIntervalSeconds]: {
       Type: 'Number',
-      Description: 'Seconds Firehose buffers records before it writes an object to S3 (lower means fresher data and more objects).',
+      Description: 'Seconds Firehose buffers records before it writes an object to S3, 60 to 900 (lower means fresher data and more objects).',
       Default: DEFAULTS.bufferIntervalSeconds,
-      MinValue: 0,
+      // Dynamic partitioning has no zero buffering (https://docs.aws.amazon.com/firehose/latest/dev/buffering.html).
+      MinValue: 60,
       MaxValue: 900,
+    },
+    [LEGACY.parameter]: {
+      Type: 'String',
+      Description:
+        'kept while an upgrade from the gzip JSON layout moves the stages still delivering to the old stream (amazon-apigateway-<name>); absent otherwise. init sets it.',
+      Default: LEGACY.absent,
+      AllowedValues: [LEGACY.absent, LEGACY.kept],
     },
     [PARAMETERS.athenaBytesScannedCutoff]: {
       Type: 'Number',
@@ -213,6 +255,19 @@ function deliveryStreamRole(): CfnResource {
       Resource: [getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn'), join('', [getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn'), ':*'])],
     },
     {
+      // Record format conversion reads the table's schema
+      // (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-glue);
+      // Glue authorizes GetTable against the catalog, the database and the table.
+      Sid: 'ReadParquetSchema',
+      Effect: 'Allow',
+      Action: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+      Resource: [
+        sub('arn:${AWS::Partition}:glue:${AWS::Region}:${AWS::AccountId}:catalog'),
+        sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:database/\${${LOGICAL_IDS.glueDatabase}}`),
+        sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:table/\${${LOGICAL_IDS.glueDatabase}}/${GLUE_TABLE_NAME}`),
+      ],
+    },
+    {
       Sid: 'LogDeliveryErrors',
       Effect: 'Allow',
       Action: 'logs:PutLogEvents',
@@ -224,7 +279,7 @@ function deliveryStreamRole(): CfnResource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'Firehose: write access logs to the log bucket, invoke the enrichment function, log delivery errors.',
+      Description: 'Firehose: write access logs to the log bucket, invoke the enrichment function, read the Parquet schema, log delivery errors.',
       // The external id is the account, as the Firehose guide recommends (confused-deputy protection).
       AssumeRolePolicyDocument: serviceTrust('firehose.amazonaws.com', { StringEquals: { 'sts:ExternalId': AWS_ACCOUNT_ID } }),
       Policies: [{ PolicyName: 'delivery', PolicyDocument: policyDocument(...statements) }],
@@ -248,13 +303,47 @@ function deliveryStreamLogStream(): CfnResource {
   };
 }
 
-function deliveryStream(): CfnResource {
+function processing(): CfnValue {
   const processorParameter = (name: string, value: CfnValue): CfnValue => ({ ParameterName: name, ParameterValue: value });
+  return {
+    Enabled: true,
+    Processors: [
+      {
+        Type: 'Lambda',
+        Parameters: [
+          processorParameter('LambdaArn', getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn')),
+          processorParameter('NumberOfRetries', '3'),
+          processorParameter('BufferSizeInMBs', String(PROCESSOR_BUFFER_MB)),
+          processorParameter('BufferIntervalInSeconds', ref(PARAMETERS.bufferIntervalSeconds)),
+        ],
+      },
+    ],
+  };
+}
+
+function logging(): CfnValue {
+  return { Enabled: true, LogGroupName: ref(PIPELINE_IDS.deliveryStreamLogGroup), LogStreamName: ref(PIPELINE_IDS.deliveryStreamLogStream) };
+}
+
+/**
+ * The stream stages deliver to. It converts each enriched JSON line to Parquet with the schema of
+ * the Glue table (https://docs.aws.amazon.com/firehose/latest/dev/record-format-conversion.html;
+ * the OpenX JSON SerDe matches the camelCase keys to the lowercase columns), Snappy-compressed
+ * inside the file (the stream's own CompressionFormat must then be UNCOMPRESSED), and files each
+ * record by the partition keys the Lambda returns. Records Firehose cannot convert or file go to
+ * errors/ as JSON, as before.
+ *
+ * Dynamic partitioning cannot be turned on for an existing stream ("You cannot enable dynamic
+ * partitioning for an existing Firehose stream that does not have dynamic partitioning already
+ * enabled": https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_kinesisfirehose.DynamicPartitioningProps.html),
+ * so this is a new stream beside the old one, under a new name.
+ */
+function deliveryStream(): CfnResource {
   return {
     Type: 'AWS::KinesisFirehose::DeliveryStream',
     Properties: {
       // API Gateway delivers access logs only to streams whose name starts with amazon-apigateway-.
-      DeliveryStreamName: sub(`${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
+      DeliveryStreamName: sub(`${STREAM_PREFIX}\${${PARAMETERS.projectName}}${PARQUET_STREAM_SUFFIX}`),
       DeliveryStreamType: 'DirectPut',
       DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
       ExtendedS3DestinationConfiguration: {
@@ -263,27 +352,54 @@ function deliveryStream(): CfnResource {
         Prefix: FIREHOSE_PREFIX,
         ErrorOutputPrefix: FIREHOSE_ERROR_PREFIX,
         FileExtension: FIREHOSE_FILE_EXTENSION,
+        CompressionFormat: 'UNCOMPRESSED',
+        BufferingHints: { IntervalInSeconds: ref(PARAMETERS.bufferIntervalSeconds), SizeInMBs: S3_BUFFER_MB },
+        CloudWatchLoggingOptions: logging(),
+        ProcessingConfiguration: processing(),
+        DynamicPartitioningConfiguration: { Enabled: true, RetryOptions: { DurationInSeconds: 300 } },
+        DataFormatConversionConfiguration: {
+          Enabled: true,
+          InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { CaseInsensitive: true } } },
+          OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
+          SchemaConfiguration: {
+            CatalogId: AWS_ACCOUNT_ID,
+            DatabaseName: ref(LOGICAL_IDS.glueDatabase),
+            TableName: GLUE_TABLE_NAME,
+            Region: ref('AWS::Region'),
+            RoleARN: getAtt(PIPELINE_IDS.deliveryStreamRole, 'Arn'),
+            VersionId: 'LATEST',
+          },
+        },
+      },
+      Tags: projectTags(),
+    },
+    // Firehose reads the schema when the stream is created.
+    DependsOn: [LOGICAL_IDS.glueTable],
+  };
+}
+
+/**
+ * The stream of the gzip JSON layout, exactly as it was deployed, kept only while an upgrade
+ * moves the stages that still deliver to it (LegacyDeliveryStream = kept).
+ */
+function legacyDeliveryStream(): CfnResource {
+  return {
+    Type: 'AWS::KinesisFirehose::DeliveryStream',
+    Condition: LEGACY.condition,
+    Properties: {
+      DeliveryStreamName: sub(`${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
+      DeliveryStreamType: 'DirectPut',
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: {
+        BucketARN: bucketArn,
+        RoleARN: getAtt(PIPELINE_IDS.deliveryStreamRole, 'Arn'),
+        Prefix: LEGACY_FIREHOSE_PREFIX,
+        ErrorOutputPrefix: FIREHOSE_ERROR_PREFIX,
+        FileExtension: LEGACY_FILE_EXTENSION,
         CompressionFormat: 'GZIP',
-        BufferingHints: { IntervalInSeconds: ref(PARAMETERS.bufferIntervalSeconds), SizeInMBs: 64 },
-        CloudWatchLoggingOptions: {
-          Enabled: true,
-          LogGroupName: ref(PIPELINE_IDS.deliveryStreamLogGroup),
-          LogStreamName: ref(PIPELINE_IDS.deliveryStreamLogStream),
-        },
-        ProcessingConfiguration: {
-          Enabled: true,
-          Processors: [
-            {
-              Type: 'Lambda',
-              Parameters: [
-                processorParameter('LambdaArn', getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn')),
-                processorParameter('NumberOfRetries', '3'),
-                processorParameter('BufferSizeInMBs', String(PROCESSOR_BUFFER_MB)),
-                processorParameter('BufferIntervalInSeconds', ref(PARAMETERS.bufferIntervalSeconds)),
-              ],
-            },
-          ],
-        },
+        BufferingHints: { IntervalInSeconds: ref(PARAMETERS.bufferIntervalSeconds), SizeInMBs: S3_BUFFER_MB },
+        CloudWatchLoggingOptions: logging(),
+        ProcessingConfiguration: processing(),
       },
       Tags: projectTags(),
     },
@@ -374,6 +490,14 @@ function glueDatabase(): CfnResource {
   };
 }
 
+const columns = (): CfnValue[] => RECORD_FIELDS.map((x) => ({ Name: x.key.toLowerCase(), Type: x.type, Comment: x.description }));
+
+/**
+ * The table of the columnar layout: Parquet under logs/parquet/dt=/hour=/, partitioned by the
+ * request's own UTC day and hour, with partition projection (no crawler, nothing to register; the
+ * formats and the location template are the Firehose prefix's, character for character). Firehose
+ * reads its schema from here to write the Parquet files.
+ */
 function glueTable(): CfnResource {
   return {
     Type: 'AWS::Glue::Table',
@@ -382,15 +506,57 @@ function glueTable(): CfnResource {
       DatabaseName: ref(LOGICAL_IDS.glueDatabase),
       TableInput: {
         Name: GLUE_TABLE_NAME,
-        Description: 'One row per API Gateway request (REST access log, enriched). Partitioned by dt, the UTC day Firehose received the record.',
+        Description: 'One row per API Gateway request (REST access log, enriched), in Parquet. Partitioned by dt and hour, the UTC day and hour of the request.',
+        TableType: 'EXTERNAL_TABLE',
+        Parameters: {
+          classification: 'parquet',
+          typeOfData: 'file',
+          'projection.enabled': 'true',
+          [`projection.${PARTITION_KEY}.type`]: 'date',
+          [`projection.${PARTITION_KEY}.format`]: PARTITION_DATE_FORMAT,
+          [`projection.${PARTITION_KEY}.range`]: sub(`NOW-\${${PARAMETERS.retentionDays}}DAYS,NOW+1DAYS`),
+          [`projection.${PARTITION_KEY}.interval`]: '1',
+          [`projection.${PARTITION_KEY}.interval.unit`]: 'DAYS',
+          [`projection.${HOUR_PARTITION_KEY}.type`]: 'integer',
+          [`projection.${HOUR_PARTITION_KEY}.range`]: '0,23',
+          [`projection.${HOUR_PARTITION_KEY}.digits`]: '2',
+          'storage.location.template': join('', [s3Uri(PARQUET_PREFIX), `${PARTITION_KEY}=\${${PARTITION_KEY}}/${HOUR_PARTITION_KEY}=\${${HOUR_PARTITION_KEY}}/`]),
+        },
+        PartitionKeys: [
+          { Name: PARTITION_KEY, Type: 'string', Comment: 'UTC day of the request (yyyy-MM-dd)' },
+          { Name: HOUR_PARTITION_KEY, Type: 'string', Comment: 'UTC hour of the request (00-23)' },
+        ],
+        StorageDescriptor: {
+          Columns: columns(),
+          Location: s3Uri(PARQUET_PREFIX),
+          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The table of the gzip JSON layout (logs/dt=<arrival day>/), so the days an installation
+ * delivered before its upgrade stay queryable until the bucket's lifecycle expires them. On a new
+ * installation it is empty.
+ */
+function legacyGlueTable(): CfnResource {
+  return {
+    Type: 'AWS::Glue::Table',
+    Properties: {
+      CatalogId: AWS_ACCOUNT_ID,
+      DatabaseName: ref(LOGICAL_IDS.glueDatabase),
+      TableInput: {
+        Name: LEGACY_GLUE_TABLE_NAME,
+        Description: 'Access logs delivered before the Parquet layout (gzip JSON lines). Partitioned by dt, the UTC day Firehose received the oldest record of each object.',
         TableType: 'EXTERNAL_TABLE',
         Parameters: {
           classification: 'json',
           compressionType: 'gzip',
           typeOfData: 'file',
-          // Partition projection: Athena computes the partitions from these rules, so there is
-          // no crawler and nothing to register. The format and the location template are the
-          // Firehose prefix's, character for character.
           'projection.enabled': 'true',
           [`projection.${PARTITION_KEY}.type`]: 'date',
           [`projection.${PARTITION_KEY}.format`]: PARTITION_DATE_FORMAT,
@@ -399,17 +565,16 @@ function glueTable(): CfnResource {
           [`projection.${PARTITION_KEY}.interval.unit`]: 'DAYS',
           'storage.location.template': join('', [s3Uri(BUCKET_PREFIXES.logs), `${PARTITION_KEY}=\${${PARTITION_KEY}}/`]),
         },
-        PartitionKeys: [{ Name: PARTITION_KEY, Type: 'string', Comment: 'UTC day Firehose received the record (yyyy-MM-dd)' }],
+        PartitionKeys: [{ Name: PARTITION_KEY, Type: 'string', Comment: 'UTC day Firehose received the oldest record of the object (yyyy-MM-dd)' }],
         StorageDescriptor: {
-          Columns: RECORD_FIELDS.map((x) => ({ Name: x.key.toLowerCase(), Type: x.type, Comment: x.description })),
+          Columns: columns(),
           Location: s3Uri(BUCKET_PREFIXES.logs),
           InputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           OutputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           Compressed: true,
           SerdeInfo: {
             SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-            // camelCase JSON keys match the lowercase columns; a damaged line becomes a null row
-            // instead of failing every query that touches its object.
+            // camelCase JSON keys match the lowercase columns; a damaged line becomes a null row.
             Parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'TRUE' },
           },
         },
@@ -453,6 +618,11 @@ function outputs(version: string): Record<string, CfnOutput> {
       Description: 'Access-log destination ARN for API Gateway stages',
       Value: getAtt(LOGICAL_IDS.deliveryStream, 'Arn'),
     },
+    [LEGACY_OUTPUT_KEY]: {
+      Description: 'The gzip JSON stream kept during an upgrade (absent otherwise)',
+      Value: getAtt(PIPELINE_IDS.legacyDeliveryStream, 'Arn'),
+      Condition: LEGACY.condition,
+    },
     [OUTPUT_KEYS.enrichmentFunctionName]: { Description: 'Enrichment Lambda function', Value: ref(LOGICAL_IDS.enrichmentFunction) },
     [OUTPUT_KEYS.enrichmentFunctionArn]: { Description: 'Enrichment Lambda function ARN', Value: getAtt(LOGICAL_IDS.enrichmentFunction, 'Arn') },
     [OUTPUT_KEYS.glueDatabaseName]: { Description: 'Glue database', Value: ref(LOGICAL_IDS.glueDatabase) },
@@ -461,10 +631,14 @@ function outputs(version: string): Record<string, CfnOutput> {
   };
 }
 
+/** Output of the legacy stream's ARN while it is kept. */
+export const LEGACY_OUTPUT_KEY = 'LegacyDeliveryStreamArn';
+
 /** The data-pipeline fragment: parameters, resources and outputs. */
 export function pipelineFragment(options: PipelineOptions & { version: string }): TemplateFragment {
   return {
     Parameters: parameters(),
+    Conditions: { [LEGACY.condition]: { 'Fn::Equals': [ref(LEGACY.parameter), LEGACY.kept] } },
     Resources: {
       [PIPELINE_IDS.logBucket]: logBucket(),
       [PIPELINE_IDS.logBucketPolicy]: logBucketPolicy(),
@@ -472,11 +646,13 @@ export function pipelineFragment(options: PipelineOptions & { version: string })
       [PIPELINE_IDS.deliveryStreamLogGroup]: deliveryStreamLogGroup(),
       [PIPELINE_IDS.deliveryStreamLogStream]: deliveryStreamLogStream(),
       [PIPELINE_IDS.deliveryStream]: deliveryStream(),
+      [PIPELINE_IDS.legacyDeliveryStream]: legacyDeliveryStream(),
       [PIPELINE_IDS.enrichmentFunctionRole]: enrichmentFunctionRole(),
       [PIPELINE_IDS.enrichmentLogGroup]: enrichmentLogGroup(),
       [PIPELINE_IDS.enrichmentFunction]: enrichmentFunction(options),
       [PIPELINE_IDS.glueDatabase]: glueDatabase(),
       [PIPELINE_IDS.glueTable]: glueTable(),
+      [PIPELINE_IDS.legacyGlueTable]: legacyGlueTable(),
       [PIPELINE_IDS.athenaWorkGroup]: athenaWorkGroup(),
     },
     Outputs: outputs(options.version),

@@ -53,7 +53,8 @@ export interface CfnTemplate extends TemplateFragment {
 /** Logical ids that one fragment may reference in another. */
 export const LOGICAL_IDS = {
   logBucket: 'LogBucket',
-  deliveryStream: 'DeliveryStream',
+  /** The stream stages deliver to (Parquet, partitioned by request time). */
+  deliveryStream: 'AccessLogStream',
   enrichmentFunction: 'EnrichmentFunction',
   glueDatabase: 'GlueDatabase',
   glueTable: 'GlueTable',

@@ -40,7 +40,7 @@ const PIPELINE = [
   'Firehose stream',
   'enrichment Lambda',
   'Glue database',
-  'Glue table',
+  '2 Glue tables',
   'Athena workgroup',
 ];
 let cfn: FakeCloudFormation;
@@ -98,7 +98,7 @@ function installedWithSpice(): void {
 describe('init plan: the resources it lists', () => {
   it('--no-dashboard: the pipeline only, no QuickSight resource, in the text plan and the JSON plan', async () => {
     const { json, text } = await planOf({ dashboard: false });
-    expect(json).toEqual(['S3 log bucket', 'bucket policy', '2 IAM roles', '2 CloudWatch log groups', 'log stream', 'Firehose stream', 'enrichment Lambda', 'Glue database', 'Glue table', 'Athena workgroup']);
+    expect(json).toEqual(['S3 log bucket', 'bucket policy', '2 IAM roles', '2 CloudWatch log groups', 'log stream', 'Firehose stream', 'enrichment Lambda', 'Glue database', '2 Glue tables', 'Athena workgroup']);
     expect(json.join(' ')).not.toMatch(/QuickSight/);
     expect(text).toBe(json.join(', '));
     expect(qs.calls()).toHaveLength(0);
@@ -115,7 +115,7 @@ describe('init plan: the resources it lists', () => {
       'Firehose stream',
       'enrichment Lambda',
       'Glue database',
-      'Glue table',
+      '2 Glue tables',
       'Athena workgroup',
       'QuickSight data source',
       'QuickSight dataset',

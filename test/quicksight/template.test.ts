@@ -240,7 +240,7 @@ describe('the dataset', () => {
     expect(sql).toContain(`CAST(from_unixtime("requesttimeepoch" / 1e3) AS timestamp) AS "requestdatetime"`);
     expect(sql).toContain(`date_parse("${PARTITION_COLUMN}", '%Y-%m-%d') AS "${LOG_DATE_COLUMN}"`);
     expect(glueType.get(PARTITION_COLUMN)).toBe('string');
-    expect(glueTable.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual([PARTITION_COLUMN]);
+    expect(glueTable.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual([PARTITION_COLUMN, 'hour']);
   });
 
   it('files every column in exactly one field folder', () => {

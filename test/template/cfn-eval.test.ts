@@ -37,6 +37,8 @@ function deployInput(project: string, partition: Partition = 'aws', dashboard: (
       ProjectName: project,
       QuickSightPrincipalArn: dashboard === 'off' ? '' : principal,
       ...(dashboard === 'off' ? {} : { QuickSightImportMode: dashboard }),
+      // The upgrade's state (both streams) is evaluated too, with the SPICE sets.
+      ...(dashboard === 'SPICE' ? { LegacyDeliveryStream: 'kept' } : {}),
     },
   };
 }
@@ -56,7 +58,7 @@ describe('the committed template, evaluated as CloudFormation would', () => {
   it.each(SETS)('deploys for project "$project", $partition, dashboard $dashboard', ({ project, partition, dashboard }) => {
     const ev = evaluateStack(committed, deployInput(project, partition, dashboard));
     expect(formatProblems(ev.problems)).toBe('');
-    expect(ev.conditions).toEqual({ QuickSightEnabled: dashboard !== 'off', QuickSightSpice: dashboard === 'SPICE' });
+    expect(ev.conditions).toEqual({ KeepLegacyDeliveryStream: dashboard === 'SPICE', QuickSightEnabled: dashboard !== 'off', QuickSightSpice: dashboard === 'SPICE' });
   });
 
   it('creates the QuickSight resources only with the dashboard, and the refresh schedules only with SPICE', () => {
@@ -96,7 +98,7 @@ describe('names at their limits, resolved for the longest project name', () => {
   const names: Array<[string, string, number]> = [
     ['stack', stackName(LONGEST), 128],
     ['bucket (generated)', r('LogBucket').physicalId, 63],
-    ['Firehose stream', r('DeliveryStream').physicalId, 64],
+    ['Firehose stream', r('AccessLogStream').physicalId, 64],
     ['Lambda function', r('EnrichmentFunction').physicalId, 64],
     ['Firehose role (generated)', r('DeliveryStreamRole').physicalId, 64],
     ['Lambda role (generated)', r('EnrichmentFunctionRole').physicalId, 64],
@@ -122,7 +124,7 @@ describe('names at their limits, resolved for the longest project name', () => {
   });
 
   it('resolves the names the CLI derives on its own to the same strings', () => {
-    expect(r('DeliveryStream').physicalId).toBe(`amazon-apigateway-${LONGEST}`);
+    expect(r('AccessLogStream').physicalId).toBe(`amazon-apigateway-${LONGEST}-parquet`);
     expect([ids.dataSource, ids.dataSet, ids.dashboard]).toEqual([
       r('QuickSightDataSource').Properties.DataSourceId,
       r('QuickSightDataSet').Properties.DataSetId,
@@ -155,10 +157,10 @@ describe('the evaluator rejects what CloudFormation rejects', () => {
 
   it('rejects a Fn::GetAtt of an attribute the resource type does not have', () => {
     const problems = withChange((t) => {
-      t.Resources.DeliveryStream.Properties.ExtendedS3DestinationConfiguration.BucketARN = { 'Fn::GetAtt': ['LogBucket', 'BucketArn'] };
+      t.Resources.AccessLogStream.Properties.ExtendedS3DestinationConfiguration.BucketARN = { 'Fn::GetAtt': ['LogBucket', 'BucketArn'] };
     });
     expect(messages(problems)).toMatch(
-      /error: Resources\.DeliveryStream\.Properties\.ExtendedS3DestinationConfiguration\.BucketARN\.Fn::GetAtt: AWS::S3::Bucket has no attribute "BucketArn" \(it has .*\bArn\b/,
+      /error: Resources\.AccessLogStream\.Properties\.ExtendedS3DestinationConfiguration\.BucketARN\.Fn::GetAtt: AWS::S3::Bucket has no attribute "BucketArn" \(it has .*\bArn\b/,
     );
   });
 

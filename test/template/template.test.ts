@@ -9,7 +9,18 @@ import { NUMERIC_KEYS, RECORD_FIELDS } from '../../src/core/log-format.js';
 import { STREAM_PREFIX, TAG_PROJECT, projectNameProblem } from '../../src/core/names.js';
 import { generateTemplateText, packageVersion } from '../../src/template/generate.js';
 import { readLambdaSource } from '../../src/template/lambda-source.js';
-import { DEFAULTS, GLUE_TABLE_NAME, LAMBDA_RUNTIME, PIPELINE_IDS, PROJECT_NAME_PATTERN, glueDatabaseName, pipelineFragment } from '../../src/template/pipeline.js';
+import {
+  DEFAULTS,
+  GLUE_TABLE_NAME,
+  LAMBDA_RUNTIME,
+  LEGACY,
+  LEGACY_GLUE_TABLE_NAME,
+  LEGACY_OUTPUT_KEY,
+  PIPELINE_IDS,
+  PROJECT_NAME_PATTERN,
+  glueDatabaseName,
+  pipelineFragment,
+} from '../../src/template/pipeline.js';
 import { TEMPLATE_PATH } from '../../src/template/stack.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnTemplate } from '../../src/template/types.js';
 import { evaluateString, type EvalContext } from '../helpers/cfn-eval.js';
@@ -88,12 +99,15 @@ describe('the committed template', () => {
 
   it('declares the parameters with safe defaults and a ProjectName rule equal to the CLI one', () => {
     const p = template.Parameters ?? {};
-    const own = [PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, PARAMETERS.athenaBytesScannedCutoff];
+    const own = [PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, LEGACY.parameter, PARAMETERS.athenaBytesScannedCutoff];
     expect(Object.keys(pipeline.Parameters ?? {})).toEqual(own);
     expect(Object.keys(p).slice(0, own.length)).toEqual(own);
     expect(p.ProjectName?.Default).toBeUndefined();
     expect(p.RetentionDays?.Default).toBe(DEFAULTS.retentionDays);
-    expect(p.BufferIntervalSeconds).toMatchObject({ Default: 60, MinValue: 0, MaxValue: 900 });
+    // Dynamic partitioning has no zero buffering: 60 s is the least.
+    expect(p.BufferIntervalSeconds).toMatchObject({ Default: 60, MinValue: 60, MaxValue: 900 });
+    // The upgrade's parameter: the old stream is kept only when init asks for it.
+    expect(p[LEGACY.parameter]).toMatchObject({ Default: LEGACY.absent, AllowedValues: [LEGACY.absent, LEGACY.kept] });
     expect(p.AthenaBytesScannedCutoff?.MinValue).toBe(10_000_000);
     const pattern = new RegExp(p.ProjectName?.AllowedPattern ?? 'x');
     expect(p.ProjectName?.AllowedPattern).toBe(PROJECT_NAME_PATTERN);
@@ -107,7 +121,8 @@ describe('the committed template', () => {
   it('declares every output the CLI reads; the pipeline fragment exactly the data-pipeline ones', () => {
     const quickSight: string[] = [OUTPUT_KEYS.dataSourceId, OUTPUT_KEYS.dataSetId, OUTPUT_KEYS.dashboardId, OUTPUT_KEYS.dashboardUrl];
     const expected = Object.values(OUTPUT_KEYS).filter((k) => !quickSight.includes(k));
-    expect(Object.keys(pipeline.Outputs ?? {}).sort()).toEqual([...expected].sort());
+    expect(Object.keys(pipeline.Outputs ?? {}).sort()).toEqual([...expected, LEGACY_OUTPUT_KEY].sort());
+    expect(template.Outputs?.[LEGACY_OUTPUT_KEY]).toMatchObject({ Condition: LEGACY.condition, Value: { 'Fn::GetAtt': [PIPELINE_IDS.legacyDeliveryStream, 'Arn'] } });
     expect(Object.keys(template.Outputs ?? {})).toEqual(expect.arrayContaining(expected));
     const o = template.Outputs ?? {};
     expect(o.DeliveryStreamArn?.Value).toEqual({ 'Fn::GetAtt': [LOGICAL_IDS.deliveryStream, 'Arn'] });
@@ -124,7 +139,7 @@ describe('the committed template', () => {
     for (const id of Object.values(LOGICAL_IDS)) expect(resources[id], id).toBeDefined();
     const taggable = Object.entries(resources).filter(([, r]) => tagProperty(r.Type) !== undefined);
     expect(taggable.map(([id]) => id).filter((id) => pipelineIds.has(id)).sort()).toEqual(
-      ['AthenaWorkGroup', 'DeliveryStream', 'DeliveryStreamLogGroup', 'DeliveryStreamRole', 'EnrichmentFunction', 'EnrichmentFunctionRole', 'EnrichmentLogGroup', 'LogBucket'].sort(),
+      ['AccessLogStream', 'AthenaWorkGroup', 'DeliveryStream', 'DeliveryStreamLogGroup', 'DeliveryStreamRole', 'EnrichmentFunction', 'EnrichmentFunctionRole', 'EnrichmentLogGroup', 'LogBucket'].sort(),
     );
     // Every taggable resource of the whole stack, the dashboard's included.
     for (const [id, r] of taggable) {
@@ -178,19 +193,33 @@ describe('Firehose stream', () => {
   const p = props(LOGICAL_IDS.deliveryStream);
   const s3 = p.ExtendedS3DestinationConfiguration;
 
-  it('is a DirectPut stream named amazon-apigateway-<project>', () => {
+  it('is a DirectPut stream named amazon-apigateway-<project>-parquet', () => {
     expect(p.DeliveryStreamType).toBe('DirectPut');
-    expect(evaluateString(p.DeliveryStreamName, ctx('shop-api'))).toBe('amazon-apigateway-shop-api');
+    expect(evaluateString(p.DeliveryStreamName, ctx('shop-api'))).toBe('amazon-apigateway-shop-api-parquet');
     expect(evaluateString(p.DeliveryStreamName, ctx('x1-y')).startsWith(STREAM_PREFIX)).toBe(true);
     // 32 is the longest project name: the stream name stays within Firehose's 64 characters.
     expect(evaluateString(p.DeliveryStreamName, ctx('p'.repeat(32))).length).toBeLessThanOrEqual(64);
   });
 
-  it('writes gzip objects under logs/dt=yyyy-MM-dd/ with a lowercase yyyy and trailing slashes', () => {
-    expect(s3.Prefix).toBe('logs/dt=!{timestamp:yyyy-MM-dd}/');
+  it('writes Parquet under logs/parquet/dt=<day>/hour=<hour>/ of the request, from the keys the Lambda returns', () => {
+    expect(s3.Prefix).toBe('logs/parquet/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/');
     expect(s3.Prefix.startsWith(BUCKET_PREFIXES.logs)).toBe(true);
-    expect(s3.CompressionFormat).toBe('GZIP');
-    expect(s3.FileExtension).toMatch(/\.gz$/);
+    expect(s3.DynamicPartitioningConfiguration).toEqual({ Enabled: true, RetryOptions: { DurationInSeconds: 300 } });
+    // Parquet compresses inside the file; Firehose requires the stream's own compression off.
+    expect(s3.CompressionFormat).toBe('UNCOMPRESSED');
+    expect(s3.FileExtension).toBe('.parquet');
+    const conversion = s3.DataFormatConversionConfiguration;
+    expect(conversion.Enabled).toBe(true);
+    expect(conversion.InputFormatConfiguration).toEqual({ Deserializer: { OpenXJsonSerDe: { CaseInsensitive: true } } });
+    expect(conversion.OutputFormatConfiguration).toEqual({ Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } });
+    expect(conversion.SchemaConfiguration).toMatchObject({
+      DatabaseName: { Ref: LOGICAL_IDS.glueDatabase },
+      TableName: GLUE_TABLE_NAME,
+      RoleARN: { 'Fn::GetAtt': [PIPELINE_IDS.deliveryStreamRole, 'Arn'] },
+      VersionId: 'LATEST',
+    });
+    // The stream reads the table's schema when it is created: the table must exist first.
+    expect(resource(LOGICAL_IDS.deliveryStream).DependsOn).toEqual([LOGICAL_IDS.glueTable]);
     for (const prefix of [s3.Prefix, s3.ErrorOutputPrefix] as string[]) {
       expect(prefix.endsWith('/')).toBe(true);
       expect(prefix).not.toMatch(/YYYY/);
@@ -304,7 +333,7 @@ describe('IAM', () => {
     expect(st).toHaveLength(2);
   });
 
-  it('lets Firehose write only its two prefixes, invoke only the enrichment function and log only to its stream', () => {
+  it('lets Firehose write only its two prefixes, invoke only the enrichment function, read only its table and log only to its stream', () => {
     const role = props(PIPELINE_IDS.deliveryStreamRole);
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       { Effect: 'Allow', Principal: { Service: 'firehose.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'AWS::AccountId' } } } },
@@ -315,6 +344,14 @@ describe('IAM', () => {
       [['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], ['arn:shop-logs-bucket']],
       [['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'], ['arn:shop-logs-bucket/logs/*', 'arn:shop-logs-bucket/errors/*']],
       [['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], ['arn:apigw-log-analytics-shop-api-enrichment', 'arn:apigw-log-analytics-shop-api-enrichment:*']],
+      [
+        ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+        [
+          'arn:aws:glue:us-east-1:123456789012:catalog',
+          'arn:aws:glue:us-east-1:123456789012:database/apigw_log_analytics_shop_api',
+          'arn:aws:glue:us-east-1:123456789012:table/apigw_log_analytics_shop_api/access_logs',
+        ],
+      ],
       [['logs:PutLogEvents'], ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/kinesisfirehose/amazon-apigateway-shop-api:log-stream:DestinationDelivery']],
     ]);
     // The log stream it may write is the one the stream is configured with.
@@ -335,7 +372,7 @@ describe('Glue and Athena', () => {
     expect(db.CatalogId).toEqual({ Ref: 'AWS::AccountId' });
   });
 
-  it('has a typed schema derived from the log format, read with the OpenX JSON SerDe', () => {
+  it('has a typed schema derived from the log format, stored as Parquet', () => {
     expect(input.Name).toBe(GLUE_TABLE_NAME);
     expect(input.TableType).toBe('EXTERNAL_TABLE');
     expect(table.DatabaseName).toEqual({ Ref: LOGICAL_IDS.glueDatabase });
@@ -347,23 +384,35 @@ describe('Glue and Athena', () => {
       expect(c.Comment.length).toBeLessThanOrEqual(255);
     }
     expect(new Set(columns.map((c) => c.Name)).size).toBe(columns.length);
-    expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
-    expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.mapred.TextInputFormat');
-    expect(evaluateString(input.StorageDescriptor.Location, ctx())).toBe('s3://shop-logs-bucket/logs/');
+    expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(input.StorageDescriptor.InputFormat).toBe('org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat');
+    expect(evaluateString(input.StorageDescriptor.Location, ctx())).toBe('s3://shop-logs-bucket/logs/parquet/');
   });
 
-  it('projects the dt partition exactly where and how Firehose writes it', () => {
+  it('keeps the gzip JSON table of the old layout, with the same columns, where the old stream wrote', () => {
+    const legacy = props(PIPELINE_IDS.legacyGlueTable).TableInput;
+    expect(legacy.Name).toBe(LEGACY_GLUE_TABLE_NAME);
+    expect(legacy.StorageDescriptor.Columns).toEqual(input.StorageDescriptor.Columns);
+    expect(legacy.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(evaluateString(legacy.Parameters['storage.location.template'], ctx())).toBe('s3://shop-logs-bucket/logs/dt=${dt}/');
+    const old = props(PIPELINE_IDS.legacyDeliveryStream).ExtendedS3DestinationConfiguration;
+    expect(old.Prefix).toBe('logs/dt=!{timestamp:yyyy-MM-dd}/');
+    expect(old.CompressionFormat).toBe('GZIP');
+    expect(resource(PIPELINE_IDS.legacyDeliveryStream).Condition).toBe(LEGACY.condition);
+    expect(evaluateString(props(PIPELINE_IDS.legacyDeliveryStream).DeliveryStreamName, ctx())).toBe('amazon-apigateway-shop-api');
+  });
+
+  it('projects the dt and hour partitions exactly where and how Firehose writes them', () => {
     const params = input.Parameters;
-    expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' }), expect.objectContaining({ Name: 'hour', Type: 'string' })]);
     expect(params['projection.enabled']).toBe('true');
     expect(params['projection.dt.type']).toBe('date');
+    expect(params['projection.dt.format']).toBe('yyyy-MM-dd');
+    expect([params['projection.hour.type'], params['projection.hour.range'], params['projection.hour.digits']]).toEqual(['integer', '0,23', '2']);
     const prefix = props(LOGICAL_IDS.deliveryStream).ExtendedS3DestinationConfiguration.Prefix as string;
-    const m = /^(.*)!\{timestamp:([^}]+)\}(.*)$/.exec(prefix);
-    expect(m).not.toBeNull();
-    const [, before, format, after] = m as unknown as [string, string, string, string];
-    expect(params['projection.dt.format']).toBe(format);
-    // The location template is the Firehose prefix with the timestamp replaced by ${dt}.
-    expect(evaluateString(params['storage.location.template'], ctx())).toBe(`s3://shop-logs-bucket/${before}\${dt}${after}`);
+    // The location template is the Firehose prefix with each Lambda key replaced by its partition.
+    const before = prefix.slice(0, prefix.indexOf('dt='));
+    expect(evaluateString(params['storage.location.template'], ctx())).toBe(`s3://shop-logs-bucket/${prefix.replace(/!\{partitionKeyFromLambda:(\w+)\}/g, '$${$1}')}`);
     expect(evaluateString(params['projection.dt.range'], ctx())).toBe('NOW-90DAYS,NOW+1DAYS');
     expect(params['projection.dt.interval']).toBe('1');
     expect(params['projection.dt.interval.unit']).toBe('DAYS');

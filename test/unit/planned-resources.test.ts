@@ -9,21 +9,23 @@ const PRINCIPAL = 'arn:aws:quicksight:us-east-1:111122223333:group/default/shop-
 const ids = (p: Record<string, string>) => plannedResources(template, { ProjectName: 'shop', ...p }).map((r) => r.logicalId);
 
 describe('planned resources', () => {
-  it('evaluates both conditions each way on the committed template', () => {
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: '' })).toEqual({ QuickSightEnabled: false, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE' })).toEqual({ QuickSightEnabled: false, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL })).toEqual({ QuickSightEnabled: true, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual({ QuickSightEnabled: true, QuickSightSpice: true });
+  it('evaluates every condition each way on the committed template', () => {
+    const legacy = { KeepLegacyDeliveryStream: false };
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: '' })).toEqual({ ...legacy, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE' })).toEqual({ ...legacy, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL })).toEqual({ ...legacy, QuickSightEnabled: true, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual({ ...legacy, QuickSightEnabled: true, QuickSightSpice: true });
     // An omitted parameter takes the template's default (QuickSightPrincipalArn defaults to '').
-    expect(evaluateConditions(template, {})).toEqual({ QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, {})).toEqual({ ...legacy, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { LegacyDeliveryStream: 'kept' })).toMatchObject({ KeepLegacyDeliveryStream: true });
   });
 
   it('lists every unconditioned resource, and the conditioned ones only when their condition holds', () => {
     const all = Object.keys(template.Resources);
     const conditioned = all.filter((id) => template.Resources[id]!.Condition);
     expect(ids({ QuickSightPrincipalArn: '' })).toEqual(all.filter((id) => !conditioned.includes(id)));
-    expect(ids({ QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual(all);
-    expect(ids({ QuickSightPrincipalArn: PRINCIPAL })).toEqual(all.filter((id) => template.Resources[id]!.Condition !== 'QuickSightSpice'));
+    expect(ids({ QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE', LegacyDeliveryStream: 'kept' })).toEqual(all);
+    expect(ids({ QuickSightPrincipalArn: PRINCIPAL })).toEqual(all.filter((id) => !['QuickSightSpice', 'KeepLegacyDeliveryStream'].includes(template.Resources[id]!.Condition ?? '')));
   });
 
   it('has a human name for every resource type in the template', () => {

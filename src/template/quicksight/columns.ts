@@ -8,9 +8,9 @@
  * Athena computes better than QuickSight can:
  * - `requestdatetime`: the request time as a timestamp, from `requestTimeEpoch` (the sample parsed a
  *   rewritten text time instead);
- * - `logdate`: the `dt` partition (delivery day, UTC) as a date. The dashboard's date control filters
- *   on it, so every query Athena runs for a visual names the partition column and reads only the
- *   days in view, not the whole bucket.
+ * - `logdate`: the `dt` partition (the request's own UTC day: Firehose files each record by it) as a
+ *   date. The dashboard's date control filters on it, so every query Athena runs for a visual names
+ *   the partition column and reads exactly the days in view, not the whole bucket.
  */
 import { RECORD_FIELDS, type LogField } from '../../core/log-format.js';
 
@@ -27,7 +27,7 @@ export interface DatasetColumn {
   field?: LogField;
 }
 
-/** The Glue partition column (ISSUE 4's table: `dt`, a `yyyy-MM-dd` string). */
+/** The Glue partition column: `dt`, the request's UTC day as a `yyyy-MM-dd` string. */
 export const PARTITION_COLUMN = 'dt';
 
 /**
@@ -66,7 +66,7 @@ export const DATASET_COLUMNS: readonly DatasetColumn[] = [
     name: LOG_DATE_COLUMN,
     type: 'DATETIME',
     sql: `date_parse(${ident(PARTITION_COLUMN)}, '%Y-%m-%d')`,
-    description: 'day the record was delivered (UTC), the dt partition: filter on it to keep Athena scans small',
+    description: 'day of the request (UTC), the dt partition: filter on it to keep Athena scans small',
   },
 ];
 
