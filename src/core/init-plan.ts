@@ -6,6 +6,7 @@ import type { AccessLogDestination } from './destinations.js';
 import { describeDestination } from './destinations.js';
 import { TOOL } from './names.js';
 import type { CostEstimate } from './cost.js';
+import { describeLayoutUpgrade, type LayoutUpgrade } from './layout-upgrade.js';
 
 export interface PlannedStage {
   apiId: string;
@@ -34,6 +35,8 @@ export interface InitPlan {
   cost: Pick<CostEstimate, 'fixedMonthly' | 'perMillionRequests' | 'lines'>;
   /** The one-line command that makes the same choices without prompts. */
   command: string;
+  /** The move from the gzip JSON layout to Parquet, when the installation has the old stream. */
+  layout?: LayoutUpgrade;
 }
 
 export interface CommandInputs {
@@ -75,6 +78,7 @@ export function renderPlan(plan: InitPlan, style: { bold: (s: string) => string;
     `  Stack     ${plan.stackName}: ${plan.operation === 'create' ? 'create' : `upgrade from ${plan.installedVersion ?? 'an unknown version'} to ${plan.version} (the change set shows what changes)`}`,
   );
   out.push(`  Resources ${plan.resources.join(', ')}`);
+  if (plan.layout) out.push(...describeLayoutUpgrade(plan.layout));
   if (plan.dashboard.enabled) {
     out.push(
       `  Dashboard shared with ${plan.dashboard.principalArn}${plan.dashboard.createGroup ? ' (group created first)' : ''}; QuickSight identity region ${plan.dashboard.identityRegion}`,

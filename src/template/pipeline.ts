@@ -12,6 +12,7 @@
 import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../core/outputs.js';
 import { NUMERIC_KEYS, RECORD_FIELDS } from '../core/log-format.js';
 import { STREAM_PREFIX, TOOL } from '../core/names.js';
+import { LEGACY_ABSENT, LEGACY_KEPT, LEGACY_OUTPUT_KEY, LEGACY_PARAMETER } from '../core/layout-upgrade.js';
 import {
   AWS_ACCOUNT_ID,
   getAtt,
@@ -39,12 +40,12 @@ export const PIPELINE_IDS = {
   legacyGlueTable: 'LegacyGlueTable',
 } as const;
 
-/** Parameters and conditions of the upgrade from the gzip JSON layout (docs/template.md, "Upgrades"). */
+/** Parameter and condition of the upgrade from the gzip JSON layout (src/core/layout-upgrade.ts). */
 export const LEGACY = {
-  parameter: 'LegacyDeliveryStream',
+  parameter: LEGACY_PARAMETER,
   condition: 'KeepLegacyDeliveryStream',
-  kept: 'kept',
-  absent: 'absent',
+  kept: LEGACY_KEPT,
+  absent: LEGACY_ABSENT,
 } as const;
 
 /**
@@ -631,8 +632,7 @@ function outputs(version: string): Record<string, CfnOutput> {
   };
 }
 
-/** Output of the legacy stream's ARN while it is kept. */
-export const LEGACY_OUTPUT_KEY = 'LegacyDeliveryStreamArn';
+export { LEGACY_OUTPUT_KEY };
 
 /** The data-pipeline fragment: parameters, resources and outputs. */
 export function pipelineFragment(options: PipelineOptions & { version: string }): TemplateFragment {

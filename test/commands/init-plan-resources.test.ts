@@ -14,6 +14,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { QuickSightClient, DescribeAccountSubscriptionCommand, DescribeGroupCommand, ListNamespacesCommand } from '@aws-sdk/client-quicksight';
 import { runInit } from '../../src/commands/init/run.js';
 import type { InitOptions } from '../../src/commands/init/index.js';
+import { loadStackTemplate, MIN_BUFFER_INTERVAL_SECONDS } from '../../src/commands/init/template.js';
 import type { InitPlan } from '../../src/core/init-plan.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { createTestContext } from '../helpers/context.js';
@@ -149,6 +150,22 @@ describe('init plan: the resources it lists', () => {
     installedWithSpice();
     cfn.stack!.parameters = { ...cfn.stack!.parameters, RemovedInThisVersion: 'x' };
     const r = await runInit(flags({ dashboard: false, retentionDays: 7 }), createTestContext().ctx);
-    expect(r.plan.parameters).toEqual({ ProjectName: 'shop', RetentionDays: '7', QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE', BufferIntervalSeconds: '300' });
+    // The installation predates the Parquet layout (its stream is amazon-apigateway-shop): init keeps that stream for the upgrade.
+    expect(r.plan.parameters).toEqual({
+      ProjectName: 'shop',
+      RetentionDays: '7',
+      QuickSightPrincipalArn: '',
+      QuickSightImportMode: 'SPICE',
+      BufferIntervalSeconds: '300',
+      LegacyDeliveryStream: 'kept',
+    });
+  });
+
+  it('raises an installed buffer interval under the template\'s minimum (no zero buffering with dynamic partitioning)', async () => {
+    installedWithSpice();
+    cfn.stack!.parameters = { ...cfn.stack!.parameters, BufferIntervalSeconds: '0' };
+    const r = await runInit(flags({ dashboard: false }), createTestContext().ctx);
+    expect(r.plan.parameters.BufferIntervalSeconds).toBe(String(MIN_BUFFER_INTERVAL_SECONDS));
+    expect(loadStackTemplate().document.Parameters?.BufferIntervalSeconds).toMatchObject({ MinValue: MIN_BUFFER_INTERVAL_SECONDS });
   });
 });

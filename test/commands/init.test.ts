@@ -25,6 +25,7 @@ import { runInit } from '../../src/commands/init/run.js';
 import type { InitOptions } from '../../src/commands/init/index.js';
 import { accessLogFormat } from '../../src/core/log-format.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
+import { stageKey as stageKeyOf } from '../../src/core/stage-patch.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
 import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
@@ -39,13 +40,15 @@ const cfnMock = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
 const qs = mockClient(QuickSightClient);
 
-const STREAM_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/amazon-apigateway-shop`;
+const STREAM_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/amazon-apigateway-shop-parquet`;
+/** The stream of an installation made before the Parquet layout. */
+const OLD_STREAM_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/amazon-apigateway-shop`;
 const BUCKET = 'apigw-log-analytics-shop-logbucket-abc123';
 const ARTIFACTS = `apigw-log-analytics-artifacts-${ACCOUNT}-us-east-1`;
 const OUTPUTS = {
   [OUTPUT_KEYS.bucketName]: BUCKET,
   [OUTPUT_KEYS.deliveryStreamArn]: STREAM_ARN,
-  [OUTPUT_KEYS.deliveryStreamName]: 'amazon-apigateway-shop',
+  [OUTPUT_KEYS.deliveryStreamName]: 'amazon-apigateway-shop-parquet',
   [OUTPUT_KEYS.athenaWorkGroupName]: 'apigw-log-analytics-shop',
   [OUTPUT_KEYS.dashboardUrl]: 'https://us-east-1.quicksight.aws.amazon.com/sn/dashboards/shop-dashboard',
 };
@@ -108,7 +111,12 @@ describe('init', () => {
     const cs = cfnMock.commandCalls(CreateChangeSetCommand)[0]!.args[0].input;
     expect(cs).toMatchObject({ StackName: 'apigw-log-analytics-shop', ChangeSetType: 'CREATE', Capabilities: ['CAPABILITY_NAMED_IAM'], OnStackFailure: 'DELETE' });
     expect(cs.TemplateURL).toMatch(new RegExp(`^https://${ARTIFACTS}\\.s3\\.us-east-1\\.amazonaws\\.com/templates/[0-9a-f]{64}\\.json$`));
-    expect(Object.fromEntries(cs.Parameters!.map((p) => [p.ParameterKey, p.ParameterValue]))).toEqual({ ProjectName: 'shop', RetentionDays: '90', QuickSightPrincipalArn: GROUP_ARN });
+    expect(Object.fromEntries(cs.Parameters!.map((p) => [p.ParameterKey, p.ParameterValue]))).toEqual({
+      ProjectName: 'shop',
+      RetentionDays: '90',
+      QuickSightPrincipalArn: GROUP_ARN,
+      LegacyDeliveryStream: 'absent',
+    });
     expect(cs.Tags).toEqual(expect.arrayContaining([{ Key: 'apigw-log-analytics:project', Value: 'shop' }, { Key: 'apigw-log-analytics:version', Value: '0.1.0' }]));
     expect(apigw.commandCalls(UpdateStageCommand).map((c) => c.args[0].input)).toEqual([
       {
@@ -256,6 +264,64 @@ describe('init', () => {
     expect(cfnMock.commandCalls(ExecuteChangeSetCommand)).toHaveLength(executes);
     expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(updates);
     expect(h3.out('stdout')).toContain('apigw-log-analytics is up to date: shop in us-east-1');
+  });
+
+  it('upgrades an installation of the gzip JSON layout without losing a record: old stream kept, stages moved, removed by the next run', async () => {
+    // Installed before issue 16: one stream, amazon-apigateway-shop, with prod connected to it (and its original CloudWatch settings saved).
+    const oldOutputs = { ...OUTPUTS, [OUTPUT_KEYS.deliveryStreamArn]: OLD_STREAM_ARN, [OUTPUT_KEYS.deliveryStreamName]: 'amazon-apigateway-shop' };
+    cfn.withStack('UPDATE_COMPLETE', { outputs: oldOutputs });
+    cfn.stack!.parameters = { ProjectName: 'shop', RetentionDays: '30', BufferIntervalSeconds: '60' };
+    account.apis[0]!.stages[0]!.accessLogSettings = { destinationArn: OLD_STREAM_ARN, format: accessLogFormat() };
+    const saved = { schemaVersion: 1, project: 'shop', region: 'us-east-1', apiId: 'a1b2c3d4e5', stageName: 'prod', previous: CW, applied: { destinationArn: OLD_STREAM_ARN, format: accessLogFormat() }, connectedAt: '2026-01-01T00:00:00.000Z', connectedBy: CALLER_ARN };
+    fakeS3.put(BUCKET, '_state/stages/a1b2c3d4e5/prod.json', JSON.stringify(saved));
+    cfn.changeSet = { status: 'CREATE_COMPLETE', changes: [change('Add', 'AccessLogStream', 'AWS::KinesisFirehose::DeliveryStream')] };
+    cfn.onExecute = [{ status: 'UPDATE_IN_PROGRESS' }, { status: 'UPDATE_COMPLETE', outputs: { ...OUTPUTS, LegacyDeliveryStreamArn: OLD_STREAM_ARN } }];
+
+    const h = createTestContext();
+    const r = await runInit(flags({ stage: [] }), h.ctx);
+    // The plan says what happens to the layout, the old data and the old stream.
+    expect(r.plan.layout).toEqual({ legacyStreamArn: OLD_STREAM_ARN, parameter: 'kept', stagesToMove: ['a1b2c3d4e5/prod'] });
+    const err = h.out('stderr');
+    expect(err).toContain('access logs move to Parquet');
+    expect(err).toContain('table access_logs_json');
+    expect(err).toContain('1 stage move from amazon-apigateway-shop to the new stream after the deploy: a1b2c3d4e5/prod');
+    // The old stream is kept by this deploy (it is still receiving prod's logs while the new one is created).
+    const cs = cfnMock.commandCalls(CreateChangeSetCommand)[0]!.args[0].input;
+    expect(Object.fromEntries(cs.Parameters!.map((p) => [p.ParameterKey, p.ParameterValue]))).toMatchObject({ LegacyDeliveryStream: 'kept', RetentionDays: '30' });
+    // prod moves to the new stream; its saved original settings (CloudWatch) stay what disconnect restores.
+    expect(r.stages.map((s) => [stageKeyOf(s.ref), s.outcome])).toEqual([['a1b2c3d4e5/prod', 'updated']]);
+    expect(account.apis[0]!.stages[0]!.accessLogSettings).toEqual({ destinationArn: STREAM_ARN, format: accessLogFormat() });
+    expect(JSON.parse(fakeS3.get(BUCKET, '_state/stages/a1b2c3d4e5/prod.json')!)).toMatchObject({
+      previous: CW,
+      applied: { destinationArn: STREAM_ARN },
+      connectedAt: '2026-01-01T00:00:00.000Z',
+    });
+
+    // The next run: no stage delivers to the old stream any more, so it goes.
+    cfn.changeSet = { status: 'CREATE_COMPLETE', changes: [change('Remove', 'DeliveryStream', 'AWS::KinesisFirehose::DeliveryStream')] };
+    cfn.onExecute = [{ status: 'UPDATE_IN_PROGRESS' }, { status: 'UPDATE_COMPLETE', outputs: OUTPUTS }];
+    const h2 = createTestContext();
+    const second = await runInit(flags({ stage: [] }), h2.ctx);
+    expect(second.plan.layout).toMatchObject({ parameter: 'absent', stagesToMove: [] });
+    expect(h2.out('stderr')).toContain('amazon-apigateway-shop is removed: no stage delivers to it any more.');
+    const cs2 = cfnMock.commandCalls(CreateChangeSetCommand)[1]!.args[0].input;
+    expect(Object.fromEntries(cs2.Parameters!.map((p) => [p.ParameterKey, p.ParameterValue]))).toMatchObject({ LegacyDeliveryStream: 'absent' });
+    // And once it is gone, later runs have nothing to say about the layout.
+    const h3 = createTestContext();
+    cfn.changeSet = { status: 'FAILED', reason: "The submitted information didn't contain changes. Submit different information to create a change set." };
+    expect((await runInit(flags({ stage: [] }), h3.ctx)).plan.layout).toBeUndefined();
+  });
+
+  it('keeps the old stream while a stage still delivers to it (a move that failed)', async () => {
+    const oldOutputs = { ...OUTPUTS, LegacyDeliveryStreamArn: OLD_STREAM_ARN };
+    cfn.withStack('UPDATE_COMPLETE', { outputs: oldOutputs });
+    cfn.stack!.parameters = { ProjectName: 'shop', RetentionDays: '90', LegacyDeliveryStream: 'kept' };
+    account.apis[0]!.stages[0]!.accessLogSettings = { destinationArn: OLD_STREAM_ARN, format: accessLogFormat() };
+    cfn.changeSet = { status: 'FAILED', reason: "The submitted information didn't contain changes. Submit different information to create a change set." };
+    const r = await runInit(flags({ stage: [] }), createTestContext().ctx);
+    expect(r.plan.layout).toEqual({ legacyStreamArn: OLD_STREAM_ARN, parameter: 'kept', stagesToMove: ['a1b2c3d4e5/prod'] });
+    expect(r.plan.parameters.LegacyDeliveryStream).toBe('kept');
+    expect(account.apis[0]!.stages[0]!.accessLogSettings?.destinationArn).toBe(STREAM_ARN);
   });
 
   it('a stack left in ROLLBACK_COMPLETE is deleted (with consent) and created again', async () => {

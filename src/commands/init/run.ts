@@ -13,6 +13,7 @@ import { accessLogFormat } from '../../core/log-format.js';
 import { estimateCost } from '../../core/cost.js';
 import { equivalentCommand, renderPlan, type InitPlan, type PlannedStage } from '../../core/init-plan.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
+import { LEGACY_PARAMETER, legacyStreamArn, planLayoutUpgrade, type LayoutUpgrade } from '../../core/layout-upgrade.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
 import { connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
@@ -136,7 +137,8 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
 
   // 6. The plan.
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
-  const parameters = stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters });
+  const layout = layoutUpgradeOf(existing, project, all);
+  const parameters: Record<string, string> = { ...stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters }), [LEGACY_PARAMETER]: layout.parameter };
   const template = loadStackTemplate();
   const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
   const plannedStages = planStages(chosen, project);
@@ -167,6 +169,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       retentionDays,
       defaultRetentionDays: DEFAULT_RETENTION_DAYS,
     }),
+    ...(layout.legacyStreamArn ? { layout } : {}),
   };
   if (options.dryRun) {
     if (options.json) io.json(plan);
@@ -220,12 +223,21 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       resolution: `Run \`${TOOL} status --project ${project}\`; the stack may have been changed outside ${TOOL}.`,
     });
   }
+  // The chosen stages, and those an upgrade moves off the old stream.
+  const moved = all.filter((s) => layout.stagesToMove.includes(stageKey(s)) && !chosen.some((c) => stageKey(c) === stageKey(s)));
+  const toConnect = [...chosen, ...moved.map((s) => ({ apiId: s.apiId, stageName: s.stageName }))];
   const results =
-    chosen.length === 0
+    toConnect.length === 0
       ? []
       : await connectStages(
-          chosen,
-          { target: { destinationArn: streamArn, format: accessLogFormat() }, project, region, callerArn: who.arn },
+          toConnect,
+          {
+            target: { destinationArn: streamArn, format: accessLogFormat() },
+            project,
+            region,
+            callerArn: who.arn,
+            ...(layout.legacyStreamArn ? { moveFrom: [layout.legacyStreamArn] } : {}),
+          },
           { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
         );
 
@@ -233,6 +245,13 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   const result: InitResult = { plan, deployed, stages: results };
   reportSummary(result, options.json, ctx);
   return result;
+}
+
+/** The layout upgrade of this run: which stages deliver to the installation's old stream now. */
+function layoutUpgradeOf(existing: Installation | null, project: string, all: readonly StageInfo[]): LayoutUpgrade {
+  const legacy = existing ? legacyStreamArn(existing.outputs, project) : null;
+  const onLegacy = legacy === null ? [] : all.filter((s) => s.current?.destinationArn === legacy).map((s) => stageKey(s));
+  return planLayoutUpgrade(existing?.outputs ?? null, project, onLegacy);
 }
 
 function reportSummary(result: InitResult, json: boolean, ctx: RunContext): void {

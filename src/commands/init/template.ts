@@ -24,6 +24,9 @@ export function resourceSummary(loaded: LoadedTemplate, parameters: Readonly<Rec
   return describeResources(plannedResources(loaded.document, parameters));
 }
 
+/** BufferIntervalSeconds' MinValue in the template. */
+export const MIN_BUFFER_INTERVAL_SECONDS = 60;
+
 export interface ParameterInputs {
   project: string;
   retentionDays: number;
@@ -48,6 +51,10 @@ export function stackParameters(input: ParameterInputs, known: readonly string[]
     [PARAMETERS.retentionDays]: String(input.retentionDays),
     ...input.dashboard.parameters,
   };
+  // An installed buffer under the template's minimum (60 s: dynamic partitioning has no zero
+  // buffering) would fail the update's parameter validation: it is raised to the minimum.
+  const interval = p[PARAMETERS.bufferIntervalSeconds];
+  if (interval !== undefined && Number(interval) < MIN_BUFFER_INTERVAL_SECONDS) p[PARAMETERS.bufferIntervalSeconds] = String(MIN_BUFFER_INTERVAL_SECONDS);
   const unknown = Object.keys(p).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`internal: the template has no parameter ${unknown.join(', ')}`);
   return p;

@@ -42,6 +42,11 @@ export interface ConnectOptions {
   callerArn: string;
   /** Stages worked on at once. The token bucket, not this, sets the pace. */
   concurrency?: number;
+  /**
+   * Our own earlier destinations (the old stream of an upgrade): a stage that delivers to one is
+   * moved, and its saved original settings are kept, so disconnecting restores what the user had.
+   */
+  moveFrom?: readonly string[];
 }
 
 export interface ConnectDeps {
@@ -57,6 +62,7 @@ export const CONNECT_CONCURRENCY = 10;
 async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectDeps): Promise<StageResult> {
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   const current = await deps.apigw.getStage(ref.apiId, ref.stageName);
+  if (current.accessLog && options.moveFrom?.includes(current.accessLog.destinationArn)) return moveOne(ref, options, deps);
   const decision = decideConnect(current, options.target);
   if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
   // Past this point a stage is saved and patched together: Ctrl+C never leaves a record without the patch.
@@ -77,6 +83,28 @@ async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectD
   await deps.apigw.updateStage(ref.apiId, ref.stageName, connectPatch(options.target));
   await verify(ref, options.target, deps);
   return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
+}
+
+/** A stage on our old stream: patched onto the new one; its record keeps the original settings. */
+async function moveOne(ref: StageRef, options: ConnectOptions, deps: ConnectDeps): Promise<StageResult> {
+  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
+  const record = await deps.state.get(ref);
+  await deps.state.put({
+    schemaVersion: 1,
+    project: options.project,
+    region: options.region,
+    apiId: ref.apiId,
+    stageName: ref.stageName,
+    // Every connect saves a record first; without one (deleted by hand) the original is unknown, and
+    // restoring the old stream, which is ours and about to go, would be wrong: no access logs.
+    previous: record ? record.previous : null,
+    applied: options.target,
+    connectedAt: record ? record.connectedAt : new Date(deps.now()).toISOString(),
+    connectedBy: record ? record.connectedBy : options.callerArn,
+  });
+  await deps.apigw.updateStage(ref.apiId, ref.stageName, connectPatch(options.target));
+  await verify(ref, options.target, deps);
+  return { ref, outcome: 'updated' };
 }
 
 async function verify(ref: StageRef, expected: AccessLogSettings | null, deps: ConnectDeps): Promise<void> {
