@@ -10,7 +10,9 @@
  * chunks of the columns it names (https://docs.aws.amazon.com/athena/latest/ug/columnar-storage.html).
  */
 
-export const ATHENA_PRICE_PER_TB = 5;
+import { PRICES } from './cost.js';
+
+export const ATHENA_PRICE_PER_TB = PRICES.athenaPerTb;
 export const ATHENA_MINIMUM_BYTES = 10 * 1024 ** 2;
 const TB = 1024 ** 4;
 const MB = 1024 ** 2;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { athenaQueryPrice, queryBytes, sheetScans, type VisualQuery } from '../../src/core/scan-cost.js';
+import { estimateCost, firehosePerMillion } from '../../src/core/cost.js';
 import { histogramColumn, LATENCY_BOUNDS_MS, rollupColumns, rollupSelectSql } from '../../src/core/rollup.js';
 import { physicalColumns, visualReads } from '../../src/template/quicksight/reads.js';
 import { RAW_COLUMNS } from '../../src/template/quicksight/definition/dashboard.js';
@@ -12,6 +13,19 @@ describe('Athena price of one query', () => {
     expect(athenaQueryPrice(0)).toBeCloseTo((10 * MB * 5) / 1024 ** 4, 12);
     expect(athenaQueryPrice(10 * MB + 1)).toBeCloseTo((11 * MB * 5) / 1024 ** 4, 12);
     expect(athenaQueryPrice(1024 ** 4)).toBeCloseTo(5, 9);
+  });
+});
+
+describe('Firehose charges in the plan estimate', () => {
+  it('bills ingestion and Parquet conversion on 5 KB increments, dynamic partitioning on the bytes delivered', () => {
+    const gb = (1e6 * 5) / 1024 / 1024;
+    const fh = firehosePerMillion(1400, 86);
+    expect(fh.ingestion).toBeCloseTo(gb * 0.029, 9);
+    expect(fh.conversion).toBeCloseTo(gb * 0.018, 9);
+    expect(fh.partitioning).toBeCloseTo(((1e6 * 86) / 1024 ** 3) * 0.02, 9);
+    const est = estimateCost({ bufferIntervalSeconds: 60, retentionDays: 90, dashboard: true });
+    expect(est.perMillionRequests).toBeGreaterThan(fh.ingestion + fh.conversion + fh.partitioning);
+    expect(est.lines.join('\n')).toMatch(/Parquet conversion \$0\.09/);
   });
 });
 
