@@ -22,7 +22,7 @@ import { generateAccessLogRecords } from '../src/core/sample-data.js';
 import { RECORD_FIELDS } from '../src/core/log-format.js';
 import { rollupSelectSql, ROLLUP_ANSWERS } from '../src/core/rollup.js';
 import { formatBytes, sheetScans, type Source, type VisualQuery } from '../src/core/scan-cost.js';
-import { visualReads, type VisualRead } from '../src/template/quicksight/reads.js';
+import { rollupCanAnswer, visualReads, type VisualRead } from '../src/template/quicksight/reads.js';
 import { DEFAULT_DAYS, SHEETS } from '../src/template/quicksight/definition/dashboard.js';
 import { DEFAULTS } from '../src/template/pipeline.js';
 import { transformRecords } from '../scripts/make-sample.js';
@@ -101,7 +101,7 @@ async function rollupPerHour(c: DuckDBConnection, dir: string, n: number): Promi
   return { rows: Number(r!.n), bytes: statSync(file).size };
 }
 
-const covered = (v: VisualRead): boolean => v.names.every((n) => ROLLUP_ANSWERS.has(n));
+const covered = (v: VisualRead): boolean => rollupCanAnswer(v, ROLLUP_ANSWERS);
 
 function queries(layout: string, reads: readonly VisualRead[], m: Measured, rollupBytesPerHour: number): VisualQuery[] {
   const parquet: Source = { kind: 'columns', bytesPerRecordByColumn: m.parquetByColumn, overheadBytesPerRecord: m.parquetOverheadPerRecord };

@@ -5,11 +5,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../src/template/quicksight/definition/dashboard.js';
 import { renderSheetSvg, sheetControls, visualFields, visualKind } from '../../src/template/quicksight/render-svg.js';
+import { renderReadsMarkdown, visualReads } from '../../src/template/quicksight/reads.js';
+import { ROLLUP_ANSWERS } from '../../src/core/rollup.js';
 import { visualIdOf } from './walker.js';
 
 const { definition, sheets } = buildDashboard();
 const committed = (id: string) => readFileSync(new URL(`../../docs/dashboard/${id}.svg`, import.meta.url), 'utf8');
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+describe('docs/dashboard/reads.md', () => {
+  it('is what the definition reads, visual by visual', () => {
+    const text = readFileSync(new URL('../../docs/dashboard/reads.md', import.meta.url), 'utf8');
+    expect(text === renderReadsMarkdown(visualReads(), ROLLUP_ANSWERS), 'docs/dashboard/reads.md is stale: npm run docs:dashboard').toBe(true);
+  });
+});
 
 describe('docs/dashboard/*.svg', () => {
   it('are what the definition draws (run `npm run docs:dashboard` after changing the dashboard)', () => {
