@@ -31,6 +31,8 @@ export const BUCKET_PREFIXES = {
   logs: 'logs/',
   /** Firehose failures: errors/<error-output-type>/yyyy/MM/dd/ */
   errors: 'errors/',
+  /** The hourly rollup table's files (rollups/hourly/dt=yyyy-MM-dd/). */
+  rollups: 'rollups/',
   /** Athena query results. */
   athenaResults: 'athena-results/',
   /** Per connected stage, its previous access-log settings (written before the stage is patched). */

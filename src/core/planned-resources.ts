@@ -31,6 +31,7 @@ export const RESOURCE_TYPE_NAMES: Readonly<Record<string, readonly [string, stri
   'AWS::Glue::Database': ['Glue database', 'Glue databases'],
   'AWS::Glue::Table': ['Glue table', 'Glue tables'],
   'AWS::Athena::WorkGroup': ['Athena workgroup', 'Athena workgroups'],
+  'AWS::Scheduler::Schedule': ['EventBridge Scheduler schedule', 'EventBridge Scheduler schedules'],
   'AWS::QuickSight::DataSource': ['QuickSight data source', 'QuickSight data sources'],
   'AWS::QuickSight::DataSet': ['QuickSight dataset', 'QuickSight datasets'],
   'AWS::QuickSight::RefreshSchedule': ['QuickSight SPICE refresh schedule', 'QuickSight SPICE refresh schedules'],

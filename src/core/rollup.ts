@@ -14,6 +14,7 @@
  * the table the stack would build.
  */
 import { AUTH_METHODS, NO_AUTH } from './classifications.js';
+import { BUCKET_PREFIXES } from './outputs.js';
 
 /** Raw columns the rollup groups by, kept with their names. */
 export const ROLLUP_DIMENSIONS = [
@@ -62,7 +63,7 @@ function authMethodSql(): string {
 /** Every column of the rollup table, in order, with its Glue type. */
 export function rollupColumns(): Array<{ name: string; type: string }> {
   return [
-    { name: 'hour', type: 'bigint' },
+    { name: 'hour_ms', type: 'bigint' },
     ...ROLLUP_DIMENSIONS.map((d) => ({ name: d, type: d === 'status' || d === 'integrationstatus' ? 'int' : 'string' })),
     { name: AUTH_METHOD_COLUMN, type: 'string' },
     { name: 'requests', type: 'bigint' },
@@ -73,11 +74,11 @@ export function rollupColumns(): Array<{ name: string; type: string }> {
 }
 
 /**
- * The SELECT that builds the rollup rows of `[fromMs, toMs)` from the raw table `source` (already
- * quoted). `where` adds a predicate (the partition filter of the scheduled query). `hour` is the
- * hour's start in epoch ms.
+ * The SELECT that builds rollup rows from the raw table `source` (already quoted), for the rows
+ * `where` keeps. `hour_ms` is the hour's start in epoch ms. `partition`, when given, is an
+ * expression appended last as the `dt` column (Athena's INSERT INTO takes partition columns last).
  */
-export function rollupSelectSql(source: string, where: string): string {
+export function rollupSelectSql(source: string, where: string, partition?: string): string {
   const hour = 'requesttimeepoch - requesttimeepoch % 3600000';
   const histograms = LATENCY_METRICS.flatMap((m) =>
     LATENCY_BOUNDS_MS.map((b) => `  sum(CASE WHEN ${m} <= ${b} THEN 1 ELSE 0 END) AS ${histogramColumn(m, b)}`),
@@ -85,17 +86,42 @@ export function rollupSelectSql(source: string, where: string): string {
   const dims = [...ROLLUP_DIMENSIONS];
   return [
     'SELECT',
-    `  ${hour} AS hour,`,
+    `  ${hour} AS hour_ms,`,
     ...dims.map((d) => `  ${d},`),
     `  ${authMethodSql()} AS ${AUTH_METHOD_COLUMN},`,
     '  count(*) AS requests,',
     '  min(requesttimeepoch) AS first_request_ms,',
     '  max(requesttimeepoch) AS last_request_ms,',
-    histograms.join(',\n'),
+    histograms.join(',\n') + (partition ? `,\n  ${partition} AS dt` : ''),
     `FROM ${source}`,
     `WHERE ${where}`,
     `GROUP BY ${[hour, ...dims, authMethodSql()].map((_, i) => i + 1).join(', ')}`,
   ].join('\n');
+}
+
+/** The rollup table (Glue) and where it keeps its files. */
+export const ROLLUP_TABLE_NAME = 'access_logs_hourly';
+export const ROLLUP_PREFIX = `${BUCKET_PREFIXES.rollups}hourly/`;
+/** Minutes past each hour the refresh runs: past the longest Firehose buffer (900 s) times 1.5, with room. */
+export const ROLLUP_MINUTE = 30;
+
+/**
+ * The scheduled refresh: the rollup of the hour before the current one, from the Parquet table's
+ * partitions of that hour only, written unless rows of that hour are there already (so a retry or
+ * a second run never doubles it). Athena folds `current_timestamp` into a constant before it plans
+ * the query, so the partition filter prunes to one hour.
+ */
+export function rollupInsertSql(database: string, raw: string, rollup: string = ROLLUP_TABLE_NAME): string {
+  const start = "date_trunc('hour', current_timestamp - interval '1' hour)";
+  const day = `date_format(${start}, '%Y-%m-%d')`;
+  const hourMs = `CAST(to_unixtime(${start}) * 1000 AS bigint)`;
+  const target = `"${database}"."${rollup}"`;
+  const where = [
+    `dt = ${day}`,
+    `hour = date_format(${start}, '%H')`,
+    `NOT EXISTS (SELECT 1 FROM ${target} done WHERE done.dt = ${day} AND done.hour_ms = ${hourMs})`,
+  ].join('\n  AND ');
+  return `INSERT INTO ${target}\n${rollupSelectSql(`"${database}"."${raw}"`, where, day)}`;
 }
 
 /**

@@ -193,6 +193,7 @@ function logBucket(): CfnResource {
       LifecycleConfiguration: {
         Rules: [
           { Id: 'expire-access-logs', Status: 'Enabled', Prefix: BUCKET_PREFIXES.logs, ExpirationInDays: ref(PARAMETERS.retentionDays) },
+          { Id: 'expire-rollups', Status: 'Enabled', Prefix: BUCKET_PREFIXES.rollups, ExpirationInDays: ref(PARAMETERS.retentionDays) },
           { Id: 'expire-athena-results', Status: 'Enabled', Prefix: BUCKET_PREFIXES.athenaResults, ExpirationInDays: ATHENA_RESULTS_EXPIRY_DAYS },
           { Id: 'expire-delivery-errors', Status: 'Enabled', Prefix: BUCKET_PREFIXES.errors, ExpirationInDays: ERRORS_EXPIRY_DAYS },
           {

@@ -12,6 +12,7 @@
 import { TOOL } from '../core/names.js';
 import { pipelineFragment } from './pipeline.js';
 import { quickSightFragment } from './quicksight/index.js';
+import { rollupFragment } from './rollup.js';
 import type { CfnTemplate, TemplateFragment } from './types.js';
 
 /** Where the generated template lives in the repository and the npm package. */
@@ -37,6 +38,7 @@ export interface NamedFragment {
 export function stackFragments(options: StackOptions): NamedFragment[] {
   return [
     { label: 'Data pipeline', fragment: pipelineFragment(options) },
+    { label: 'Hourly rollup', fragment: rollupFragment() },
     { label: 'Dashboard (QuickSight)', fragment: quickSightFragment() },
   ];
 }

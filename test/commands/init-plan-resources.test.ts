@@ -41,8 +41,9 @@ const PIPELINE = [
   'Firehose stream',
   'enrichment Lambda',
   'Glue database',
-  '2 Glue tables',
+  '3 Glue tables',
   'Athena workgroup',
+  'EventBridge Scheduler schedule',
 ];
 let cfn: FakeCloudFormation;
 
@@ -99,7 +100,19 @@ function installedWithSpice(): void {
 describe('init plan: the resources it lists', () => {
   it('--no-dashboard: the pipeline only, no QuickSight resource, in the text plan and the JSON plan', async () => {
     const { json, text } = await planOf({ dashboard: false });
-    expect(json).toEqual(['S3 log bucket', 'bucket policy', '2 IAM roles', '2 CloudWatch log groups', 'log stream', 'Firehose stream', 'enrichment Lambda', 'Glue database', '2 Glue tables', 'Athena workgroup']);
+    expect(json).toEqual([
+      'S3 log bucket',
+      'bucket policy',
+      '3 IAM roles',
+      '2 CloudWatch log groups',
+      'log stream',
+      'Firehose stream',
+      'enrichment Lambda',
+      'Glue database',
+      '3 Glue tables',
+      'Athena workgroup',
+      'EventBridge Scheduler schedule',
+    ]);
     expect(json.join(' ')).not.toMatch(/QuickSight/);
     expect(text).toBe(json.join(', '));
     expect(qs.calls()).toHaveLength(0);
@@ -110,14 +123,15 @@ describe('init plan: the resources it lists', () => {
     expect(json).toEqual([
       'S3 log bucket',
       'bucket policy',
-      '3 IAM roles',
+      '4 IAM roles',
       '2 CloudWatch log groups',
       'log stream',
       'Firehose stream',
       'enrichment Lambda',
       'Glue database',
-      '2 Glue tables',
+      '3 Glue tables',
       'Athena workgroup',
+      'EventBridge Scheduler schedule',
       'QuickSight data source',
       'QuickSight dataset',
       'QuickSight dashboard',

@@ -164,13 +164,14 @@ describe('log bucket', () => {
     expect(p.BucketName).toBeUndefined();
   });
 
-  it('expires logs/ after RetentionDays, Athena results after 7 days, errors after 30, and cleans up versions and uploads', () => {
+  it('expires logs/ and rollups/ after RetentionDays, Athena results after 7 days, errors after 30, and cleans up versions and uploads', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const rules = p.LifecycleConfiguration.Rules as any[];
     expect(rules.every((r) => r.Status === 'Enabled')).toBe(true);
     const byPrefix = Object.fromEntries(rules.filter((r) => r.Prefix).map((r) => [r.Prefix, r.ExpirationInDays]));
     expect(byPrefix).toEqual({
       [BUCKET_PREFIXES.logs]: { Ref: PARAMETERS.retentionDays },
+      [BUCKET_PREFIXES.rollups]: { Ref: PARAMETERS.retentionDays },
       [BUCKET_PREFIXES.athenaResults]: 7,
       [BUCKET_PREFIXES.errors]: 30,
     });

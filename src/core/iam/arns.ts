@@ -20,6 +20,7 @@ export const ARN = {
   glueDatabase: 'arn:aws:glue:*:*:database/apigw_log_analytics_*',
   glueTables: 'arn:aws:glue:*:*:table/apigw_log_analytics_*/*',
   athenaWorkGroup: `arn:aws:athena:*:*:workgroup/${TOOL}-*`,
+  schedule: `arn:aws:scheduler:*:*:schedule/default/${TOOL}-*`,
   quickSightDataSource: 'arn:aws:quicksight:*:*:datasource/*-athena',
   quickSightDataSet: 'arn:aws:quicksight:*:*:dataset/*-access-logs',
   quickSightRefreshSchedules: 'arn:aws:quicksight:*:*:dataset/*-access-logs/refresh-schedule/*',

@@ -253,6 +253,16 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
     provider: 'legacy',
     handlers: { create: ['glue:CreateTable', 'glue:GetTable'], read: ['glue:GetTable'], update: ['glue:UpdateTable', 'glue:GetTable'], delete: ['glue:DeleteTable', 'glue:GetTable'] },
   },
+  'AWS::Scheduler::Schedule': {
+    source: `${STACKQL}/scheduler/schedules/index.md`,
+    provider: 'registry',
+    handlers: {
+      create: ['scheduler:CreateSchedule', 'scheduler:GetSchedule', 'iam:PassRole'],
+      read: ['scheduler:GetSchedule'],
+      update: ['scheduler:UpdateSchedule', 'scheduler:GetSchedule', 'iam:PassRole'],
+      delete: ['scheduler:DeleteSchedule', 'scheduler:GetSchedule'],
+    },
+  },
   'AWS::Athena::WorkGroup': {
     source: `${STACKQL}/athena/work_groups/index.md`,
     provider: 'registry',

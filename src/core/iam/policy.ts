@@ -27,6 +27,7 @@ const SERVICE_SCOPES: Readonly<Record<string, { sid: string; resources: string[]
   lambda: { sid: 'StackFunction', resources: [ARN.function] },
   glue: { sid: 'StackGlue', resources: [ARN.glueCatalog, ARN.glueDatabase, ARN.glueTables] },
   athena: { sid: 'StackWorkGroup', resources: [ARN.athenaWorkGroup] },
+  scheduler: { sid: 'StackSchedule', resources: [ARN.schedule] },
   quicksight: {
     sid: 'StackQuickSight',
     resources: [ARN.quickSightDataSource, ARN.quickSightDataSet, ARN.quickSightRefreshSchedules, ARN.quickSightDashboard],
@@ -59,7 +60,7 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, { resource: string; why: 
 };
 
 /** The services that receive the stack's roles: `iam:PassRole` is allowed to them only. */
-export const PASSED_TO_SERVICES = ['firehose.amazonaws.com', 'lambda.amazonaws.com', 'quicksight.amazonaws.com'] as const;
+export const PASSED_TO_SERVICES = ['firehose.amazonaws.com', 'lambda.amazonaws.com', 'quicksight.amazonaws.com', 'scheduler.amazonaws.com'] as const;
 
 const service = (action: string): string => action.slice(0, action.indexOf(':'));
 

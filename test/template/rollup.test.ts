@@ -1,0 +1,61 @@
+/** The hourly rollup in the committed template: its table, the schedule that fills it, and that schedule's role. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { rollupColumns, ROLLUP_MINUTE, ROLLUP_TABLE_NAME } from '../../src/core/rollup.js';
+import { ROLLUP_IDS } from '../../src/template/rollup.js';
+import { TEMPLATE_PATH } from '../../src/template/stack.js';
+import { glueDatabaseName } from '../../src/template/pipeline.js';
+import { LOGICAL_IDS, type CfnTemplate } from '../../src/template/types.js';
+import { evaluateString, type EvalContext } from '../helpers/cfn-eval.js';
+
+const template = JSON.parse(readFileSync(new URL(`../../${TEMPLATE_PATH}`, import.meta.url), 'utf8')) as CfnTemplate;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const props = (id: string): any => template.Resources[id]?.Properties ?? expect.fail(`no resource ${id}`);
+const ctx: EvalContext = {
+  parameters: { ProjectName: 'shop-api' },
+  resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: glueDatabaseName('shop-api'), AthenaWorkGroup: 'apigw-log-analytics-shop-api', GlueTable: 'access_logs' },
+};
+
+describe('the hourly rollup', () => {
+  it('is a Parquet table of the rollup columns, partitioned by day, under rollups/hourly/', () => {
+    const input = props(ROLLUP_IDS.table).TableInput;
+    expect(input.Name).toBe(ROLLUP_TABLE_NAME);
+    expect(input.StorageDescriptor.Columns).toEqual(rollupColumns().map((c) => ({ Name: c.name, Type: c.type })));
+    expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    expect(input.StorageDescriptor.SerdeInfo.SerializationLibrary).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(evaluateString(input.StorageDescriptor.Location, ctx)).toBe('s3://shop-logs-bucket/rollups/hourly/');
+    // INSERT INTO registers the partitions it writes; projection would ignore them.
+    expect(input.Parameters['projection.enabled']).toBeUndefined();
+  });
+
+  it('is refreshed at minute 30 of every UTC hour by Athena StartQueryExecution, through Scheduler\'s universal target', () => {
+    const s = props(ROLLUP_IDS.schedule);
+    expect([s.ScheduleExpression, s.ScheduleExpressionTimezone, s.FlexibleTimeWindow, s.State]).toEqual([`cron(${ROLLUP_MINUTE} * * * ? *)`, 'UTC', { Mode: 'OFF' }, 'ENABLED']);
+    expect(evaluateString(s.Target.Arn, { ...ctx, partition: 'aws' } as EvalContext)).toBe('arn:aws:scheduler:::aws-sdk:athena:startQueryExecution');
+    expect(s.Target.RoleArn).toEqual({ 'Fn::GetAtt': [ROLLUP_IDS.role, 'Arn'] });
+    const input = JSON.parse(evaluateString(s.Target.Input, ctx)) as { QueryString: string; WorkGroup: string; QueryExecutionContext: { Database: string } };
+    expect(input.WorkGroup).toBe('apigw-log-analytics-shop-api');
+    expect(input.QueryExecutionContext).toEqual({ Database: 'apigw_log_analytics_shop_api' });
+    expect(input.QueryString).toMatch(/^INSERT INTO "apigw_log_analytics_shop_api"\."access_logs_hourly"\nSELECT/);
+    // It reads one hour of partitions, and never writes an hour twice.
+    expect(input.QueryString).toContain(`FROM "apigw_log_analytics_shop_api"."access_logs"\nWHERE dt = `);
+    expect(input.QueryString).toContain("AND hour = date_format(date_trunc('hour', current_timestamp - interval '1' hour), '%H')");
+    expect(input.QueryString).toMatch(/AND NOT EXISTS \(SELECT 1 FROM "apigw_log_analytics_shop_api"\."access_logs_hourly" done WHERE done\.dt = .* AND done\.hour_ms = /);
+    // Partition column last, as Athena's INSERT INTO requires.
+    expect(input.QueryString).toMatch(/ AS dt\nFROM /);
+    expect(template.Resources[ROLLUP_IDS.schedule]?.DependsOn).toEqual([ROLLUP_IDS.table, LOGICAL_IDS.glueTable]);
+  });
+
+  it('runs as a role Scheduler of this account only may assume, that reads the logs and writes only the rollup and query results', () => {
+    const role = props(ROLLUP_IDS.role);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+    ]);
+    const st = role.Policies[0].PolicyDocument.Statement as Array<{ Sid: string; Action: string | string[]; Resource: unknown }>;
+    const resolved = Object.fromEntries(st.map((s) => [s.Sid, [s.Action, (Array.isArray(s.Resource) ? s.Resource : [s.Resource]).map((r) => evaluateString(r, { ...ctx, region: 'us-east-1', accountId: '123456789012' } as EvalContext))]]));
+    expect(resolved.StartQuery?.[1]).toEqual(['arn:aws:athena:us-east-1:123456789012:workgroup/apigw-log-analytics-shop-api']);
+    expect(resolved.ReadLogs).toEqual(['s3:GetObject', ['arn:shop-logs-bucket/logs/parquet/*']]);
+    expect(resolved.WriteRollupAndResults?.[1]).toEqual(['arn:shop-logs-bucket/rollups/hourly/*', 'arn:shop-logs-bucket/athena-results/*']);
+    expect(resolved.Tables?.[1]).toContain('arn:aws:glue:us-east-1:123456789012:table/apigw_log_analytics_shop_api/access_logs_hourly');
+  });
+});
