@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NUMERIC_KEYS } from '../src/core/log-format.js';
-import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../src/core/sample-data.js';
+import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../scripts/sample-data.js';
 import { catalogClient, lambda, sdk } from '../test/lambda/harness.js';
 
 const BATCH_BYTES = 3 * 1024 * 1024;

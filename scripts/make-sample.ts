@@ -1,6 +1,6 @@
 /**
  * Sample logs in our Firehose output format, made the way production makes them: raw records from
- * the seeded generator (src/core/sample-data.ts) run through the enrichment Lambda's own transform
+ * the seeded generator (scripts/sample-data.ts) run through the enrichment Lambda's own transform
  * (assets/lambda/index.cjs, with API Gateway's usage plans and keys answered from the generator's
  * catalogue), then grouped into gzip objects the way Firehose delivers them: one object per buffer
  * interval of arrival time, under logs/dt=<arrival day>/, named <stream>-1-<yyyy-MM-dd-HH-mm-ss>-<id>.gz.
@@ -22,7 +22,7 @@ import {
   firehoseTransformationEvent,
   generateAccessLogRecords,
   type RawAccessLogRecord,
-} from '../src/core/sample-data.js';
+} from './sample-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const LAMBDA_PATH = join(here, '..', 'assets', 'lambda', 'index.cjs');

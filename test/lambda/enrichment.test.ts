@@ -13,7 +13,7 @@ import {
   formatAccessLogLine,
   generateAccessLogRecords,
   type RawAccessLogRecord,
-} from '../../src/core/sample-data.js';
+} from '../../scripts/sample-data.js';
 import { catalogResponses, decode, decodeJson, lambda, sdk, type CatalogKey, type CatalogPlan, type HandlerOptions } from './harness.js';
 
 const apigw = mockClient(sdk.APIGatewayClient);

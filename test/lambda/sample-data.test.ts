@@ -9,7 +9,7 @@ import {
   formatAccessLogLine,
   generateAccessLogLines,
   generateAccessLogRecords,
-} from '../../src/core/sample-data.js';
+} from '../../scripts/sample-data.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const parseClf = (s: string): number => {

@@ -1,7 +1,9 @@
 /**
  * A deterministic, seeded generator of realistic raw access-log records, exactly as API Gateway
  * writes them with our format (`accessLogFormat()`): every value a string, `-` for an empty value,
- * JSON-escaped quotes and backslashes, raw UTF-8 for non-ASCII. The same seed always gives the
+ * values substituted as they are (a `"` or `\` in a user agent is not escaped, so such lines are
+ * not valid JSON: DataBiosphere/azul#4348), the error message through the already-quoted
+ * `$context.error.messageString`, raw UTF-8 for non-ASCII. The same seed always gives the
  * same records, so tests, the Lambda bench and the local report engine can share one realistic
  * data set without fixtures on disk.
  *
@@ -16,7 +18,7 @@
  * `SAMPLE_USAGE_PLANS` and `SAMPLE_API_KEYS` describe the account the records come from, so an
  * enrichment mock (or the report engine) can resolve the keys the records carry.
  */
-import { LOG_FIELDS, accessLogFormat } from './log-format.js';
+import { LOG_FIELDS, accessLogFormat } from '../src/core/log-format.js';
 
 /** One raw record: every format key mapped to the string API Gateway writes (`-` when empty). */
 export type RawAccessLogRecord = Record<string, string>;
@@ -534,18 +536,19 @@ export function generateAccessLogRecords(options: SampleOptions): RawAccessLogRe
 }
 
 const FORMAT = accessLogFormat();
-const VARIABLE_TO_KEY = new Map(LOG_FIELDS.map((x) => [x.variable, x.key]));
+const VARIABLE_TO_FIELD = new Map(LOG_FIELDS.map((x) => [x.variable, x]));
 
 /**
  * The line API Gateway writes for a record: our format with each `$context` variable replaced by
- * its value, JSON-escaped (quotes and backslashes escaped, non-ASCII left as UTF-8), ending in
- * the format's newline. Missing keys come out as `-`, as API Gateway writes an empty value.
+ * its value as it is (API Gateway escapes nothing), except the variables it quotes itself
+ * (`messageString`: a JSON string, `"-"` when empty), ending in the format's newline. Missing
+ * keys come out as `-`, as API Gateway writes an empty value.
  */
 export function formatAccessLogLine(record: RawAccessLogRecord): string {
   return FORMAT.replace(/\$context\.([A-Za-z0-9_.]+)/g, (_m, variable: string) => {
-    const key = VARIABLE_TO_KEY.get(variable);
-    const value = key === undefined ? '-' : (record[key] ?? '-');
-    return JSON.stringify(value).slice(1, -1);
+    const field = VARIABLE_TO_FIELD.get(variable);
+    const value = field === undefined ? '-' : (record[field.key] ?? '-');
+    return field?.quoted ? JSON.stringify(value) : value;
   });
 }
 
