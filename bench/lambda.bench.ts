@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NUMERIC_KEYS } from '../src/core/log-format.js';
+import { lambdaFieldSpec } from '../src/core/log-format.js';
 import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../scripts/sample-data.js';
 import { catalogClient, lambda, sdk } from '../test/lambda/harness.js';
 
@@ -40,7 +40,14 @@ function floor(event: FirehoseTransformationEventShape): { records: Array<{ reco
   const out = new Array(event.records.length);
   for (let i = 0; i < event.records.length; i++) {
     const r = event.records[i] as FirehoseTransformationEventShape['records'][number];
-    const value: unknown = JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'));
+    // Lines API Gateway broke with an unescaped quote are not JSON: the floor passes them through.
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'));
+    } catch {
+      out[i] = { recordId: r.recordId, result: 'ProcessingFailed', data: r.data };
+      continue;
+    }
     out[i] = { recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(value), 'utf8').toString('base64') };
   }
   return { records: out };
@@ -64,12 +71,13 @@ function peakRss(mode: 'lambda' | 'floor' | 'load-only', dir: string): number {
     const keyNames = new Map(catalog.keys.map((k) => [k.id, k]));
     const client = { send: async (c) => {
       const n = c.constructor.name;
-      if (n === 'GetUsagePlansCommand') return { items: catalog.plans.map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) };
-      if (n === 'GetUsagePlanKeysCommand') return { items: catalog.plans.find((p) => p.id === c.input.usagePlanId).keyIds.map((id) => ({ id, name: keyNames.get(id).name })) };
-      return { items: catalog.keys };
+      if (n === 'GetUsagePlansCommand') return { items: catalog.plans.filter((p) => p.keyIds.includes(c.input.keyId)).map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) };
+      const key = keyNames.get(c.input.apiKey);
+      if (!key) throw Object.assign(new Error('Invalid API Key identifier specified'), { name: 'NotFoundException' });
+      return key;
     } };
-    const handler = createHandler({ numericKeys: ${JSON.stringify(NUMERIC_KEYS)}, client });
-    const floor = (e) => ({ records: e.records.map((r) => ({ recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'))), 'utf8').toString('base64') })) });
+    const handler = createHandler({ fieldSpec: ${JSON.stringify(lambdaFieldSpec())}, client, logger: { warn: () => undefined } });
+    const floor = (e) => ({ records: e.records.map((r) => { try { return { recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'))), 'utf8').toString('base64') }; } catch { return { recordId: r.recordId, result: 'ProcessingFailed', data: r.data }; } }) });
     (async () => {
       for (let i = 0; i < 5; i++) {
         if (${JSON.stringify(mode)} === 'lambda') await handler(event);
@@ -85,7 +93,7 @@ function peakRss(mode: 'lambda' | 'floor' | 'load-only', dir: string): number {
 export default async function run(): Promise<void> {
   const { event, bytes } = batch();
   const client = catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
-  const handler = lambda.createHandler({ numericKeys: NUMERIC_KEYS, client, sdk, logger: { warn: () => undefined } });
+  const handler = lambda.createHandler({ fieldSpec: lambdaFieldSpec(), client, sdk, logger: { warn: () => undefined } });
 
   // Warm: JIT both paths, load the usage-plan cache once (as the first batch of a container does).
   const first = await handler(event);

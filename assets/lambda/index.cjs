@@ -35,7 +35,6 @@ const { isUtf8 } = require('node:buffer');
 
 const OK = 'Ok';
 const FAILED = 'ProcessingFailed';
-const NULL_ENRICHMENT = Object.freeze({ usagePlanId: null, usagePlanName: null, apiKeyName: null, customerId: null });
 
 /**
  * Enrichment strings are cut to this many UTF-16 units. API key names are at most 1,024
@@ -92,6 +91,15 @@ function parseFieldSpec(spec) {
     .map((token) => {
       const [key, ...flags] = token.split(':');
       return { key, type: flags.includes('int') ? 'int' : flags.includes('bigint') ? 'bigint' : 'string', json: flags.includes('json') };
+    })
+    .map((field, i, all) => {
+      // The texts around each value, computed once: `{"key":"` / `","next":"` (no quote by a json value).
+      const next = all[i + 1];
+      return {
+        ...field,
+        head: separator(field, i === 0),
+        tail: next === undefined ? (field.json ? '}' : '"}') : (field.json ? '' : '"') + separator(next, false),
+      };
     });
 }
 
@@ -174,50 +182,34 @@ function recoverLine(text, fields) {
   if (fields.length === 0) return undefined;
   let end = text.length;
   while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
-  const last = fields[fields.length - 1];
-  const closing = last.json ? '}' : '"}';
+  const closing = fields[fields.length - 1].tail;
   if (text.charCodeAt(0) !== 123 || !text.startsWith(closing, end - closing.length)) return undefined;
   // One line: API Gateway writes one per request, so a line break inside means two records or junk.
   const lineBreak = text.indexOf('\n');
   if (lineBreak >= 0 && lineBreak < end) return undefined;
   const out = {};
   let pos = 1;
-  for (let i = 0; i < fields.length; i++) {
+  const lastIndex = fields.length - 1;
+  for (let i = 0; i <= lastIndex; i++) {
     const field = fields[i];
-    const head = separator(field, i === 0);
-    if (!text.startsWith(head, pos)) return undefined;
-    pos += head.length;
+    if (!text.startsWith(field.head, pos)) return undefined;
+    pos += field.head.length;
     let stop;
-    let next;
-    if (i + 1 < fields.length) {
-      const tail = (field.json ? '' : '"') + separator(fields[i + 1], false);
-      stop = text.indexOf(tail, pos);
+    if (i < lastIndex) {
+      stop = text.indexOf(field.tail, pos);
       if (stop < 0 || stop > end) return undefined;
-      next = stop + (field.json ? 0 : 1);
     } else {
       stop = end - closing.length;
       if (stop < pos) return undefined;
-      next = end;
     }
     const raw = text.slice(pos, stop);
     out[field.key] = field.json ? jsonValue(raw) : quotedValue(raw);
-    pos = next;
+    pos = field.json ? stop : stop + 1;
   }
   return out;
 }
 
-/**
- * A record's object: parsed, or recovered from the format (`recovered` true); undefined when the
- * record is not ours.
- */
-function readRecord(data, fields) {
-  const text = decodeText(data);
-  if (text === undefined) return undefined;
-  const parsed = parseJsonObject(text);
-  if (parsed !== undefined) return { record: parsed, recovered: false };
-  const record = recoverLine(text, fields);
-  return record === undefined ? undefined : { record, recovered: true };
-}
+
 
 /** An integer that fits the column (int: 32-bit, bigint: what JSON numbers hold exactly), or null. */
 function toColumnInteger(value, type) {
@@ -230,11 +222,17 @@ function toColumnInteger(value, type) {
   return n;
 }
 
-/** "-" to null everywhere; typed fields to integers that fit their column, or null. In place. */
-function normalize(record, typed) {
+const DASH_VALUE_RE = /":"-"(?=[,}])/g;
+
+/** "-" to null everywhere. In place. */
+function nullDashes(record) {
   for (const key in record) {
     if (record[key] === '-') record[key] = null;
   }
+}
+
+/** Typed fields to integers that fit their column, or null ("-" is null already). In place. */
+function normalize(record, typed) {
   for (let i = 0; i < typed.length; i++) {
     const { key, type } = typed[i];
     const value = record[key];
@@ -391,9 +389,15 @@ function createKeyDirectory(o) {
   };
 }
 
-/** The four enrichment fields for a keyed record, from what the directory knows. */
-function enrichmentFor(record, info) {
-  if (info === undefined || info === null) return NULL_ENRICHMENT;
+/** Sets the four enrichment fields of a keyed record from what the directory knows. In place. */
+function enrich(record, info) {
+  if (info === undefined || info === null) {
+    record.usagePlanId = null;
+    record.usagePlanName = null;
+    record.apiKeyName = null;
+    record.customerId = null;
+    return;
+  }
   const stage = `${record.apiId}/${record.stage}`;
   let plan = null;
   // A key can be in several plans, but in only one per API stage: the record's decides.
@@ -403,7 +407,10 @@ function enrichmentFor(record, info) {
       break;
     }
   }
-  return { usagePlanId: plan === null ? null : plan.id, usagePlanName: plan === null ? null : plan.name, apiKeyName: info.name, customerId: info.customerId };
+  record.usagePlanId = plan === null ? null : plan.id;
+  record.usagePlanName = plan === null ? null : plan.name;
+  record.apiKeyName = info.name;
+  record.customerId = info.customerId;
 }
 
 const hasApiKey = (record) => typeof record.identityApiKeyId === 'string' && record.identityApiKeyId.length > 0;
@@ -419,29 +426,39 @@ const resultBytes = (r) => r.data.length + r.recordId.length + r.result.length +
 /**
  * Keeps the response under RESPONSE_MAX_BYTES, by construction: first the enrichment of keyed
  * records is set to null (the records stay Ok), then, if records still grew past their input
- * (only recovered lines full of characters JSON must escape can), those go back ProcessingFailed
- * with their original data, which the request already carried. Returns what it had to do.
+ * (only recovered lines full of characters JSON must escape can grow much), those that grew most
+ * go back ProcessingFailed with their original data, which the request already carried: the
+ * response is then no larger than the request, which Lambda also holds to 6 MB. Returns what it
+ * had to do.
  */
-function fitResponse(results, records, input) {
+function fitResponse(results, keyed, input) {
   let total = 20;
   for (let i = 0; i < results.length; i++) total += resultBytes(results[i]);
   if (total <= RESPONSE_MAX_BYTES) return { stripped: 0, returned: 0 };
   let stripped = 0;
   let returned = 0;
   for (let i = 0; i < results.length && total > RESPONSE_MAX_BYTES; i++) {
-    const record = records[i];
-    if (record === undefined || results[i].result !== OK || !hasApiKey(record) || isNullEnrichment(record)) continue;
+    if (keyed[i] !== 1 || results[i].result !== OK) continue;
+    const record = JSON.parse(Buffer.from(results[i].data, 'base64').toString('utf8'));
+    if (isNullEnrichment(record)) continue;
     const before = resultBytes(results[i]);
-    Object.assign(record, NULL_ENRICHMENT);
+    enrich(record, null);
     results[i].data = encode(record);
     total += resultBytes(results[i]) - before;
     stripped++;
   }
-  for (let i = 0; i < results.length && total > RESPONSE_MAX_BYTES; i++) {
-    const original = typeof input[i].data === 'string' ? input[i].data : '';
-    if (results[i].result !== OK || results[i].data.length <= original.length) continue;
+  // The records that grew most go first, so the fewest possible leave the table.
+  const original = (i) => (typeof input[i].data === 'string' ? input[i].data : '');
+  const grown = [];
+  for (let i = 0; i < results.length; i++) {
+    const growth = results[i].data.length - original(i).length;
+    if (results[i].result === OK && growth > 0) grown.push([growth, i]);
+  }
+  grown.sort((a, b) => b[0] - a[0]);
+  for (let j = 0; j < grown.length && total > RESPONSE_MAX_BYTES; j++) {
+    const i = grown[j][1];
     const before = resultBytes(results[i]);
-    results[i] = { recordId: results[i].recordId, result: FAILED, data: original };
+    results[i] = { recordId: results[i].recordId, result: FAILED, data: original(i) };
     total += resultBytes(results[i]) - before;
     returned++;
   }
@@ -450,6 +467,45 @@ function fitResponse(results, records, input) {
 
 // ---------------------------------------------------------------------------------------------
 // Handler
+
+/**
+ * A record's object, "-" and numbers normalized: parsed, or recovered from the format (counted);
+ * undefined when the record is not ours.
+ */
+function readRecord(data, fields, typed, counts) {
+  try {
+    const text = decodeText(data);
+    if (text === undefined) return undefined;
+    // "-" values become null in the text, natively: in valid JSON, `":"-"` before `,` or `}` can
+    // only be a key and its "-" value (a quote inside a string is escaped).
+    let record = parseJsonObject(text.indexOf('":"-"') < 0 ? text : text.replace(DASH_VALUE_RE, '":null'));
+    if (record === undefined) {
+      // Not JSON: a line of ours broken by an unescaped value, or not ours at all.
+      record = recoverLine(text, fields);
+      if (record === undefined) return undefined;
+      counts.recovered++;
+      nullDashes(record);
+    }
+    normalize(record, typed);
+    return record;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The record returned as it came: Firehose writes it under errors/processing-failed/. */
+function failedResult(item, counts) {
+  counts.failed++;
+  return { recordId: item.recordId, result: FAILED, data: typeof item.data === 'string' ? item.data : '' };
+}
+
+function okResult(item, record, counts) {
+  try {
+    return { recordId: item.recordId, result: OK, data: encode(record) };
+  } catch {
+    return failedResult(item, counts);
+  }
+}
 
 function realSleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -512,61 +568,61 @@ function createHandler(options = {}) {
     client: getClient,
   });
 
+  /** Starts the lookups the batch's keys need, and waits for those not known yet as long as the time allows. */
+  async function lookUp(keyIds, mustWait, context) {
+    const waits = directory.request(keyIds);
+    if (!mustWait) return;
+    const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : maxWaitMs + marginMs;
+    await waitAtMost(waits, Math.min(maxWaitMs, remaining - marginMs), sleep);
+  }
+
   async function handler(event, context) {
     const input = (event && event.records) || [];
     const n = input.length;
-    const records = new Array(n);
+    const results = new Array(n);
+    const keyed = new Uint8Array(n);
     const keyIds = new Set();
-    let recovered = 0;
+    // Records whose key is not known yet wait for the lookups; every other one is encoded at once
+    // (nothing parsed is kept alive across the batch, which keeps garbage collection cheap).
+    const deferred = [];
+    const counts = { recovered: 0, failed: 0, unresolved: 0 };
     for (let i = 0; i < n; i++) {
-      let record;
-      try {
-        const read = readRecord(input[i].data, fields);
-        if (read === undefined) continue;
-        record = read.record;
-        if (read.recovered) recovered++;
-        normalize(record, typed);
-      } catch {
+      const record = readRecord(input[i].data, fields, typed, counts);
+      if (record === undefined) {
+        results[i] = failedResult(input[i], counts);
         continue;
       }
-      records[i] = record;
-      if (hasApiKey(record)) keyIds.add(record.identityApiKeyId);
+      if (hasApiKey(record)) {
+        keyed[i] = 1;
+        keyIds.add(record.identityApiKeyId);
+        const info = directory.get(record.identityApiKeyId);
+        if (info === undefined) {
+          deferred.push(i, record);
+          continue;
+        }
+        enrich(record, info);
+      }
+      results[i] = okResult(input[i], record, counts);
     }
 
     const calls = directory.stats.calls;
     if (keyIds.size > 0) {
-      const remaining = context && typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : maxWaitMs + marginMs;
       try {
-        await waitAtMost(directory.request(keyIds), Math.min(maxWaitMs, remaining - marginMs), sleep);
+        await lookUp(keyIds, deferred.length > 0, context);
       } catch {
         // Enrichment is optional: whatever is known is used.
       }
     }
-
-    const results = new Array(n);
-    let failed = 0;
-    let unresolved = 0;
-    for (let i = 0; i < n; i++) {
-      const { recordId, data } = input[i];
-      const record = records[i];
-      if (record !== undefined) {
-        try {
-          if (hasApiKey(record)) {
-            const info = directory.get(record.identityApiKeyId);
-            if (info === undefined) unresolved++;
-            Object.assign(record, enrichmentFor(record, info));
-          }
-          results[i] = { recordId, result: OK, data: encode(record) };
-          continue;
-        } catch {
-          // fall through: returned unchanged, as failed
-        }
-      }
-      failed++;
-      results[i] = { recordId, result: FAILED, data: typeof data === 'string' ? data : '' };
+    for (let j = 0; j < deferred.length; j += 2) {
+      const i = deferred[j];
+      const record = deferred[j + 1];
+      const info = directory.get(record.identityApiKeyId);
+      if (info === undefined) counts.unresolved++;
+      enrich(record, info);
+      results[i] = okResult(input[i], record, counts);
     }
-    const fit = fitResponse(results, records, input);
-    report(logger, { total: n, failed: failed + fit.returned, recovered, unresolved, fit, stats: directory.stats, calls: directory.stats.calls - calls });
+    const fit = fitResponse(results, keyed, input);
+    report(logger, { total: n, failed: counts.failed + fit.returned, recovered: counts.recovered, unresolved: counts.unresolved, fit, stats: directory.stats, calls: directory.stats.calls - calls });
     return { records: results };
   }
   handler.stats = directory.stats;

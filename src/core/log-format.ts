@@ -5,7 +5,8 @@
  * `LOG_FIELDS`, never kept by hand.
  *
  * The first 46 fields are the AWS sample's, unchanged in name and `$context` variable (so data and
- * queries written for the sample keep working), including its two documentation placeholders and
+ * queries written for the sample keep working; the one exception, `errorMessage`, reads the same
+ * message through its already-quoted variant `error.messageString`), including its two documentation placeholders and
  * `clientId`, which the sample maps to the token issuer. Fields added after them each earn their
  * bytes: `requestTimeEpoch` (the request time as a number, for partition-independent time
  * filters), `integrationStatus` (what the backend returned, apart from what the client saw),

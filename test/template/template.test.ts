@@ -290,7 +290,7 @@ describe('IAM', () => {
     expect(wildcards.map(({ where, s }) => [where, s.Effect])).toEqual([[PIPELINE_IDS.logBucketPolicy, 'Deny']]);
   });
 
-  it('lets the Lambda read only usage plans, their keys and API keys, and write its own logs', () => {
+  it('lets the Lambda read only usage plans (GetUsagePlans?keyId) and single API keys (GetApiKey), and write its own logs', () => {
     const role = props(PIPELINE_IDS.enrichmentFunctionRole);
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(role.ManagedPolicyArns).toBeUndefined();
