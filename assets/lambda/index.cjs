@@ -485,6 +485,9 @@ function readRecord(data, fields, typed, counts) {
       if (record === undefined) return undefined;
       counts.recovered++;
       nullDashes(record);
+    } else if (fields.length === 0 || !text.startsWith(fields[0].head)) {
+      // Not our format's exact text (spaces, other keys): "-" values may have escaped the replace.
+      nullDashes(record);
     }
     normalize(record, typed);
     return record;

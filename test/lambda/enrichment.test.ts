@@ -268,8 +268,10 @@ describe('values', () => {
 
   it('passes through fields it does not know and does not invent missing ones', async () => {
     const line = '{"requestId":"r1","status":"200","custom":"-","extra":"x"}\n';
-    const { records } = await handlerWith()(firehoseTransformationEvent([line]));
+    const spaced = '{"requestId": "r1", "status": "-", "custom": "-", "extra": "x"}\n';
+    const { records } = await handlerWith()(firehoseTransformationEvent([line, spaced]));
     expect(decode(records[0] as never)).toBe('{"requestId":"r1","status":200,"custom":null,"extra":"x"}\n');
+    expect(decode(records[1] as never)).toBe('{"requestId":"r1","status":null,"custom":null,"extra":"x"}\n');
     expect(apigw.calls()).toHaveLength(0);
   });
 
