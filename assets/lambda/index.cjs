@@ -50,7 +50,6 @@ const ENRICHMENT_MAX_CHARS = 1024;
 const RESPONSE_MAX_BYTES = 5_900_000;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
-const INTEGER_RE = /^-?\d{1,19}$/;
 
 // Defaults of the lookup machinery (each overridable by an option or the environment).
 const DEFAULTS = {
@@ -211,35 +210,40 @@ function recoverLine(text, fields) {
 
 
 
+/** True for an optional minus and 1 to 17 decimal digits (no spaces, signs, exponents, points). */
+function isIntegerText(s) {
+  const len = s.length;
+  let i = len > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (i === len || len > 17) return false;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** An integer that fits the column (int: 32-bit, bigint: what JSON numbers hold exactly), or null. */
 function toColumnInteger(value, type) {
   let n;
   if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && INTEGER_RE.test(value)) n = Number(value);
+  else if (typeof value === 'string' && isIntegerText(value)) n = Number(value);
   else return null;
   if (!Number.isSafeInteger(n)) return null;
   if (type === 'int' && (n < INT32_MIN || n > INT32_MAX)) return null;
   return n;
 }
 
-const DASH_VALUE_RE = /":"-"(?=[,}])/g;
-
-/** "-" to null everywhere. In place. */
-function nullDashes(record) {
+/** "-" to null everywhere; typed fields to integers that fit their column, or null. In place. */
+function normalize(record, typed) {
   for (const key in record) {
     if (record[key] === '-') record[key] = null;
   }
-}
-
-/** Typed fields to integers that fit their column, or null ("-" is null already). In place. */
-function normalize(record, typed) {
   for (let i = 0; i < typed.length; i++) {
     const { key, type } = typed[i];
     const value = record[key];
     if (value !== undefined && value !== null) record[key] = toColumnInteger(value, type);
   }
 }
-
 // ---------------------------------------------------------------------------------------------
 // Lookups
 
@@ -476,18 +480,12 @@ function readRecord(data, fields, typed, counts) {
   try {
     const text = decodeText(data);
     if (text === undefined) return undefined;
-    // "-" values become null in the text, natively: in valid JSON, `":"-"` before `,` or `}` can
-    // only be a key and its "-" value (a quote inside a string is escaped).
-    let record = parseJsonObject(text.indexOf('":"-"') < 0 ? text : text.replace(DASH_VALUE_RE, '":null'));
+    let record = parseJsonObject(text);
     if (record === undefined) {
       // Not JSON: a line of ours broken by an unescaped value, or not ours at all.
       record = recoverLine(text, fields);
       if (record === undefined) return undefined;
       counts.recovered++;
-      nullDashes(record);
-    } else if (fields.length === 0 || !text.startsWith(fields[0].head)) {
-      // Not our format's exact text (spaces, other keys): "-" values may have escaped the replace.
-      nullDashes(record);
     }
     normalize(record, typed);
     return record;
