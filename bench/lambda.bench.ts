@@ -1,7 +1,8 @@
 /**
  * The enrichment Lambda on a full 3 MiB Firehose batch (the most Firehose sends a transformation
  * function) of realistic full-format records, against the bare floor of the same work without
- * any logic: base64-decode, JSON.parse, JSON.stringify, base64-encode. Target: within 1.5x.
+ * any logic: base64-decode, JSON.parse, JSON.stringify, base64-encode (lines that are not JSON pass
+ * through it untouched, where the function recovers them). Target: within 1.2x.
  *
  * Time: median of many invocations in steady state (the usage-plan cache warm, as it is for all
  * but the first batch of a container), A/B interleaved so both see the same machine noise.
@@ -130,7 +131,7 @@ export default async function run(): Promise<void> {
   console.log(`batch: ${event.records.length} records, ${(bytes / 1024 / 1024).toFixed(2)} MiB of log lines (${(eventBytes / 1024 / 1024).toFixed(2)} MiB event); output ${(outBytes / 1024 / 1024).toFixed(2)} MiB`);
   console.log(`lambda: median ${median(lambdaMs).toFixed(1)} ms, p90 ${percentile(lambdaMs, 90).toFixed(1)} ms per invocation (${ITERATIONS} runs, cache warm)`);
   console.log(`floor:  median ${median(floorMs).toFixed(1)} ms, p90 ${percentile(floorMs, 90).toFixed(1)} ms (decode + JSON.parse + JSON.stringify + encode)`);
-  console.log(`ratio:  ${ratio.toFixed(2)}x the floor (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER TARGET'}`);
+  console.log(`ratio:  ${ratio.toFixed(2)}x the floor (target <= 1.2x) ${ratio <= 1.2 ? 'OK' : 'OVER TARGET'}`);
   console.log(
     `peak RSS (fresh process, batch loaded, 5 invocations): lambda ${rss.lambda?.toFixed(0)} MiB, floor ${rss.floor?.toFixed(0)} MiB, batch loaded only ${rss['load-only']?.toFixed(0)} MiB`,
   );
