@@ -10,7 +10,7 @@
  * own copy of a field list.
  */
 import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../core/outputs.js';
-import { NUMERIC_KEYS, RECORD_FIELDS } from '../core/log-format.js';
+import { RECORD_FIELDS, lambdaFieldSpec } from '../core/log-format.js';
 import { STREAM_PREFIX, TOOL } from '../core/names.js';
 import {
   AWS_ACCOUNT_ID,
@@ -295,7 +295,7 @@ function enrichmentFunctionRole(): CfnResource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'Enrichment Lambda: read usage plans, their keys and API key names; write its own log group.',
+      Description: 'Enrichment Lambda: read the usage plans of an API key and its name; write its own log group.',
       AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
       Policies: [
         {
@@ -304,9 +304,9 @@ function enrichmentFunctionRole(): CfnResource {
             {
               Sid: 'ReadUsagePlansAndKeys',
               Effect: 'Allow',
-              // GetUsagePlans, GetUsagePlanKeys and GetApiKeys; nothing else in API Gateway.
+              // GetUsagePlans (?keyId=) and GetApiKey (includeValue false); nothing else in API Gateway.
               Action: 'apigateway:GET',
-              Resource: [apigatewayPath('/usageplans'), apigatewayPath('/usageplans/*/keys'), apigatewayPath('/apikeys')],
+              Resource: [apigatewayPath('/usageplans'), apigatewayPath('/apikeys/*')],
             },
             {
               Sid: 'WriteOwnLogs',
@@ -347,8 +347,8 @@ function enrichmentFunction(options: PipelineOptions): CfnResource {
       Timeout: 120,
       Environment: {
         Variables: {
-          // The numeric fields of the log format, from src/core/log-format.ts.
-          NUMERIC_FIELDS: NUMERIC_KEYS.join(','),
+          // The log format's keys in order, with their column types, from src/core/log-format.ts.
+          LOG_FIELDS: lambdaFieldSpec(),
           CACHE_TTL_SECONDS: String(ENRICHMENT_CACHE_TTL_SECONDS),
         },
       },
