@@ -231,6 +231,7 @@ describe('init', () => {
       applied: { destinationArn: STREAM_ARN, format: accessLogFormat() },
       connectedAt: expect.stringMatching(/^2026-11-25T12:00:\d\d\.000Z$/),
       connectedBy: CALLER_ARN,
+      revision: expect.any(String),
     });
   });
 

@@ -66,8 +66,8 @@ describe('uninstall', () => {
     const h = createTestContext();
     const r = await runUninstall(opts(), h.ctx);
     expect(r.stages).toEqual([
-      { stage: 'a1b2c3d4e5/prod', outcome: 'restored' },
       { stage: 'a1b2c3d4e5/dev', outcome: 'turned-off' },
+      { stage: 'a1b2c3d4e5/prod', outcome: 'restored' },
     ]);
     expect(account.apis[0]!.stages[0]!.accessLogSettings).toEqual(CW);
     expect(account.apis[0]!.stages[1]!.accessLogSettings).toBeUndefined();
@@ -103,8 +103,8 @@ describe('uninstall', () => {
       project: 'shop',
       stack: { name: 'apigw-log-analytics-shop', status: 'CREATE_COMPLETE' },
       stages: [
-        { stage: 'a1b2c3d4e5/prod', restoreTo: 'CloudWatch Logs /api/orders', saved: true },
-        { stage: 'a1b2c3d4e5/dev', restoreTo: 'no access logs', saved: false },
+        { stage: 'a1b2c3d4e5/dev', action: 'turn-off', restoreTo: 'no access logs', saved: false },
+        { stage: 'a1b2c3d4e5/prod', action: 'restore', restoreTo: 'CloudWatch Logs /api/orders', saved: true },
       ],
       bucket: { name: BUCKET, objects: 2, action: 'keep' },
       artifactsBucket: { name: ARTIFACTS, action: 'delete' },

@@ -8,6 +8,7 @@ import stripAnsi from 'strip-ansi';
 import { createAwsServices } from '../../src/aws/clients.js';
 import type { AppContext, GlobalOptions, RunContext } from '../../src/context.js';
 import { runContext } from '../../src/cli.js';
+import { noInterrupts, type Interrupts } from '../../src/interrupts.js';
 import { createIo, type OutStream } from '../../src/ui/io.js';
 import type { Choice, Prompter } from '../../src/ui/prompts.js';
 
@@ -88,6 +89,7 @@ export interface TestContextOptions {
   /** Start of the virtual clock, in ms. */
   startMs?: number;
   apiGatewayRate?: { ratePerSecond: number; burst: number };
+  interrupts?: Interrupts;
 }
 
 export interface TestHarness {
@@ -131,6 +133,7 @@ export function createTestContext(options: TestContextOptions = {}): TestHarness
     sleep,
     now,
     signal: abort.signal,
+    interrupts: options.interrupts ?? noInterrupts,
   };
   const globals: GlobalOptions = { interactive: true, verbose: 0, color: false, ...options.globals };
   const ctx = runContext(app, globals);
