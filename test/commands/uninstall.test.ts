@@ -16,7 +16,7 @@ import type { UninstallOptions } from '../../src/commands/uninstall/index.js';
 import { accessLogFormat } from '../../src/core/log-format.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { isAppError } from '../../src/errors.js';
-import { createTestContext } from '../helpers/context.js';
+import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
 import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
 import { FakeS3 } from '../helpers/fake-s3.js';
 import { FakeCloudFormation } from '../deploy/fake-cloudformation.js';
@@ -172,6 +172,71 @@ describe('uninstall', () => {
     expect(r.stack).toBe('deleted-with-retained-resources');
     expect(calls).toBe(2);
     expect(cfnMock.commandCalls(DeleteStackCommand).slice(first).map((c) => c.args[0].input.RetainResources)).toEqual([undefined, ['DataSet']]);
+  });
+
+  describe('when the saved settings cannot be read (issue 13 §1)', () => {
+    const pointingAtStream = () => account.apis[0]!.stages.filter((s) => s.accessLogSettings?.destinationArn === OURS.destinationArn).map((s) => s.stageName);
+
+    it('the log bucket was deleted by hand: the plan says both stages will log nothing, and that is exactly what happens before the stack goes', async () => {
+      fakeS3.buckets.delete(BUCKET);
+      const h = createTestContext();
+      const r = await runUninstall(opts(), h.ctx);
+      expect(r.plan.stages).toEqual([
+        { stage: 'a1b2c3d4e5/dev', action: 'turn-off', restoreTo: 'no access logs', saved: false, note: `its saved settings were in ${BUCKET}, which no longer exists` },
+        { stage: 'a1b2c3d4e5/prod', action: 'turn-off', restoreTo: 'no access logs', saved: false, note: `its saved settings were in ${BUCKET}, which no longer exists` },
+      ]);
+      expect(r.stages).toEqual([
+        { stage: 'a1b2c3d4e5/dev', outcome: 'turned-off' },
+        { stage: 'a1b2c3d4e5/prod', outcome: 'turned-off' },
+      ]);
+      expect(pointingAtStream()).toEqual([]);
+      expect(r.stack).toBe('deleted');
+      expect(h.out('stderr')).toContain(`a1b2c3d4e5/prod: turn access logs off (its saved settings were in ${BUCKET}, which no longer exists)`);
+    });
+
+    it('the bucket is gone and a person answers: the question says the stages will log nothing, and "no" changes nothing', async () => {
+      fakeS3.buckets.delete(BUCKET);
+      const prompter = new ScriptedPrompter([{ match: /Uninstall shop\? 2 stages have no saved settings and will log nothing/, answer: false }]);
+      const err = await runUninstall(opts({ yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+      expect(isAppError(err) && err.kind).toBe('abort');
+      expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+      expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+    });
+
+    it('HeadBucket answers 403: stops before touching any stage or the stack, and says why and what to run', async () => {
+      fakeS3.forbidden.add(BUCKET);
+      const h = createTestContext();
+      const err = await runUninstall(opts(), h.ctx).catch((e: unknown) => e);
+      expect(isAppError(err) && err.code).toBe('SavedSettingsUnreadable');
+      expect(isAppError(err) && err.message).toContain('2 connected stages (a1b2c3d4e5/dev, a1b2c3d4e5/prod) still send logs to this installation');
+      expect(isAppError(err) && err.resolution).toContain(`s3:ListBucket, s3:GetObject and s3:DeleteObject on ${BUCKET}`);
+      expect(isAppError(err) && err.resolution).toContain('npx apigw-log-analytics uninstall --region us-east-1 --project shop --yes');
+      expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+      expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+      expect(pointingAtStream()).toEqual(['prod', 'dev']);
+      expect(h.out('stderr')).toContain('a1b2c3d4e5/prod: CANNOT RESTORE');
+    });
+
+    it('HeadBucket answers 403 in a dry run: the plan says uninstall would stop', async () => {
+      fakeS3.forbidden.add(BUCKET);
+      const h = createTestContext();
+      const r = await runUninstall(opts({ dryRun: true }), h.ctx);
+      expect(r.plan.blocked).toContain('cannot be read');
+      expect(h.out('stdout')).toContain('Uninstall stops before changing anything');
+    });
+
+    it('a stage saved in the bucket that now logs elsewhere: its record is dropped, the stage is left alone, and the stack goes', async () => {
+      account.apis[0]!.stages[0]!.accessLogSettings = { ...CW, destinationArn: CW.destinationArn.replace('orders', 'mine') };
+      const r = await runUninstall(opts(), createTestContext().ctx);
+      expect(r.plan.stages[1]).toMatchObject({ stage: 'a1b2c3d4e5/prod', action: 'forget', note: 'now sends to CloudWatch Logs /api/mine; left as it is' });
+      expect(r.stages).toEqual([
+        { stage: 'a1b2c3d4e5/dev', outcome: 'turned-off' },
+        { stage: 'a1b2c3d4e5/prod', outcome: 'forgotten' },
+      ]);
+      expect(account.apis[0]!.stages[0]!.accessLogSettings?.destinationArn).toContain('/api/mine');
+      expect(fakeS3.get(BUCKET, '_state/stages/a1b2c3d4e5/prod.json')).toBeUndefined();
+      expect(r.stack).toBe('deleted');
+    });
   });
 
   it('an unknown project lists the installations that exist', async () => {
