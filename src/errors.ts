@@ -254,10 +254,23 @@ interface ResponseLike extends EndpointTag {
   headers?: Record<string, string | undefined>;
 }
 
-/** "s3 at http://127.0.0.1:4566", from what the HTTP handler tagged (src/aws/http.ts). */
+/** SigV4 signing names of the services we call, as people know them. */
+const SERVICE_NAMES: Record<string, string> = {
+  sts: 'STS',
+  s3: 'S3',
+  apigateway: 'API Gateway',
+  cloudformation: 'CloudFormation',
+  athena: 'Athena',
+  quicksight: 'QuickSight',
+  monitoring: 'CloudWatch',
+  firehose: 'Firehose',
+  glue: 'Glue',
+};
+
+/** "S3 at http://127.0.0.1:4566", from what the HTTP handler tagged (src/aws/http.ts). */
 function where(tag: EndpointTag | undefined): string {
-  if (!tag?.$endpoint) return 'the AWS endpoint';
-  return `${tag.$service ?? 'the AWS endpoint'} at ${tag.$endpoint}`;
+  const service = tag?.$service ? (SERVICE_NAMES[tag.$service] ?? tag.$service) : 'the AWS endpoint';
+  return tag?.$endpoint ? `${service} at ${tag.$endpoint}` : service;
 }
 
 /** A connection or read timeout of the HTTP handler, after the SDK's retries. */

@@ -16,6 +16,7 @@ import type { UninstallOptions } from '../../src/commands/uninstall/index.js';
 import { accessLogFormat } from '../../src/core/log-format.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { isAppError } from '../../src/errors.js';
+import { createInterrupts } from '../../src/interrupts.js';
 import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
 import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
 import { FakeS3 } from '../helpers/fake-s3.js';
@@ -236,6 +237,43 @@ describe('uninstall', () => {
       expect(account.apis[0]!.stages[0]!.accessLogSettings?.destinationArn).toContain('/api/mine');
       expect(fakeS3.get(BUCKET, '_state/stages/a1b2c3d4e5/prod.json')).toBeUndefined();
       expect(r.stack).toBe('deleted');
+    });
+  });
+
+  describe('Ctrl+C (issue 13 §4)', () => {
+    function sigint(setTimer?: (f: () => void) => void) {
+      const written: string[] = [];
+      const exits: number[] = [];
+      let h: ReturnType<typeof createTestContext> | undefined;
+      const { interrupts, onSigint } = createInterrupts({
+        abort: () => h?.abort.abort(),
+        write: (t) => written.push(t),
+        exit: (c) => exits.push(c),
+        ...(setTimer ? { setTimer } : {}),
+      });
+      h = createTestContext({ interrupts });
+      return { h, written, exits, onSigint };
+    }
+
+    it('while stages are being restored: the first says what a second would leave behind and the command goes on to a safe point; the second exits 130', async () => {
+      const s = sigint();
+      let pressed = 0;
+      installFakeApiGateway(apigw, account, { before: (op) => void (op === 'UpdateStage' && pressed++ === 0 && s.onSigint()) });
+      await runUninstall(opts(), s.h.ctx).catch((e: unknown) => e);
+      expect(s.written.join('')).toContain(
+        'Cancelling at the next safe point. Ctrl+C again stops at once and leaves the uninstall half done: some stages restored, the stack perhaps still deleting in CloudFormation (it carries on). Run again to finish: npx apigw-log-analytics uninstall --region us-east-1 --project shop --yes',
+      );
+      expect(s.exits).toEqual([]);
+      s.onSigint();
+      expect(s.exits).toEqual([130]);
+    });
+
+    it('while it only reads (looking for stages): the first Ctrl+C ends it', async () => {
+      const s = sigint((f) => f());
+      installFakeApiGateway(apigw, account, { before: (op) => void (op === 'GetRestApis' && s.onSigint()) });
+      await runUninstall(opts(), s.h.ctx).catch((e: unknown) => e);
+      expect(s.written.join('')).toContain('Cancelled.');
+      expect(s.exits[0]).toBe(130);
     });
   });
 
