@@ -244,14 +244,14 @@ describe('uninstall', () => {
     function sigint(setTimer?: (f: () => void) => void) {
       const written: string[] = [];
       const exits: number[] = [];
-      let h: ReturnType<typeof createTestContext> | undefined;
+      const abort = new AbortController();
       const { interrupts, onSigint } = createInterrupts({
-        abort: () => h?.abort.abort(),
+        abort: () => abort.abort(),
         write: (t) => written.push(t),
         exit: (c) => exits.push(c),
         ...(setTimer ? { setTimer } : {}),
       });
-      h = createTestContext({ interrupts });
+      const h = createTestContext({ interrupts, signal: abort.signal });
       return { h, written, exits, onSigint };
     }
 

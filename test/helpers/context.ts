@@ -90,6 +90,8 @@ export interface TestContextOptions {
   startMs?: number;
   apiGatewayRate?: { ratePerSecond: number; burst: number };
   interrupts?: Interrupts;
+  /** The run's Ctrl+C signal (default: the harness's own `abort`). */
+  signal?: AbortSignal;
 }
 
 export interface TestHarness {
@@ -132,7 +134,7 @@ export function createTestContext(options: TestContextOptions = {}): TestHarness
       createAwsServices({ target, sleep, now, ...(options.apiGatewayRate ? { apiGatewayRate: options.apiGatewayRate } : {}) }),
     sleep,
     now,
-    signal: abort.signal,
+    signal: options.signal ?? abort.signal,
     interrupts: options.interrupts ?? noInterrupts,
   };
   const globals: GlobalOptions = { interactive: true, verbose: 0, color: false, ...options.globals };
