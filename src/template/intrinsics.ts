@@ -11,6 +11,9 @@ export const sub = (text: string): CfnValue => ({ 'Fn::Sub': text });
 export const join = (separator: string, parts: readonly CfnValue[]): CfnValue => ({ 'Fn::Join': [separator, [...parts]] });
 export const split = (separator: string, value: CfnValue): CfnValue => ({ 'Fn::Split': [separator, value] });
 
+export const fnIf = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): CfnValue => ({ 'Fn::If': [condition, whenTrue, whenFalse] });
+export const equals = (a: CfnValue, b: CfnValue): CfnValue => ({ 'Fn::Equals': [a, b] });
+
 export const AWS_ACCOUNT_ID = ref('AWS::AccountId');
 export const AWS_REGION = ref('AWS::Region');
 export const AWS_PARTITION = ref('AWS::Partition');

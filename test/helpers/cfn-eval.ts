@@ -1,6 +1,7 @@
 /**
  * A small evaluator of CloudFormation intrinsics for tests: resolves Ref, Fn::GetAtt, Fn::Sub,
- * Fn::Join and Fn::Split against given parameter values and stand-in physical ids, so a test can
+ * Fn::Join, Fn::Split and Fn::If (with Fn::Equals conditions) against given parameter values and
+ * stand-in physical ids, so a test can
  * assert on the string CloudFormation would produce (a stream name, a database name, an S3 URI)
  * rather than on the shape of the expression.
  */
@@ -9,6 +10,8 @@ export interface EvalContext {
   /** Physical id (what Ref returns) per logical id; GetAtt X.Arn resolves to `arn:<X>`, others to `<X>.<attr>`. */
   resources?: Record<string, string>;
   pseudo?: Record<string, string>;
+  /** The template's Conditions, for Fn::If. */
+  conditions?: Record<string, unknown>;
 }
 
 const DEFAULT_PSEUDO: Record<string, string> = {
@@ -30,6 +33,15 @@ function lookup(name: string, ctx: EvalContext): string {
 function getAtt(id: string, attr: string, ctx: EvalContext): string {
   const physical = lookup(id, ctx);
   return attr === 'Arn' ? `arn:${physical}` : `${physical}.${attr}`;
+}
+
+function condition(name: string, ctx: EvalContext): boolean {
+  const c = ctx.conditions?.[name] as Record<string, unknown> | undefined;
+  if (!c) throw new Error(`cfn-eval: no condition ${name} (pass the template's Conditions)`);
+  const [key] = Object.keys(c);
+  if (key !== 'Fn::Equals') throw new Error(`cfn-eval: condition ${name}: only Fn::Equals is supported`);
+  const [a, b] = c[key] as [unknown, unknown];
+  return evaluate(a, ctx) === evaluate(b, ctx);
 }
 
 export function evaluate(value: unknown, ctx: EvalContext): unknown {
@@ -55,6 +67,10 @@ export function evaluate(value: unknown, ctx: EvalContext): unknown {
       case 'Fn::Split': {
         const [sep, source] = arg as [string, unknown];
         return String(evaluate(source, ctx)).split(sep);
+      }
+      case 'Fn::If': {
+        const [name, whenTrue, whenFalse] = arg as [string, unknown, unknown];
+        return evaluate(condition(name, ctx) ? whenTrue : whenFalse, ctx);
       }
       case 'Fn::Sub': {
         if (typeof arg !== 'string') throw new Error('cfn-eval: only the string form of Fn::Sub is supported');
