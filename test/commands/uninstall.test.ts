@@ -141,6 +141,31 @@ describe('uninstall', () => {
     expect(fakeS3.buckets.has(BUCKET)).toBe(false);
   });
 
+  it('--purge-bucket removes every bucket the project kept, listing each in the plan', async () => {
+    const OLD = 'apigw-log-analytics-shop-logbucket-old999';
+    fakeS3.bucket(OLD, { 'apigw-log-analytics:project': 'shop' });
+    fakeS3.put(OLD, 'logs/dt=2026-10-01/a.json.gz', 'old data');
+    fakeS3.bucket('apigw-log-analytics-other-logbucket-x1', { 'apigw-log-analytics:project': 'other' });
+    const h = createTestContext();
+    const r = await runUninstall(opts({ purgeBucket: true }), h.ctx);
+    expect(r.plan.bucket).toMatchObject({ name: BUCKET, action: 'purge' });
+    expect(r.plan.retainedBuckets).toEqual([{ name: OLD, objects: 1, bytes: 8, action: 'purge' }]);
+    expect(h.out('stderr')).toContain(`Kept earlier DELETE ${OLD} and all 1 objects (8 B), every version`);
+    expect(r.retainedBuckets).toEqual([{ name: OLD, outcome: 'purged' }]);
+    expect(fakeS3.buckets.has(BUCKET)).toBe(false);
+    expect(fakeS3.buckets.has(OLD)).toBe(false);
+    expect(fakeS3.buckets.has('apigw-log-analytics-other-logbucket-x1')).toBe(true);
+  });
+
+  it('after the stack is gone, --purge-bucket removes every kept bucket of the project', async () => {
+    await runUninstall(opts(), createTestContext().ctx);
+    const OLD = 'apigw-log-analytics-shop-logbucket-old999';
+    fakeS3.bucket(OLD, { 'apigw-log-analytics:project': 'shop' });
+    const r = await runUninstall(opts({ purgeBucket: true }), createTestContext().ctx);
+    expect([r.bucket?.name, ...r.retainedBuckets.map((b) => b.name)].sort()).toEqual([BUCKET, OLD]);
+    expect(fakeS3.buckets.has(BUCKET) || fakeS3.buckets.has(OLD)).toBe(false);
+  });
+
   it('after the stack is gone, without --purge-bucket, says the bucket is kept', async () => {
     await runUninstall(opts(), createTestContext().ctx);
     const h = createTestContext();

@@ -21,6 +21,7 @@ import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
 import { resolveDashboard, type DashboardChoice } from './quicksight.js';
 import { loadStackTemplate, stackParameters } from './template.js';
+import { findKeptBucket } from './kept-bucket.js';
 
 export interface InitResult {
   plan: InitPlan;
@@ -136,7 +137,8 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
 
   // 6. The plan.
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
-  const parameters = stackParameters({ project, retentionDays, dashboard });
+  const keptBucket = await findKeptBucket({ aws, existing, project, account: who.account, io });
+  const parameters = stackParameters({ project, retentionDays, dashboard, ...(keptBucket ? { existingLogBucket: keptBucket.name } : {}) });
   const template = loadStackTemplate();
   const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
   const plannedStages = planStages(chosen, project);
@@ -154,6 +156,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       ? { enabled: true, principalArn: dashboard.principalArn, identityRegion: dashboard.identityRegion, createGroup: dashboard.createGroup }
       : { enabled: false },
     parameters,
+    keptBucket,
     resources: template.resourceSummary,
     stages: plannedStages,
     cost: { fixedMonthly: cost.fixedMonthly, perMillionRequests: cost.perMillionRequests, lines: cost.lines },

@@ -43,6 +43,8 @@ export interface ParameterInputs {
   project: string;
   retentionDays: number;
   dashboard: DashboardChoice;
+  /** A log bucket a previous installation kept, to continue with. */
+  existingLogBucket?: string;
 }
 
 /** The stack parameters init sets; everything else keeps the template's default. */
@@ -51,6 +53,7 @@ export function stackParameters(input: ParameterInputs, known: readonly string[]
     [PARAMETERS.projectName]: input.project,
     [PARAMETERS.retentionDays]: String(input.retentionDays),
     ...input.dashboard.parameters,
+    ...(input.existingLogBucket ? { [PARAMETERS.existingLogBucket]: input.existingLogBucket } : {}),
   };
   const unknown = Object.keys(p).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`internal: the template has no parameter ${unknown.join(', ')}`);
