@@ -142,6 +142,16 @@ describe('two runs at once on one stage', () => {
     expect(prod().accessLogSettings).toEqual(CW);
   });
 
+  it('disconnect inside uninstall, after uninstall planned the stage and before it restores it: uninstall does not stop for a stage that is already back', async () => {
+    connectedWithRecord();
+    hook = { op: 'GetStage', run: () => disconnect() };
+    const r = await uninstall();
+    expect(inner).toMatchObject({ stages: [{ outcome: 'restored' }] });
+    expect(r.stages).toEqual([{ stage: 'a1b2c3d4e5/prod', outcome: 'changed-since' }]);
+    expect(r.stack).toBe('deleted');
+    expect(prod().accessLogSettings).toEqual(CW);
+  });
+
   it('connect inside uninstall, after the stages were restored: the stack is not deleted and the record is kept', async () => {
     connectedWithRecord();
     let scans = 0;
