@@ -171,6 +171,9 @@ export function fromAwsError(e: unknown, ctx: AwsErrorContext = {}): AppError {
   if (name === 'AbortError' || name === 'ExitPromptError' || name === 'AbortPromptError') {
     return new CancelledError();
   }
+  // Before the mappings by name and status: a proxy's 403 page is not an AWS AccessDenied.
+  const network = timeoutError(e, doing) ?? notFromAws(e, doing);
+  if (network) return network;
   if (['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'].includes(name)) {
     return new UserError('ExpiredCredentials', `Your AWS credentials have expired${doing}.`, {
       resolution: ctx.profile
@@ -225,10 +228,6 @@ export function fromAwsError(e: unknown, ctx: AwsErrorContext = {}): AppError {
       cause: e,
     });
   }
-  const timeout = timeoutError(e, doing);
-  if (timeout) return timeout;
-  const foreign = notFromAws(e, doing);
-  if (foreign) return foreign;
   const netCode = (e as { code?: string } | null)?.code;
   if (netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN' || name === 'EndpointError' || /getaddrinfo ENOTFOUND/.test(message)) {
     const host = /ENOTFOUND\s+(\S+)/.exec(message)?.[1];

@@ -133,6 +133,11 @@ describe('fromAwsError: timeouts and answers not from AWS (issue 13)', () => {
     expect(err.message).toBe('The answer from CloudFormation at http://proxy:8080 while listing stacks did not come from AWS: HTTP 404, text/html.');
   });
 
+  it('a proxy\'s 403 page is not reported as AWS denying the request', () => {
+    const e = Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 }, $response: { statusCode: 403, headers: { 'content-type': 'text/html' } } });
+    expect(fromAwsError(e).code).toBe('NotFromAws');
+  });
+
   it('an AWS error with a request id stays an AWS error', () => {
     const e = Object.assign(new Error('Stack does not exist'), {
       name: 'ValidationError',
