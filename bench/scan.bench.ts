@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { generateAccessLogRecords } from '../src/core/sample-data.js';
+import { generateAccessLogRecords } from '../scripts/sample-data.js';
 import { RECORD_FIELDS } from '../src/core/log-format.js';
 import { rollupSelectSql, ROLLUP_ANSWERS } from '../src/core/rollup.js';
 import { formatBytes, sheetScans, type Source, type VisualQuery } from '../src/core/scan-cost.js';

@@ -3,7 +3,7 @@
  * yet and why: their access logs go to CloudWatch Logs only, not to Firehose.
  */
 import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callApiGateway } from './call.js';
 
 export interface V2ApiSummary {

@@ -30,6 +30,8 @@ export interface InitPlan {
   version: string;
   dashboard: { enabled: false } | { enabled: true; principalArn: string; identityRegion: string; createGroup: boolean };
   parameters: Record<string, string>;
+  /** The log bucket a previous installation kept, which the stack continues with (null: the stack creates one). */
+  keptBucket: { name: string; alsoKept: string[] } | null;
   resources: string[];
   stages: PlannedStage[];
   cost: Pick<CostEstimate, 'fixedMonthly' | 'perMillionRequests' | 'lines'>;
@@ -79,6 +81,10 @@ export function renderPlan(plan: InitPlan, style: { bold: (s: string) => string;
   );
   out.push(`  Resources ${plan.resources.join(', ')}`);
   if (plan.layout) out.push(...describeLayoutUpgrade(plan.layout));
+  if (plan.keptBucket) {
+    out.push(`  Bucket    continue with ${plan.keptBucket.name}, which a previous installation of ${plan.project} kept: its data shows in the new dashboard (the stack does not manage that bucket)`);
+    if (plan.keptBucket.alsoKept.length) out.push(`            also kept: ${plan.keptBucket.alsoKept.join(', ')} (uninstall --purge-bucket removes every kept bucket)`);
+  }
   if (plan.dashboard.enabled) {
     out.push(
       `  Dashboard shared with ${plan.dashboard.principalArn}${plan.dashboard.createGroup ? ' (group created first)' : ''}; QuickSight identity region ${plan.dashboard.identityRegion}`,

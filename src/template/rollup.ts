@@ -14,6 +14,7 @@ import { BUCKET_PREFIXES } from '../core/outputs.js';
 import { TOOL } from '../core/names.js';
 import { ROLLUP_MINUTE, ROLLUP_PREFIX, ROLLUP_TABLE_NAME, rollupColumns, rollupInsertSql } from '../core/rollup.js';
 import { AWS_ACCOUNT_ID, getAtt, join, policyDocument, projectTags, ref, sub } from './intrinsics.js';
+import { LOG_BUCKET_ARN, LOG_BUCKET_NAME } from './log-bucket.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnValue, type TemplateFragment } from './types.js';
 
 export const ROLLUP_IDS = {
@@ -25,7 +26,7 @@ export const ROLLUP_IDS = {
 /** The Parquet table name the rollup reads (the pipeline's GLUE_TABLE_NAME; not imported, to keep the fragments apart). */
 const RAW_TABLE = 'access_logs';
 
-const bucketArn = getAtt(LOGICAL_IDS.logBucket, 'Arn');
+const bucketArn = LOG_BUCKET_ARN;
 const objects = (prefix: string): CfnValue => join('', [bucketArn, `/${prefix}*`]);
 const arn = (service: string, resource: string): CfnValue => sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const database = `\${${LOGICAL_IDS.glueDatabase}}`;
@@ -45,7 +46,7 @@ function table(): CfnResource {
         PartitionKeys: [{ Name: 'dt', Type: 'string', Comment: 'UTC day of the hour (yyyy-MM-dd)' }],
         StorageDescriptor: {
           Columns: rollupColumns().map((c) => ({ Name: c.name, Type: c.type })),
-          Location: join('', ['s3://', ref(LOGICAL_IDS.logBucket), `/${ROLLUP_PREFIX}`]),
+          Location: join('', ['s3://', LOG_BUCKET_NAME, `/${ROLLUP_PREFIX}`]),
           InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
           OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
           SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },

@@ -3,7 +3,7 @@
  * metadata.partitionKeys, which Firehose substitutes into logs/parquet/dt=<dt>/hour=<hour>/.
  */
 import { describe, expect, it } from 'vitest';
-import { NUMERIC_KEYS } from '../../src/core/log-format.js';
+import { lambdaFieldSpec } from '../../src/core/log-format.js';
 import { FIREHOSE_PREFIX } from '../../src/template/pipeline.js';
 import { lambda, type FirehoseResult } from './harness.js';
 
@@ -21,7 +21,7 @@ const event = (items: Array<{ epoch: string; arrival: number }>) => ({
 });
 
 describe('partition keys', () => {
-  const handler = lambda.createHandler({ numericKeys: [...NUMERIC_KEYS], logger: { warn: () => undefined } });
+  const handler = lambda.createHandler({ fieldSpec: lambdaFieldSpec(), logger: { warn: () => undefined } });
   const lastMsOf2025 = Date.UTC(2025, 11, 31, 23, 59, 59, 999);
 
   it('files a request by its own UTC day and hour, not by when it reached Firehose', async () => {

@@ -12,7 +12,8 @@ const template = JSON.parse(readFileSync(new URL(`../../${TEMPLATE_PATH}`, impor
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const props = (id: string): any => template.Resources[id]?.Properties ?? expect.fail(`no resource ${id}`);
 const ctx: EvalContext = {
-  parameters: { ProjectName: 'shop-api' },
+  parameters: { ProjectName: 'shop-api', ExistingLogBucket: '' },
+  conditions: template.Conditions ?? {},
   resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: glueDatabaseName('shop-api'), AthenaWorkGroup: 'apigw-log-analytics-shop-api', GlueTable: 'access_logs' },
 };
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../../src/core/outputs.js';
-import { NUMERIC_KEYS, RECORD_FIELDS } from '../../src/core/log-format.js';
+import { LOG_FIELDS, NUMERIC_KEYS, RECORD_FIELDS, lambdaFieldSpec } from '../../src/core/log-format.js';
 import { STREAM_PREFIX, TAG_PROJECT, projectNameProblem } from '../../src/core/names.js';
 import { generateTemplateText, packageVersion } from '../../src/template/generate.js';
 import { readLambdaSource } from '../../src/template/lambda-source.js';
@@ -42,8 +42,9 @@ function resource(id: string): CfnResource {
 const props = (id: string): any => resource(id).Properties ?? {};
 
 /** Physical ids stand-ins, so expressions resolve to the strings CloudFormation would produce. */
-const ctx = (project = 'shop-api'): EvalContext => ({
-  parameters: { ProjectName: project, RetentionDays: '90', BufferIntervalSeconds: '60', AthenaBytesScannedCutoff: '10737418240' },
+const ctx = (project = 'shop-api', existingLogBucket = ''): EvalContext => ({
+  parameters: { ProjectName: project, RetentionDays: '90', BufferIntervalSeconds: '60', AthenaBytesScannedCutoff: '10737418240', ExistingLogBucket: existingLogBucket },
+  conditions: template.Conditions ?? {},
   resources: {
     LogBucket: 'shop-logs-bucket',
     GlueDatabase: glueDatabaseName(project),
@@ -99,7 +100,14 @@ describe('the committed template', () => {
 
   it('declares the parameters with safe defaults and a ProjectName rule equal to the CLI one', () => {
     const p = template.Parameters ?? {};
-    const own = [PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, LEGACY.parameter, PARAMETERS.athenaBytesScannedCutoff];
+    const own = [
+      PARAMETERS.projectName,
+      PARAMETERS.retentionDays,
+      PARAMETERS.bufferIntervalSeconds,
+      LEGACY.parameter,
+      PARAMETERS.athenaBytesScannedCutoff,
+      PARAMETERS.existingLogBucket,
+    ];
     expect(Object.keys(pipeline.Parameters ?? {})).toEqual(own);
     expect(Object.keys(p).slice(0, own.length)).toEqual(own);
     expect(p.ProjectName?.Default).toBeUndefined();
@@ -132,7 +140,25 @@ describe('the committed template', () => {
     expect(o.ProjectName?.Value).toEqual({ Ref: PARAMETERS.projectName });
     expect(o.GlueTableName?.Value).toBe(GLUE_TABLE_NAME);
     expect(o.GlueDatabaseName?.Value).toEqual({ Ref: LOGICAL_IDS.glueDatabase });
-    expect(o.LogBucketName?.Value).toEqual({ Ref: LOGICAL_IDS.logBucket });
+    expect(evaluateString(o.LogBucketName?.Value, ctx())).toBe('shop-logs-bucket');
+  });
+
+  it('continues with a bucket a previous installation kept: ExistingLogBucket replaces the created bucket everywhere', () => {
+    const p = template.Parameters?.ExistingLogBucket;
+    expect(p).toMatchObject({ Type: 'String', Default: '' });
+    const pattern = new RegExp(p?.AllowedPattern ?? 'x');
+    for (const [name, ok] of [['', true], ['apigw-log-analytics-shop-logbucket-1a2b3c', true], ['Bad_Name', false], ['ab', false]] as const) expect([name, pattern.test(name)]).toEqual([name, ok]);
+    expect(template.Conditions?.CreateLogBucket).toEqual({ 'Fn::Equals': [{ Ref: 'ExistingLogBucket' }, ''] });
+    expect(resource('LogBucket').Condition).toBe('CreateLogBucket');
+    expect(resource('LogBucketPolicy').Condition).toBe('CreateLogBucket');
+    // No Ref or GetAtt of the bucket outside a Fn::If on that condition (it does not exist when one is kept).
+    const unguarded = JSON.stringify({ ...template.Resources, LogBucket: undefined, LogBucketPolicy: undefined, Outputs: template.Outputs }).replace(/\{"Fn::If":\["CreateLogBucket",(\{"Ref":"LogBucket"\}|\{"Fn::GetAtt":\["LogBucket","Arn"\]\})/g, '');
+    expect(unguarded).not.toMatch(/"Ref":"LogBucket"|"LogBucket","Arn"|\$\{LogBucket/);
+    const kept = ctx('shop-api', 'apigw-log-analytics-shop-logbucket-1a2b3c');
+    expect(evaluateString(template.Outputs?.LogBucketName?.Value, kept)).toBe('apigw-log-analytics-shop-logbucket-1a2b3c');
+    expect(evaluateString(props(LOGICAL_IDS.deliveryStream).ExtendedS3DestinationConfiguration.BucketARN, kept)).toBe('arn:aws:s3:::apigw-log-analytics-shop-logbucket-1a2b3c');
+    expect(evaluateString(props('GlueTable').TableInput.StorageDescriptor.Location, kept)).toBe('s3://apigw-log-analytics-shop-logbucket-1a2b3c/logs/parquet/');
+    expect(evaluateString(props('RollupTable').TableInput.StorageDescriptor.Location, kept)).toBe('s3://apigw-log-analytics-shop-logbucket-1a2b3c/rollups/hourly/');
   });
 
   it('uses the shared logical ids and tags everything that takes tags with the project', () => {
@@ -288,8 +314,12 @@ describe('enrichment Lambda', () => {
     expect(p.Code.ZipFile).not.toMatch(/^\s*(import|export)\s/m);
   });
 
-  it('gets the numeric fields from the log-format module', () => {
-    expect(p.Environment.Variables.NUMERIC_FIELDS.split(',')).toEqual([...NUMERIC_KEYS]);
+  it('gets the field list, key order and column types from the log-format module', () => {
+    expect(p.Environment.Variables.LOG_FIELDS).toBe(lambdaFieldSpec());
+    const spec = (p.Environment.Variables.LOG_FIELDS as string).split(',');
+    expect(spec.map((t) => t.split(':')[0])).toEqual(LOG_FIELDS.map((x) => x.key));
+    expect(spec.filter((t) => /:(int|bigint)/.test(t)).map((t) => t.split(':')[0])).toEqual(LOG_FIELDS.filter((x) => x.type !== 'string').map((x) => x.key));
+    expect(NUMERIC_KEYS.length).toBeGreaterThan(10);
     expect(Number(p.Environment.Variables.CACHE_TTL_SECONDS)).toBeGreaterThan(0);
   });
 
@@ -316,7 +346,7 @@ describe('IAM', () => {
     expect(wildcards.map(({ where, s }) => [where, s.Effect])).toEqual([[PIPELINE_IDS.logBucketPolicy, 'Deny']]);
   });
 
-  it('lets the Lambda read only usage plans, their keys and API keys, and write its own logs', () => {
+  it('lets the Lambda read only usage plans (GetUsagePlans?keyId) and single API keys (GetApiKey), and write its own logs', () => {
     const role = props(PIPELINE_IDS.enrichmentFunctionRole);
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(role.ManagedPolicyArns).toBeUndefined();
@@ -326,8 +356,7 @@ describe('IAM', () => {
     expect(asList(api[0]?.Action)).toEqual(['apigateway:GET']);
     expect(asList(api[0]?.Resource).map((r) => evaluateString(r, ctx()))).toEqual([
       'arn:aws:apigateway:us-east-1::/usageplans',
-      'arn:aws:apigateway:us-east-1::/usageplans/*/keys',
-      'arn:aws:apigateway:us-east-1::/apikeys',
+      'arn:aws:apigateway:us-east-1::/apikeys/*',
     ]);
     const logs = st.filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
     expect(logs).toEqual([expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [PIPELINE_IDS.enrichmentLogGroup, 'Arn'] } })]);

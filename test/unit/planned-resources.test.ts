@@ -10,22 +10,25 @@ const ids = (p: Record<string, string>) => plannedResources(template, { ProjectN
 
 describe('planned resources', () => {
   it('evaluates every condition each way on the committed template', () => {
-    const legacy = { KeepLegacyDeliveryStream: false };
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: '' })).toEqual({ ...legacy, QuickSightEnabled: false, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE' })).toEqual({ ...legacy, QuickSightEnabled: false, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL })).toEqual({ ...legacy, QuickSightEnabled: true, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual({ ...legacy, QuickSightEnabled: true, QuickSightSpice: true });
+    const d = { CreateLogBucket: true, KeepLegacyDeliveryStream: false };
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: '' })).toEqual({ ...d, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE' })).toEqual({ ...d, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL })).toEqual({ ...d, QuickSightEnabled: true, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual({ ...d, QuickSightEnabled: true, QuickSightSpice: true });
     // An omitted parameter takes the template's default (QuickSightPrincipalArn defaults to '').
-    expect(evaluateConditions(template, {})).toEqual({ ...legacy, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, {})).toEqual({ ...d, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { ExistingLogBucket: 'kept-bucket' })).toEqual({ ...d, CreateLogBucket: false, QuickSightEnabled: false, QuickSightSpice: false });
     expect(evaluateConditions(template, { LegacyDeliveryStream: 'kept' })).toMatchObject({ KeepLegacyDeliveryStream: true });
   });
 
   it('lists every unconditioned resource, and the conditioned ones only when their condition holds', () => {
     const all = Object.keys(template.Resources);
     const conditioned = all.filter((id) => template.Resources[id]!.Condition);
-    expect(ids({ QuickSightPrincipalArn: '' })).toEqual(all.filter((id) => !conditioned.includes(id)));
+    const condition = (id: string) => template.Resources[id]!.Condition ?? '';
+    expect(ids({ QuickSightPrincipalArn: '' })).toEqual(all.filter((id) => !conditioned.includes(id) || condition(id) === 'CreateLogBucket'));
+    expect(ids({ QuickSightPrincipalArn: '', ExistingLogBucket: 'kept-bucket' })).toEqual(all.filter((id) => !conditioned.includes(id)));
     expect(ids({ QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE', LegacyDeliveryStream: 'kept' })).toEqual(all);
-    expect(ids({ QuickSightPrincipalArn: PRINCIPAL })).toEqual(all.filter((id) => !['QuickSightSpice', 'KeepLegacyDeliveryStream'].includes(template.Resources[id]!.Condition ?? '')));
+    expect(ids({ QuickSightPrincipalArn: PRINCIPAL })).toEqual(all.filter((id) => !['QuickSightSpice', 'KeepLegacyDeliveryStream'].includes(condition(id))));
   });
 
   it('has a human name for every resource type in the template', () => {

@@ -3,10 +3,11 @@ import type { RunContext } from '../../context.js';
 import type { ConnectStageOptions } from './index.js';
 import { describeDestination } from '../../core/destinations.js';
 import { accessLogFormat } from '../../core/log-format.js';
+import { knownStreams } from '../../core/installations.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { AbortError, UserError } from '../../errors.js';
-import { connectStages, renderStageResults, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
+import { CONNECT_LEFT_BEHIND, connectStages, renderStageResults, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
 import { discoverStages, isConnectedTo, replacesExisting, selectStages } from '../shared/stages.js';
 import { s3StateStore } from '../shared/state-store.js';
@@ -29,7 +30,7 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
   const outputs = requireOutputs(inst, [OUTPUT_KEYS.deliveryStreamArn, OUTPUT_KEYS.bucketName]);
   const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn] as string;
   const bucket = outputs[OUTPUT_KEYS.bucketName] as string;
-  const known = installations.map((i) => ({ project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) }));
+  const known = knownStreams(installations);
   const [all, v2] = await Promise.all([
     io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`),
     apigwV2.listApis().catch(() => [] as V2ApiSummary[]),
@@ -74,10 +75,12 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
     if (!(await ctx.prompter.confirm({ message: 'Connect them? [--yes]', default: true }))) throw new AbortError();
   }
   const s3 = await aws.s3();
-  const results = await connectStages(
-    chosen,
-    { target: { destinationArn: streamArn, format: accessLogFormat() }, project: inst.project, region, callerArn: who.arn },
-    { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+  const results = await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
+    connectStages(
+      chosen,
+      { target: { destinationArn: streamArn, format: accessLogFormat() }, project: inst.project, region, callerArn: who.arn },
+      { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+    ),
   );
   const result: ConnectStageResult = {
     project: inst.project,

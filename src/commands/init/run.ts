@@ -7,7 +7,7 @@ import type { RunContext } from '../../context.js';
 import type { InitOptions } from './index.js';
 import { DEFAULT_RETENTION_DAYS } from './index.js';
 import { UserError, AbortError } from '../../errors.js';
-import { installationsFromStacks, type Installation } from '../../core/installations.js';
+import { installationsFromStacks, knownStreams, type Installation } from '../../core/installations.js';
 import { projectNameProblem, stackName as stackNameOf, streamName as streamNameOf, TAG_PROJECT, TAG_VERSION, TOOL } from '../../core/names.js';
 import { accessLogFormat } from '../../core/log-format.js';
 import { estimateCost } from '../../core/cost.js';
@@ -16,12 +16,13 @@ import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { LEGACY_PARAMETER, legacyStreamArn, planLayoutUpgrade, type LayoutUpgrade } from '../../core/layout-upgrade.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
-import { connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
+import { CONNECT_LEFT_BEHIND, connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
 import { resolveDashboard, type DashboardChoice } from './quicksight.js';
 import { loadStackTemplate, resourceSummary, stackParameters } from './template.js';
+import { findKeptBucket } from './kept-bucket.js';
 
 export interface InitResult {
   plan: InitPlan;
@@ -30,6 +31,10 @@ export interface InitResult {
 }
 
 const DEFAULT_PROJECT = 'api-analytics';
+/** What a second Ctrl+C during the deploy leaves (src/interrupts.ts). */
+const DEPLOY_LEFT_BEHIND = (project: string, region: string): string =>
+  `the stack change running in CloudFormation (it carries on; \`npx ${TOOL} status --region ${region} --project ${project}\` shows where it is, and running init again finishes).`;
+
 const NOT_INSTALLED = new Set(['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_COMPLETE']);
 
 async function resolveProject(options: InitOptions, ctx: RunContext, installations: Installation[]): Promise<string> {
@@ -108,7 +113,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
     }),
   ]);
   const installations = installationsFromStacks(stacks);
-  const known = installations.map((i) => ({ project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) }));
+  const known = knownStreams(installations);
   const all = await io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`);
   describeV2(v2, ctx);
 
@@ -138,7 +143,11 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   // 6. The plan.
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
   const layout = layoutUpgradeOf(existing, project, all);
-  const parameters: Record<string, string> = { ...stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters }), [LEGACY_PARAMETER]: layout.parameter };
+  const keptBucket = await findKeptBucket({ aws, existing, project, account: who.account, io });
+  const parameters: Record<string, string> = {
+    ...stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters, ...(keptBucket ? { existingLogBucket: keptBucket.name } : {}) }),
+    [LEGACY_PARAMETER]: layout.parameter,
+  };
   const template = loadStackTemplate();
   const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
   const plannedStages = planStages(chosen, project);
@@ -156,6 +165,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       ? { enabled: true, principalArn: dashboard.principalArn, identityRegion: dashboard.identityRegion, createGroup: dashboard.createGroup }
       : { enabled: false },
     parameters,
+    keptBucket,
     resources: resourceSummary(template, parameters),
     stages: plannedStages,
     cost: { fixedMonthly: cost.fixedMonthly, perMillionRequests: cost.perMillionRequests, lines: cost.lines },
@@ -183,7 +193,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   // 7. QuickSight group (only now that the plan is confirmed), then the stack.
   if (dashboard.enabled && dashboard.prepare) await dashboard.prepare();
   const s3 = await aws.s3();
-  const deployed = await deployStack(
+  const deployed = await ctx.interrupts.changing(DEPLOY_LEFT_BEHIND(project, region), () => deployStack(
     {
       stackName,
       account: who.account,
@@ -212,7 +222,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
         return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
       },
     },
-  );
+  ));
 
   // 8. Connect the stages.
   const outputs = deployed.outputs;
@@ -229,16 +239,18 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   const results =
     toConnect.length === 0
       ? []
-      : await connectStages(
-          toConnect,
-          {
-            target: { destinationArn: streamArn, format: accessLogFormat() },
-            project,
-            region,
-            callerArn: who.arn,
-            ...(layout.legacyStreamArn ? { moveFrom: [layout.legacyStreamArn] } : {}),
-          },
-          { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+      : await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
+          connectStages(
+            toConnect,
+            {
+              target: { destinationArn: streamArn, format: accessLogFormat() },
+              project,
+              region,
+              callerArn: who.arn,
+              ...(layout.legacyStreamArn ? { moveFrom: [layout.legacyStreamArn] } : {}),
+            },
+            { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+          ),
         );
 
   // 9. Summary.

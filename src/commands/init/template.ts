@@ -33,6 +33,8 @@ export interface ParameterInputs {
   dashboard: DashboardChoice;
   /** The installed stack's parameter values (an upgrade): those init does not choose are kept. */
   installed?: Readonly<Record<string, string>> | undefined;
+  /** A log bucket a previous installation kept, to continue with. */
+  existingLogBucket?: string;
 }
 
 /**
@@ -50,6 +52,7 @@ export function stackParameters(input: ParameterInputs, known: readonly string[]
     [PARAMETERS.projectName]: input.project,
     [PARAMETERS.retentionDays]: String(input.retentionDays),
     ...input.dashboard.parameters,
+    ...(input.existingLogBucket ? { [PARAMETERS.existingLogBucket]: input.existingLogBucket } : {}),
   };
   // An installed buffer under the template's minimum (60 s: dynamic partitioning has no zero
   // buffering) would fail the update's parameter validation: it is raised to the minimum.

@@ -6,7 +6,7 @@ import type { RunContext } from '../../context.js';
 import type { StatusOptions } from './index.js';
 import { describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
 import { discoverApis } from '../shared/stages.js';
-import { installationsFromStacks } from '../../core/installations.js';
+import { installationsFromStacks, knownStreams } from '../../core/installations.js';
 import { chooseInstallation } from '../shared/installation.js';
 import { renderTable } from '../../ui/table.js';
 import { collectHealth, type InstallationHealth } from './health.js';
@@ -47,11 +47,7 @@ export async function collectStatus(options: StatusOptions, ctx: RunContext): Pr
   const who = await ctx.io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${aws.target.region}`);
   const stacks = await cfn.listStacks();
   const all = installationsFromStacks(stacks);
-  const known: KnownStream[] = all.map((i) => ({
-    project: i.project,
-    streamName: i.streamName,
-    ...(i.streamArn ? { streamArn: i.streamArn } : {}),
-  }));
+  const known: KnownStream[] = knownStreams(all);
   const restApis = (await discoverApis(apigw, known)).map((api) => ({
     id: api.id,
     name: api.name,
