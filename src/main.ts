@@ -32,6 +32,7 @@ export function earlyFlags(argv: readonly string[]): { noColor: boolean; verbosi
     if (a === '--') break;
     if (a === '--no-color') noColor = true;
     else if (a === '--verbose') verbosity++;
+    else if (a === '--debug') verbosity += 2;
     else if (/^-v+$/.test(a)) verbosity += a.length - 1;
   }
   return { noColor, verbosity };
@@ -111,7 +112,8 @@ export async function run(proc: ProcessLike, overrides: Partial<AppContext> = {}
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      // No command given: commander printed the help on stderr; like the AWS CLI, that is a bad command line.
       return EXIT_CODES.usage;
     }
     const err = isAppError(e) ? e : fromAwsError(e);

@@ -22,7 +22,7 @@ import type { DashboardsApi } from './quicksight-dashboards.js';
 export interface ClientSettings {
   target: AwsTarget;
   /** Passed to every SDK client constructor. */
-  clientConfig: { region: string; profile?: string; maxAttempts?: number; logger?: SdkLogger };
+  clientConfig: { region: string; profile?: string; endpoint?: string; maxAttempts?: number; logger?: SdkLogger };
   /** One bucket for every API Gateway control-plane call of the run. */
   apiGatewayBucket: TokenBucket;
   apiGatewayMaxAttempts: number;
@@ -73,6 +73,8 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const rate = options.apiGatewayRate ?? API_GATEWAY_BUDGET;
   const clientConfig: ClientSettings['clientConfig'] = { region: options.target.region };
   if (options.target.profile) clientConfig.profile = options.target.profile;
+  // --endpoint-url, the AWS CLI's global option: one endpoint for every client, as AWS_ENDPOINT_URL.
+  if (options.target.endpointUrl) clientConfig.endpoint = options.target.endpointUrl;
   if (options.sdkLogger) clientConfig.logger = options.sdkLogger;
   const settings: ClientSettings = {
     target: options.target,
