@@ -402,7 +402,7 @@ export const OWNER_ROLES: readonly string[] = ['ADMIN', 'AUTHOR', 'ADMIN_PRO', '
 
 function readerCannotOwn(user: QuickSightUserInfo, namespace: string): UserError {
   return new UserError('QuickSightReaderOwner', `QuickSight user ${user.name} has the role ${user.role}, which cannot own the dashboard and its dataset (namespace ${namespace}).`, {
-    resolution: `Pass ${QUICKSIGHT_FLAGS.user} with a user whose role is ${OWNER_ROLES.join(', ')}, or a group of authors with ${QUICKSIGHT_FLAGS.group} NAME, or change ${user.name}'s role in QuickSight > Manage users; ${NO_DASHBOARD_HINT}.`,
+    resolution: `Pass ${QUICKSIGHT_FLAGS.user} with a user whose role is ${OWNER_ROLES.slice(0, -1).join(', ')} or ${OWNER_ROLES.at(-1)}, or a group of authors with ${QUICKSIGHT_FLAGS.group} NAME, or change ${user.name}'s role in QuickSight > Manage users; ${NO_DASHBOARD_HINT}.`,
   });
 }
 
@@ -465,9 +465,8 @@ export async function checkQuickSight(options: QuickSightCheckOptions & { accoun
   const p = account.probed;
   const found = p && p.type === wanted.type && p.name === wanted.name && p.region === identityRegion ? p.found : await describePrincipal(qs, accountId, namespace, wanted);
   if (found) {
-    if ('role' in found && typeof found.role === 'string' && !OWNER_ROLES.includes(found.role) && /READER/.test(found.role)) {
-      throw readerCannotOwn(found as QuickSightUserInfo, namespace);
-    }
+    const role = (found as QuickSightUserInfo).role;
+    if (role && /READER/.test(role)) throw readerCannotOwn(found as QuickSightUserInfo, namespace);
     return result({ type: wanted.type, name: found.name, arn: found.arn, exists: true });
   }
 

@@ -11,7 +11,6 @@ import { noPrompter } from '../ui/prompts.js';
 import type { AwsServices } from '../aws/clients.js';
 import { projectNameProblem } from '../core/names.js';
 import { UsageError } from '../errors.js';
-import { parseStageRef } from '../core/stage-patch.js';
 
 /** Builds a command's RunContext from the command as commander parsed it. */
 export type RunContextFor = (command: Command) => RunContext;
@@ -60,8 +59,9 @@ export function wholeNumber(min: number, max: number): (value: string) => number
 export function stageFlagProblems(stage: readonly string[] | undefined, allStages: boolean): string[] {
   const problems: string[] = [];
   if (stage?.length && allStages) problems.push('--stage and --all-stages cannot be used together: pass one of them');
+  // The shape only (ID/NAME): what the ID names (an HTTP API, a missing stage) needs AWS to tell.
   for (const v of stage ?? []) {
-    if (!parseStageRef(v)) problems.push(`--stage "${v}" is not API_ID/STAGE (for example a1b2c3d4e5/prod)`);
+    if (!/^[^/\s]+\/[^/\s]+$/.test(v.trim())) problems.push(`--stage "${v}" is not API_ID/STAGE (for example a1b2c3d4e5/prod)`);
   }
   return problems;
 }

@@ -95,6 +95,14 @@ describe('disconnect-stage', () => {
     expect(account.apis[0]!.stages[0]!.accessLogSettings).toEqual(CW);
   });
 
+  it('"Restore them?" defaults to no: a stray Enter changes nothing', async () => {
+    const prompter = new ScriptedPrompter([{ match: /Restore them/, answer: false }]);
+    const err = await runDisconnectStage(opts({ project: 'shop', stage: ['a1b2c3d4e5/prod'], yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+    expect(prompter.asked.map((a) => [a.kind, a.default])).toEqual([['confirm', false]]);
+    expect(isAppError(err) && err.kind).toBe('abort');
+    expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+  });
+
   it('drops the record of a stage that no longer exists', async () => {
     account.apis[0]!.stages.splice(0, 1);
     const h = createTestContext();

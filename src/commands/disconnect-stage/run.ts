@@ -5,7 +5,7 @@ import type { AccessLogSettings } from '../../aws/apigateway.js';
 import { describeSettings } from '../../core/destinations.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { parseStageRef, stageKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
-import { AbortError, UserError, isAppError } from '../../errors.js';
+import { AbortError, UsageError, UserError, isAppError } from '../../errors.js';
 import { settleLimit } from '../../aws/throttle.js';
 import { disconnectOne, type ConnectDeps, type DisconnectResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
@@ -19,8 +19,12 @@ export interface DisconnectStageResult {
 }
 
 async function pick(options: DisconnectStageOptions, records: StageStateRecord[], ctx: RunContext): Promise<StageRef[]> {
-  // runDisconnectStage checked the --stage values and the --all-stages conflict before any AWS call.
-  if (options.stage?.length) return options.stage.map((v) => parseStageRef(v) as StageRef);
+  // runDisconnectStage checked the --all-stages conflict and the values' shape before any AWS call.
+  if (options.stage?.length) {
+    const bad = options.stage.filter((v) => !parseStageRef(v));
+    if (bad.length) throw new UsageError('BadStage', `--stage ${bad.map((b) => `"${b}"`).join(', ')} is not API_ID/STAGE (for example a1b2c3d4e5/prod).`);
+    return options.stage.map((v) => parseStageRef(v) as StageRef);
+  }
   if (options.allStages) return records.map((r) => ({ apiId: r.apiId, stageName: r.stageName }));
   if (records.length === 0) return [];
   if (!ctx.interactive) {
