@@ -253,7 +253,7 @@ describe('init', () => {
   });
 
   it('a READER cannot own the dashboard: refused before the plan, naming the role and what to pass', async () => {
-    for (const role of ['READER', 'READER_PRO']) {
+    for (const role of ['READER', 'READER_PRO'] as const) {
       qs.on(DescribeUserCommand).resolves({ User: { UserName: 'bob', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/bob`, Role: role } });
       const h = createTestContext();
       const err = await runInit(flags({ quicksightUser: 'bob', dryRun: true }), h.ctx).catch((e: unknown) => e);
@@ -263,7 +263,7 @@ describe('init', () => {
       expect(isAppError(err) && err.resolution, role).toContain('--quicksight-group NAME');
       expect(h.out()).not.toContain('Plan');
     }
-    for (const role of ['AUTHOR', 'ADMIN_PRO']) {
+    for (const role of ['AUTHOR', 'ADMIN_PRO'] as const) {
       qs.on(DescribeUserCommand).resolves({ User: { UserName: 'amy', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/amy`, Role: role } });
       const r = await runInit(flags({ quicksightUser: 'amy', dryRun: true }), createTestContext().ctx);
       expect(r.plan.dashboard).toMatchObject({ enabled: true, principalArn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/amy` });
