@@ -115,7 +115,7 @@ function errorMessage(e: unknown): string {
 
 export function notSubscribedError(accountId: string, cause?: unknown): UserError {
   return new UserError('QuickSightNotSubscribed', `Account ${accountId} has no QuickSight subscription.`, {
-    resolution: `Sign up for QuickSight Enterprise edition at https://quicksight.aws.amazon.com/ (one-time, in the console), then run again; ${NO_DASHBOARD_HINT}.`,
+    resolution: `Sign up for QuickSight Enterprise edition at https://quicksight.aws.amazon.com/ (one-time, in the console), then run again; ${NO_DASHBOARD_HINT} and read the data with \`apigw-log-analytics report\` (or Athena).`,
     cause,
   });
 }

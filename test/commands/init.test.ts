@@ -237,6 +237,16 @@ describe('init', () => {
     expect(mutating()).toEqual({ updateStage: 0, createChangeSet: 0, execute: 0, putObject: 0, createGroup: 0 });
   });
 
+  it('no QuickSight subscription without a terminal: stops before the plan, naming --no-dashboard and report', async () => {
+    qs.on(DescribeAccountSubscriptionCommand).rejects(new ResourceNotFoundException({ message: `Account ${ACCOUNT} is not signed up with QuickSight`, $metadata: { httpStatusCode: 404 } }));
+    const h = createTestContext();
+    const err = await runInit(flags(), h.ctx).catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('QuickSightNotSubscribed');
+    expect(isAppError(err) && err.resolution).toContain('--no-dashboard and read the data with `apigw-log-analytics report`');
+    expect(h.out()).not.toContain('Plan');
+    expect(mutating()).toEqual({ updateStage: 0, createChangeSet: 0, execute: 0, putObject: 0, createGroup: 0 });
+  });
+
   it('a failure after the answers prints the command that repeats them', async () => {
     qs.on(DescribeGroupCommand).rejects(new ResourceNotFoundException({ message: 'Group not found', $metadata: { httpStatusCode: 404 } }));
     const prompter = new ScriptedPrompter([
