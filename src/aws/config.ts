@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { missingRegionError, UsageError, UserError } from '../errors.js';
+import { missingRegionError, UsageError } from '../errors.js';
 import type { Env } from '../ui/env.js';
 
 export interface AwsTarget {
@@ -78,24 +78,25 @@ function readProfiles(path: string, kind: 'config' | 'credentials'): string[] {
   }
 }
 
-/** Fails naming the profile and the files searched when `profile` is in neither shared file. */
-export function checkProfileExists(profile: string, env: Env, fromFlag: boolean): void {
+/** A usage error naming the profile and the files searched when `profile` is in neither shared file. */
+export function checkProfileExists(profile: string, env: Env): void {
   const paths = sharedFilePaths(env);
   const known = [...new Set([...readProfiles(paths.config, 'config'), ...readProfiles(paths.credentials, 'credentials')])];
   if (known.includes(profile)) return;
-  const source = fromFlag ? `--profile ${profile}` : `AWS_PROFILE=${profile}`;
-  const message = `AWS profile "${profile}" (${source}) was not found in ${paths.config} (AWS_CONFIG_FILE) or ${paths.credentials} (AWS_SHARED_CREDENTIALS_FILE).`;
-  const options = {
+  const message = `AWS profile "${profile}" (--profile ${profile}) was not found in ${paths.config} (AWS_CONFIG_FILE) or ${paths.credentials} (AWS_SHARED_CREDENTIALS_FILE).`;
+  throw new UsageError('ProfileNotFound', message, {
     details: [known.length ? `Profiles found: ${known.join(', ')}.` : 'No profiles were found in those files.'],
     resolution: `Check the name (aws configure list-profiles), create it (aws configure --profile ${profile}, or aws configure sso), or point AWS_CONFIG_FILE at the file that has it.`,
-  };
-  throw fromFlag ? new UsageError('ProfileNotFound', message, options) : new UserError('ProfileNotFound', message, options);
+  });
 }
 
 /** Resolves profile and region: flag, then AWS_REGION/AWS_DEFAULT_REGION, then the profile's config. */
 export async function resolveTarget({ regionFlag, profileFlag, endpointFlag, env }: TargetInputs): Promise<AwsTarget> {
   const profile = profileFlag ?? env.AWS_PROFILE ?? env.AWS_DEFAULT_PROFILE ?? undefined;
-  if (profile !== undefined) checkProfileExists(profile, env, profileFlag !== undefined);
+  // A --profile typed on the command line must exist. AWS_PROFILE is not checked here: with it set,
+  // the SDK's chain still falls through to web identity and container or instance credentials
+  // (credential-provider-node defaultProvider), which CI and EKS runners rely on.
+  if (profileFlag !== undefined) checkProfileExists(profileFlag, env);
   let region = regionFlag ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) {
     const { loadConfig } = await import('@smithy/node-config-provider');

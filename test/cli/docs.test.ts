@@ -79,6 +79,16 @@ describe('help and docs agree', () => {
     expect(text).not.toMatch(/"[^"]*" in the README/);
   });
 
+  it.each(['init', 'status', 'connect-stage', 'disconnect-stage', 'report', 'uninstall'])('every IAM action %s --help names is in docs/iam.md', async (command) => {
+    const text = await help(command);
+    const paragraph = /^Permissions[\s\S]*?(?:\n\n|$)/m.exec(text)?.[0] ?? '';
+    const iam = read('docs/iam.md');
+    const missing = [...new Set([...paragraph.matchAll(/\b([a-z0-9]+):([A-Z][A-Za-z]+)\b/g)].map((m) => m[0]))].filter(
+      (action) => !iam.includes(action) && !iam.includes(`\`${action.split(':')[1]}\``),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('README and docs/iam.md name every permission status --help lists', () => {
     const readme = read('README.md');
     const iam = read('docs/iam.md');
