@@ -19,6 +19,9 @@ import { connectStages, retryCommand, throwIfIncomplete, type StageResult } from
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+import type { S3Api } from '../../aws/s3.js';
+import type { CloudFormationApi } from '../../aws/cloudformation.js';
+import type { ApiGatewayApi } from '../../aws/apigateway.js';
 import { checkOwner, chooseOwner, noDashboard, probeDashboard, type DashboardChoice } from './quicksight.js';
 import { checkInitFlags } from './flags.js';
 import type { Prompter } from '../../ui/prompts.js';
@@ -150,16 +153,13 @@ async function resolveDashboard(options: InitOptions, ctx: RunContext, input: Da
 
 type DashboardInputsFor = { project: string; account: string; callerArn: string; region: string; quickSight: QuickSightAccountInfo | 'none' };
 
-async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answers): Promise<InitResult> {
+/** Steps 1 and 2: who and where, then what is there (installations, REST stages, HTTP/WebSocket APIs we cannot take yet). */
+async function survey(ctx: RunContext) {
   const { io } = ctx;
   const aws = await ctx.aws();
   const region = aws.target.region;
   const [sts, apigw, apigwV2, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.apiGatewayV2(), aws.cloudFormation()]);
-
-  // 1. Who and where, before anything else.
   const who = await io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account}, ${w.arn}, region ${region}`);
-
-  // 2. What is there: installations, REST stages, and the HTTP/WebSocket APIs we cannot take yet.
   const [stacks, v2] = await Promise.all([
     cfn.listStacks(),
     apigwV2.listApis().catch((e: unknown) => {
@@ -171,6 +171,70 @@ async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answ
   const known = installations.map((i) => ({ project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) }));
   const all = await io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`);
   describeV2(v2, ctx);
+  return { aws, region, apigw, cfn, who, stacks, v2, installations, all };
+}
+
+/** Step 9: points the chosen stages at the deployed stream (their settings saved first). */
+async function connectChosen(chosen: StageInfo[], deployed: DeployResult, s3: S3Api, apigw: ApiGatewayApi, input: { project: string; region: string; stackName: string; account: string; callerArn: string }, ctx: RunContext): Promise<StageResult[]> {
+  const outputs = deployed.outputs;
+  const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn];
+  const bucket = outputs[OUTPUT_KEYS.bucketName];
+  if (!streamArn || !bucket) {
+    throw new UserError('MissingOutputs', `Stack ${input.stackName} has no ${OUTPUT_KEYS.deliveryStreamArn} or ${OUTPUT_KEYS.bucketName} output.`, {
+      resolution: `Run \`${TOOL} status --project ${input.project}\`; the stack may have been changed outside ${TOOL}.`,
+    });
+  }
+  if (chosen.length === 0) return [];
+  return connectStages(
+    chosen,
+    { target: { destinationArn: streamArn, format: accessLogFormat() }, project: input.project, region: input.region, callerArn: input.callerArn },
+    { apigw, state: s3StateStore(s3, bucket, input.account), io: ctx.io, signal: ctx.signal, now: ctx.now },
+  );
+}
+
+/** Step 8: the stack, through a change set; CloudFormation's own questions (a stuck stack, an upgrade that replaces) asked here. */
+function deployPlanned(
+  plan: InitPlan,
+  template: { body: string; parameters: Record<string, string> },
+  options: InitOptions,
+  ctx: RunContext,
+  clients: { cfn: CloudFormationApi; s3: S3Api },
+): Promise<DeployResult> {
+  const { io } = ctx;
+  return deployStack(
+    {
+      stackName: plan.stackName,
+      account: plan.account,
+      templateBody: template.body,
+      parameters: template.parameters,
+      tags: { [TAG_PROJECT]: plan.project, [TAG_VERSION]: ctx.version },
+      project: plan.project,
+      description: `${TOOL} ${ctx.version}`,
+    },
+    ctx,
+    {
+      ...clients,
+      confirm: async (step) => {
+        io.warn(step.reason);
+        if (options.yes) return true;
+        if (!ctx.interactive) {
+          throw new UserError('NeedsConfirmation', step.reason, { resolution: `Pass --yes to allow it: ${step.question}` });
+        }
+        return ctx.prompter.confirm({ message: `${step.question} [--yes]`, default: false });
+      },
+      // deployStack has printed the change set. The plan was confirmed already; an upgrade that
+      // replaces or removes resources is asked about once more on a terminal.
+      confirmChangeSet: async (summary) => {
+        if (options.yes || !ctx.interactive || summary.type === 'CREATE' || summary.replace + summary.remove + summary.mayReplace === 0) return true;
+        return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
+      },
+    },
+  );
+}
+
+async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answers): Promise<InitResult> {
+  const { io } = ctx;
+  const { aws, region, apigw, cfn, who, stacks, v2, installations, all } = await survey(ctx);
 
   // 3. QuickSight's account facts decide the dashboard choices: read them before asking anything.
   const quickSight = await probeDashboard(options, ctx, { account: who.account, callerArn: who.arn, region });
@@ -241,54 +305,10 @@ async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answ
   // 8. QuickSight group (only now that the plan is confirmed), then the stack.
   if (dashboard.enabled && dashboard.prepare) await dashboard.prepare();
   const s3 = await aws.s3();
-  const deployed = await deployStack(
-    {
-      stackName,
-      account: who.account,
-      templateBody: template.body,
-      parameters,
-      tags: { [TAG_PROJECT]: project, [TAG_VERSION]: ctx.version },
-      project,
-      description: `${TOOL} ${ctx.version}`,
-    },
-    ctx,
-    {
-      cfn,
-      s3,
-      confirm: async (step) => {
-        io.warn(step.reason);
-        if (options.yes) return true;
-        if (!ctx.interactive) {
-          throw new UserError('NeedsConfirmation', step.reason, { resolution: `Pass --yes to allow it: ${step.question}` });
-        }
-        return ctx.prompter.confirm({ message: `${step.question} [--yes]`, default: false });
-      },
-      // deployStack has printed the change set. The plan was confirmed already; an upgrade that
-      // replaces or removes resources is asked about once more on a terminal.
-      confirmChangeSet: async (summary) => {
-        if (options.yes || !ctx.interactive || summary.type === 'CREATE' || summary.replace + summary.remove + summary.mayReplace === 0) return true;
-        return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
-      },
-    },
-  );
+  const deployed = await deployPlanned(plan, { body: template.body, parameters }, options, ctx, { cfn, s3 });
 
   // 9. Connect the stages.
-  const outputs = deployed.outputs;
-  const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn];
-  const bucket = outputs[OUTPUT_KEYS.bucketName];
-  if (!streamArn || !bucket) {
-    throw new UserError('MissingOutputs', `Stack ${stackName} has no ${OUTPUT_KEYS.deliveryStreamArn} or ${OUTPUT_KEYS.bucketName} output.`, {
-      resolution: `Run \`${TOOL} status --project ${project}\`; the stack may have been changed outside ${TOOL}.`,
-    });
-  }
-  const results =
-    chosen.length === 0
-      ? []
-      : await connectStages(
-          chosen,
-          { target: { destinationArn: streamArn, format: accessLogFormat() }, project, region, callerArn: who.arn },
-          { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
-        );
+  const results = await connectChosen(chosen, deployed, s3, apigw, { project, region, stackName, account: who.account, callerArn: who.arn }, ctx);
 
   // 10. Summary.
   const result: InitResult = { plan, deployed, stages: results };
