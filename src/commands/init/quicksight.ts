@@ -51,7 +51,13 @@ const ownerFlagsGiven = (o: InitOptions): boolean => Boolean(o.quicksightGroup |
 
 const WITHOUT_DASHBOARD = `the pipeline, Glue table and Athena workgroup are installed; read the data with \`${TOOL} report\` (or Athena)`;
 
-/** Without a subscription, on a terminal: continue without the dashboard, or stop before any question. */
+/**
+ * Without a subscription, on a terminal: continue without the dashboard, or stop before any
+ * question. The region a subscription is created in becomes the account's QuickSight region, where
+ * its users and groups live ("The AWS Region for the account is derived from what is configured":
+ * https://docs.aws.amazon.com/quicksight/latest/APIReference/API_CreateAccountSubscription.html),
+ * so signing up in the deploy region keeps everything in one place.
+ */
 async function offerWithoutDashboard(e: unknown, ctx: RunContext, region: string): Promise<'none'> {
   ctx.io.warn(isAppError(e) ? e.message : String(e));
   const answer = await ctx.prompter.select<'none' | 'stop'>({
