@@ -113,7 +113,9 @@ export async function run(proc: ProcessLike, overrides: Partial<AppContext> = {}
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
-      // No command given: commander printed the help on stderr; like the AWS CLI, that is a bad command line.
+      // `help` asked for (stdout) is 0; no command given (help on stderr, exitCode 1) is, as for the
+      // AWS CLI, a bad command line.
+      if (e.code === 'commander.help' && e.exitCode === 0) return 0;
       return EXIT_CODES.usage;
     }
     const err = isAppError(e) ? e : fromAwsError(e);

@@ -152,6 +152,10 @@ describe('one flag set, and the AWS CLI habits', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Usage: apigw-log-analytics');
     expect(r.stdout).toBe('');
+    const asked = await cli(['help']);
+    expect(asked.code).toBe(0);
+    expect(asked.stdout).toContain('Usage: apigw-log-analytics');
+    expect(asked.stderr).toBe('');
   });
 });
 
