@@ -25,26 +25,35 @@ export interface TargetInputs {
 }
 
 /**
- * The region shape of every AWS partition, as the SDK's endpoint rules define them
- * (`regionRegex` in aws-sdk-js-v3 packages/util-endpoints/src/lib/aws/partitions.json, bundled in
- * @aws-sdk/core; test/unit/config.test.ts checks this list against it). A shape, not a list of
- * regions, so a region launched after this release is accepted. `aws-eusc` is the AWS European
- * Sovereign Cloud (eusc-de-east-1, endpoints under amazonaws.eu).
+ * Every AWS partition: its region shape and endpoint DNS suffix, as the SDK's endpoint rules define
+ * them (`regionRegex` and `outputs.dnsSuffix` in aws-sdk-js-v3
+ * packages/util-endpoints/src/lib/aws/partitions.json, bundled in @aws-sdk/core;
+ * test/cli/command-line.test.ts checks this table against it). A shape, not a list of regions, so
+ * a region launched after this release is accepted. `aws-eusc` is the AWS European Sovereign Cloud
+ * (eusc-de-east-1, endpoints under amazonaws.eu).
  */
-export const PARTITION_REGION_PATTERNS: Readonly<Record<string, RegExp>> = {
-  aws: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/,
-  'aws-cn': /^cn-\w+-\d+$/,
-  'aws-eusc': /^eusc-(de)-\w+-\d+$/,
-  'aws-iso': /^us-iso-\w+-\d+$/,
-  'aws-iso-b': /^us-isob-\w+-\d+$/,
-  'aws-iso-e': /^eu-isoe-\w+-\d+$/,
-  'aws-iso-f': /^us-isof-\w+-\d+$/,
-  'aws-us-gov': /^us-gov-\w+-\d+$/,
+export const PARTITIONS: Readonly<Record<string, { regions: RegExp; dnsSuffix: string }>> = {
+  aws: { regions: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+  'aws-cn': { regions: /^cn-\w+-\d+$/, dnsSuffix: 'amazonaws.com.cn' },
+  'aws-eusc': { regions: /^eusc-(de)-\w+-\d+$/, dnsSuffix: 'amazonaws.eu' },
+  'aws-iso': { regions: /^us-iso-\w+-\d+$/, dnsSuffix: 'c2s.ic.gov' },
+  'aws-iso-b': { regions: /^us-isob-\w+-\d+$/, dnsSuffix: 'sc2s.sgov.gov' },
+  'aws-iso-e': { regions: /^eu-isoe-\w+-\d+$/, dnsSuffix: 'cloud.adc-e.uk' },
+  'aws-iso-f': { regions: /^us-isof-\w+-\d+$/, dnsSuffix: 'csp.hci.ic.gov' },
+  'aws-us-gov': { regions: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
 };
+
+/** The partition of a region name, or undefined for a name no partition has. */
+export function partitionOf(region: string): { partition: string; dnsSuffix: string } | undefined {
+  if (!/^[a-z0-9-]+$/.test(region)) return undefined;
+  // The shapes do not overlap (us-gov-west-1 has three parts before the number), so one matches at most.
+  const found = Object.entries(PARTITIONS).find(([, p]) => p.regions.test(region));
+  return found ? { partition: found[0], dnsSuffix: found[1].dnsSuffix } : undefined;
+}
 
 /** A region name of some AWS partition (lowercase, as AWS writes them). */
 export function isValidRegionName(region: string): boolean {
-  return /^[a-z0-9-]+$/.test(region) && Object.values(PARTITION_REGION_PATTERNS).some((re) => re.test(region));
+  return partitionOf(region) !== undefined;
 }
 
 /** Where the shared files are, as the SDK and the AWS CLI find them. */

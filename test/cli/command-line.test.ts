@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, earlyFlags } from '../../src/main.js';
 import type { AwsTarget } from '../../src/aws/config.js';
-import { isValidRegionName, PARTITION_REGION_PATTERNS, profilesIn } from '../../src/aws/config.js';
+import { isValidRegionName, PARTITIONS, partitionOf, profilesIn } from '../../src/aws/config.js';
 import { createAwsServices } from '../../src/aws/clients.js';
 import { RecordingStream, type Recorded } from '../helpers/context.js';
 import { STATUS_PERMISSIONS, actionsOf } from '../../src/commands/permissions.js';
@@ -173,11 +173,14 @@ describe('regions and profiles', () => {
     // The SDK's copy of aws-sdk-js-v3 util-endpoints partitions.json (not exported, so by path).
     const file = new URL('../../node_modules/@aws-sdk/core/dist-es/submodules/client/util-endpoints/lib/aws/partitions.js', import.meta.url);
     const mod = (await import(file.href)) as {
-      partitionsInfo: { partitions: Array<{ id: string; regionRegex: string; regions: Record<string, unknown> }> };
+      partitionsInfo: { partitions: Array<{ id: string; regionRegex: string; regions: Record<string, unknown>; outputs: { dnsSuffix: string } }> };
     };
+    expect(Object.keys(PARTITIONS).sort()).toEqual(mod.partitionsInfo.partitions.map((p) => p.id).sort());
     for (const p of mod.partitionsInfo.partitions) {
-      expect(PARTITION_REGION_PATTERNS[p.id]?.source.replace(/\\-/g, '-'), p.id).toBe(p.regionRegex.replace(/\\-/g, '-'));
-      for (const region of Object.keys(p.regions).filter((r) => !r.endsWith('-global'))) expect(isValidRegionName(region), region).toBe(true);
+      expect(PARTITIONS[p.id]?.regions.source.replace(/\\-/g, '-'), p.id).toBe(p.regionRegex.replace(/\\-/g, '-'));
+      for (const region of Object.keys(p.regions).filter((r) => !r.endsWith('-global'))) {
+        expect(partitionOf(region), region).toEqual({ partition: p.id, dnsSuffix: p.outputs.dnsSuffix });
+      }
     }
   });
 
