@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RunContextFor } from '../../cli.js';
 import { TOOL as BIN } from '../../core/names.js';
-import { collect } from '../options.js';
+import { collect, parseProject, wholeNumber, type RunContextFor } from '../options.js';
 
 export interface ReportOptions {
   project?: string;
@@ -37,7 +36,7 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
         '--local reads log files on this machine and needs no AWS account. Changes nothing (Athena keeps its ' +
         'query results under the bucket\'s athena-results/ prefix, where they expire).',
     )
-    .addOption(new Option('--project <name>', 'the installation to query (default: the only one in the region)'))
+    .addOption(new Option('--project <name>', 'the installation to query (default: the only one in the region)').argParser(parseProject))
     .addOption(new Option('--local <path>', 'read access logs from a file or folder (gzip or plain JSON lines) instead of AWS'))
     .addOption(new Option('--from-bucket', 'download the window\'s log objects from the installation\'s bucket and query them locally').default(false))
     .addOption(new Option('--since <duration>', 'window ending now (or at --to): 24h, 7d, 30d... (default 24h; --local: every record)'))
@@ -47,7 +46,7 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
     .addOption(new Option('--domain <name>', 'only requests to this domain name (repeatable)').argParser(collect))
     .addOption(new Option('--customer <id>', 'only this customer id, API key name or API key id (repeatable)').argParser(collect))
     .addOption(new Option('--usage-plan <name>', 'only this usage plan, by name or id (repeatable)').argParser(collect))
-    .addOption(new Option('--top <n>', 'rows in each top-N table (1 to 1000)').argParser((v) => Number(v)))
+    .addOption(new Option('--top <n>', 'rows in each top-N table (1 to 1000)').argParser(wholeNumber(1, 1000)))
     .addOption(new Option('--json', 'print the report as JSON on stdout').default(false))
     .addOption(new Option('--csv <dir>', 'also write one CSV file per question into this folder'))
     .addOption(new Option('--html <file>', 'also write the report as one self-contained HTML page with charts'))
