@@ -269,6 +269,6 @@ export async function runReport(options: ReportOptions, ctx: RunContext): Promis
     ctx.io.success(`Wrote ${file}`);
   }
   if (options.json) ctx.io.json(report);
-  else ctx.io.result(renderText(report, ctx.io.style));
+  else ctx.io.result(renderText(report, ctx.io.style, { width: ctx.io.width }));
   return report;
 }
