@@ -256,6 +256,11 @@ describe('report (finding the installation)', () => {
       [{ top: Number.NaN }, 'InvalidTop', /--top "NaN"/],
       [{ local: FIXTURE, fromBucket: true }, 'ConflictingSource', /--local and --from-bucket/],
       [{ local: FIXTURE, project: 'shop' }, 'ConflictingSource', /--project/],
+      [{ html: '/nonexistent/dir/r.html' }, 'BadOutputPath', /--html \/nonexistent\/dir\/r\.html: the folder \/nonexistent\/dir does not exist/],
+      [{ html: '/etc/passwd' }, 'BadOutputPath', /--html \/etc\/passwd: exists and is not a report written by apigw-log-analytics/],
+      [{ html: '/etc' }, 'BadOutputPath', /--html \/etc: is a folder/],
+      [{ csv: '/etc/passwd' }, 'BadOutputPath', /--csv \/etc\/passwd: is a file, not a folder/],
+      [{ csv: '/etc/passwd/sub' }, 'BadOutputPath', /--csv \/etc\/passwd\/sub: \/etc\/passwd is a file/],
     ];
     for (const [flags, code, message] of cases) {
       const err = await runReport(options(flags), createTestContext({ startMs: NOW }).ctx).catch((e: unknown) => e);

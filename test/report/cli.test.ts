@@ -50,6 +50,18 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(r.stderr).toContain('for example --since 24h, 7d or 30d');
   }, 30_000);
 
+  it('an output path that cannot be written is a usage error (exit 2) before any AWS call or query', async () => {
+    const html = await runBin(ROOT, ['report', '--html', '/nonexistent/dir/r.html']);
+    expect(html.code).toBe(2);
+    expect(html.stderr).toContain('--html /nonexistent/dir/r.html: the folder /nonexistent/dir does not exist.');
+    expect(html.stderr).not.toMatch(/credentials|Finding the installation/i);
+    const csv = await runBin(ROOT, ['report', '--local', 'assets/sample', '--csv', '/etc/passwd']);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('--csv /etc/passwd: is a file, not a folder');
+    expect(csv.stderr).not.toContain('Querying');
+    expect(csv.stdout).toBe('');
+  }, 30_000);
+
   it('report --help lists the sources, window, filters and outputs', async () => {
     const r = await runBin(ROOT, ['report', '--help']);
     expect(r.code).toBe(0);

@@ -173,6 +173,28 @@ describe('report --local outputs', () => {
   });
 });
 
+describe('report output paths', () => {
+  it('--html overwrites an earlier report of ours, and leaves any other file untouched (exit 2)', async () => {
+    const file = join(scratch, 'again.html');
+    await runReport(options({ local: FIXTURE, html: file }), createTestContext().ctx);
+    await runReport(options({ local: FIXTURE, html: file }), createTestContext().ctx);
+    expect(readFileSync(file, 'utf8')).toContain('<meta name="generator" content="apigw-log-analytics report">');
+    const notes = join(scratch, 'notes.html');
+    writeFileSync(notes, '<p>my notes</p>\n');
+    const h = createTestContext();
+    const err = await runReport(options({ local: FIXTURE, html: notes }), h.ctx).catch((e: unknown) => e);
+    expect(isAppError(err) && [err.code, err.kind]).toEqual(['BadOutputPath', 'usage']);
+    expect(readFileSync(notes, 'utf8')).toBe('<p>my notes</p>\n');
+    expect(h.out('stderr')).not.toContain('Querying');
+  });
+
+  it('--csv creates a missing folder, nested', async () => {
+    const dir = join(scratch, 'csv', 'nested', 'deeper');
+    await runReport(options({ local: FIXTURE, csv: dir }), createTestContext().ctx);
+    expect(readdirSync(dir)).toContain('totals.csv');
+  });
+});
+
 describe('report --local reads what it should and refuses what it cannot', () => {
   it('reads raw API Gateway lines (strings, "-") the same as the Lambda output', async () => {
     const { data } = await report({ local: join(FIXTURE, 'raw') });

@@ -5,7 +5,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RunContext } from '../../context.js';
 import type { ReportOptions } from './index.js';
 import { CancelledError, UsageError, UserError } from '../../errors.js';
@@ -27,6 +27,7 @@ import { downloadWindow } from '../../report/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../report/engine.js';
 import { duckDbSource, findLogFiles, resolveLocalPath } from '../../report/local-files.js';
 import type { Installation } from '../../core/installations.js';
+import { checkCsvDir, checkHtmlPath } from './output-paths.js';
 
 /** The window when none is asked for, for the AWS sources (local files default to every record). */
 export const DEFAULT_SINCE = '24h';
@@ -247,6 +248,9 @@ export async function collectReport(options: ReportOptions, ctx: RunContext): Pr
 }
 
 export async function runReport(options: ReportOptions, ctx: RunContext): Promise<ReportData> {
+  // Before any AWS call or query: a paid query must not be lost to a path that cannot be written.
+  const csvDir = options.csv !== undefined ? checkCsvDir(options.csv) : undefined;
+  const htmlFile = options.html !== undefined ? checkHtmlPath(options.html) : undefined;
   const report = await collectReport(options, ctx);
   const totals = report.questions.find((q) => q.id === 'totals')?.rows[0];
   if (totals && totals.requests === 0) {
@@ -256,15 +260,15 @@ export async function runReport(options: ReportOptions, ctx: RunContext): Promis
         : 'No requests in these files.',
     );
   }
-  if (options.csv !== undefined) {
-    const dir = resolve(options.csv);
+  if (csvDir !== undefined) {
+    const dir = csvDir;
     await mkdir(dir, { recursive: true });
     const files = reportCsvFiles(report);
     for (const [name, text] of files) await writeFile(join(dir, name), text, 'utf8');
     ctx.io.success(`Wrote ${files.size} CSV files to ${dir}`);
   }
-  if (options.html !== undefined) {
-    const file = resolve(options.html);
+  if (htmlFile !== undefined) {
+    const file = htmlFile;
     await writeFile(file, renderHtml(report), 'utf8');
     ctx.io.success(`Wrote ${file}`);
   }

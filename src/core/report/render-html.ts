@@ -12,6 +12,9 @@ import type { QuestionResult, Row } from './results.js';
 import { describeSource, describeWindow } from './render-text.js';
 import { barChart, escapeHtml, latencyChart, shareBar, timeSeriesChart, TONES } from './svg.js';
 
+/** Tags the page as ours: `report --html` overwrites only a file that carries it (src/commands/report/output-paths.ts). */
+export const HTML_GENERATOR = 'apigw-log-analytics report';
+
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const STYLE = `
@@ -190,6 +193,7 @@ export function renderHtml(report: ReportData): string {
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
+    `<meta name="generator" content="${HTML_GENERATOR}">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head><body>',
