@@ -80,6 +80,8 @@ describe('report --from-bucket', () => {
       objects: wanted.length,
       bytesDownloaded: bytes,
       engine: expect.stringMatching(/^DuckDB v\d/) as unknown as string,
+      skipped: [],
+      holds: { first: expect.stringMatching(/^2025-01-0[678]T/) as unknown as string, last: expect.stringMatching(/^2025-01-0[678]T/) as unknown as string },
     });
     expect(h.out('stderr')).toMatch(new RegExp(`Downloaded ${wanted.length} objects, [\\d.]+ KB \\(dt 2025-01-06 to 2025-01-08\\)`));
 

@@ -5,8 +5,10 @@ import { collect } from '../options.js';
 
 export interface ReportOptions {
   project?: string;
-  /** A file or folder of access logs: read locally, no AWS. */
-  local?: string;
+  /** Files or folders of access logs: read locally, no AWS (repeatable, or several after one flag). */
+  local?: string | string[];
+  /** Any file or line left out of a --local or --from-bucket report is a failure (exit 1). */
+  strict?: boolean;
   /** Download the window's objects from the installation's bucket and read them locally. */
   fromBucket: boolean;
   since?: string;
@@ -38,7 +40,8 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
         'query results under the bucket\'s athena-results/ prefix, where they expire).',
     )
     .addOption(new Option('--project <name>', 'the installation to query (default: the only one in the region)'))
-    .addOption(new Option('--local <path>', 'read access logs from a file or folder (gzip or plain JSON lines) instead of AWS'))
+    .addOption(new Option('--local <paths...>', 'read access logs from files or folders (gzip or plain JSON lines) instead of AWS; several paths, or the flag repeated'))
+    .addOption(new Option('--strict', 'with --local or --from-bucket: fail (exit 1) when any file or line cannot be read, instead of skipping it and saying so').default(false))
     .addOption(new Option('--from-bucket', 'download the window\'s log objects from the installation\'s bucket and query them locally').default(false))
     .addOption(new Option('--since <duration>', 'window ending now (or at --to): 24h, 7d, 30d... (default 24h; --local: every record)'))
     .addOption(new Option('--from <time>', 'window start, UTC: 2026-11-01 or 2026-11-01T13:00'))

@@ -20,15 +20,31 @@ export interface AthenaSourceInfo {
   costUsd: number;
 }
 
-export interface LocalSourceInfo {
+/** A file, or lines of one, that the local engine left out, and why. */
+export interface SkippedInput {
+  file: string;
+  reason: string;
+  /** Lines left out of a file that was otherwise read; absent when the whole file was left out. */
+  lines?: number;
+}
+
+/** What the files read hold, and what was left out (local engine sources). */
+export interface ReadInfo {
+  skipped: SkippedInput[];
+  /** First and last request time in the files (ISO 8601 UTC), whatever the window; null without records. */
+  holds: { first: string; last: string } | null;
+}
+
+export interface LocalSourceInfo extends Partial<ReadInfo> {
   kind: 'local';
+  /** The --local paths, comma-separated. */
   path: string;
   files: number;
   bytes: number;
   engine: string;
 }
 
-export interface BucketSourceInfo {
+export interface BucketSourceInfo extends Partial<ReadInfo> {
   kind: 'bucket';
   project: string;
   region: string;
