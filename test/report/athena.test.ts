@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { reportJson } from '../../src/core/report/render-json.js';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -124,7 +125,7 @@ describe('report (Athena)', () => {
       costUsd: (123_456_789 / 1024 ** 4) * 5,
     });
     expect(h.out('stderr')).toContain('Athena scanned 118 MB (about $0.0006 at $5 per TB)');
-    expect(JSON.parse(h.out('stdout'))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(JSON.parse(h.out('stdout'))).toEqual(JSON.parse(JSON.stringify(reportJson(report))));
   });
 
   it('defaults to the last 24 hours, and bills the 10 MB minimum for a query that read little', async () => {

@@ -33,6 +33,12 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ requests: 3000 });
     expect(report.questions.map((q) => q.id)).toHaveLength(11);
     expect(r.stderr).toMatch(/Querying \d+ KB of logs/);
+    // One time convention: every point in time an ISO 8601 UTC string (docs/report-json.md).
+    expect(report.schemaVersion).toBe(2);
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ firstSeen: '2025-01-06T00:00:16.929Z', lastSeen: '2025-01-06T23:59:32.012Z' });
+    const series = report.questions.find((q) => q.id === 'requests_over_time')!.rows;
+    expect(series[0]?.bucket).toBe('2025-01-06T00:00:00Z');
+    expect(series.every((row) => typeof row.bucket === 'string' && /Z$/.test(row.bucket))).toBe(true);
   }, 60_000);
 
   it('--local assets/sample reads the sample shipped in the package from any folder (the README\'s first command)', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { reportJson } from '../../src/core/report/render-json.js';
 import { runReport } from '../../src/commands/report/run.js';
 import type { ReportOptions } from '../../src/commands/report/index.js';
 import { FIXTURE, options } from './helpers.js';
@@ -73,7 +74,7 @@ describe('report --local, every record', () => {
     });
   }
   it('prints only JSON on stdout, and it parses back to the report', () => {
-    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(run.data)));
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(reportJson(run.data))));
     expect(run.stderr).toContain('Querying');
   });
 });
@@ -144,15 +145,15 @@ describe('report --local outputs', () => {
     expect(h.out('stderr')).not.toContain('API Gateway access-log report');
   });
 
-  it('--csv writes one file per question: ids as headers, raw values, formulas neutralised, quotes escaped', async () => {
+  it('--csv writes one file per question: labels as headers, a BOM, raw values, formulas neutralised, quotes escaped', async () => {
     const dir = join(scratch, 'csv');
     const h = createTestContext();
     const data = await runReport(options({ local: FIXTURE, csv: dir, top: 1000 }), h.ctx);
     expect(h.out('stderr')).toContain(`Wrote 11 CSV files to ${dir}`);
     expect(readdirSync(dir).sort()).toEqual(data.questions.map((q) => `${q.id}.csv`).sort());
     const totals = readFileSync(join(dir, 'totals.csv'), 'utf8').split('\r\n');
-    expect(totals[0]).toBe('requests,s2xx,s3xx,s4xx,s5xx,responseP50,responseP90,responseP99,firstSeen,lastSeen,clientErrorRate,serverErrorRate');
-    expect(totals[1]).toMatch(/^424,\d+,\d+,\d+,\d+,[\d.]+,[\d.]+,[\d.]+,2025-01-06T21:\d\d:\d\d\.\d{3}Z,2025-01-07T0[23]:\d\d:\d\d\.\d{3}Z,0\.\d+,0\.\d+$/);
+    expect(totals[0]).toBe('\uFEFFRequests,2xx,3xx,4xx,5xx,Response p50 (ms),Response p90 (ms),Response p99 (ms),First request (UTC),Last request (UTC),4xx rate (%),5xx rate (%)');
+    expect(totals[1]).toMatch(/^424,\d+,\d+,\d+,\d+,[\d.]+,[\d.]+,[\d.]+,2025-01-06T21:\d\d:\d\d\.\d{3}Z,2025-01-07T0[23]:\d\d:\d\d\.\d{3}Z,\d+(\.\d\d?)?,\d+(\.\d\d?)?$/);
     const agents = readFileSync(join(dir, 'user_agents.csv'), 'utf8');
     expect(agents.split('\r\n')).toHaveLength(rowsOf(data, 'user_agents')!.length + 2);
     // A logged value a spreadsheet would run as a formula is written as text.

@@ -162,7 +162,32 @@ describe('CSV', () => {
         { userAgent: '-x', requests: -1, first: null, share: 0 },
       ],
     });
-    expect(csv).toBe(`userAgent,requests,first,share\r\n'=1+2,3,2026-01-01T00:00:00Z,0.25\r\n"a ""b"", c",1,,\r\n'-x,-1,,0\r\n`);
+    expect(csv).toBe(`\uFEFFUser agent,Requests,First (UTC),Share (%)\r\n'=1+2,3,2026-01-01T00:00:00Z,25\r\n"a ""b"", c",1,,\r\n'-x,-1,,0\r\n`);
+  });
+
+  it('neutralises formulas behind white space and in fullwidth forms, NUL bytes, and rounds shares', () => {
+    const rows = ['  =1+2', '\u3000@SUM(A1)', '\uFF1DHYPERLINK("x")', '\uFF0B1', 'a\u0000b', 'ünïcødé', 'plain'].map((userAgent, i) => ({ userAgent, share: [0.5366666666666666, 1 / 3, 0.001, 0, 1, 0.12345, 0.999999][i]! }));
+    const csv = questionCsv({
+      id: 'user_agents',
+      title: 't',
+      description: 'd',
+      columns: [
+        { id: 'userAgent', label: 'User agent', type: 'text' },
+        { id: 'share', label: 'Share', type: 'ratio' },
+      ],
+      rows,
+    });
+    expect(csv.startsWith('\uFEFFUser agent,Share (%)\r\n')).toBe(true);
+    expect(csv.slice(1).split('\r\n').slice(1, -1)).toEqual([
+      "'  =1+2,53.67",
+      "'\u3000@SUM(A1),33.33",
+      `"'\uFF1DHYPERLINK(""x"")",0.1`,
+      "'\uFF0B1,0",
+      'a\uFFFDb,100',
+      'ünïcødé,12.35',
+      'plain,100',
+    ]);
+    expect(csv).not.toContain('\u0000');
   });
 });
 

@@ -21,6 +21,7 @@ import { iso, resolveWindow, type TimeWindow } from '../../core/report/window.js
 import { renderText } from '../../core/report/render-text.js';
 import { reportCsvFiles } from '../../core/report/render-csv.js';
 import { renderHtml } from '../../core/report/render-html.js';
+import { reportJson } from '../../core/report/render-json.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
 import { runAthenaQuery } from '../../report/athena-query.js';
 import { downloadWindow } from '../../report/bucket.js';
@@ -303,7 +304,7 @@ export async function collectReport(options: ReportOptions, ctx: RunContext): Pr
     q.id === 'requests_over_time' ? fillTimeSeries(q, answer.compiled.bucketMs, inputs.window) : q,
   );
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     generatedAt: iso(ctx.now()),
     source: answer.source,
     window: { from: inputs.window ? iso(inputs.window.fromMs) : null, to: inputs.window ? iso(inputs.window.toMs) : null },
@@ -344,7 +345,7 @@ export async function runReport(options: ReportOptions, ctx: RunContext): Promis
     await writeFile(file, renderHtml(report), 'utf8');
     ctx.io.success(`Wrote ${file}`);
   }
-  if (options.json) ctx.io.json(report);
+  if (options.json) ctx.io.json(reportJson(report));
   else ctx.io.result(renderText(report, ctx.io.style, { width: ctx.io.width }));
   return report;
 }

@@ -1,6 +1,6 @@
 /**
- * The report as data: what `report --json` prints and what every renderer (terminal, CSV, HTML)
- * reads. Stable: fields are only ever added (schemaVersion changes otherwise).
+ * The report as data: what every renderer (terminal, CSV, HTML) reads, and, with its times as ISO
+ * strings (render-json.ts), what `report --json` prints (docs/report-json.md). Stable: fields are only ever added (schemaVersion changes otherwise).
  */
 import type { ReportFilters } from './filters.js';
 import type { QuestionResult } from './results.js';
@@ -58,7 +58,8 @@ export interface BucketSourceInfo extends Partial<ReadInfo> {
 export type SourceInfo = AthenaSourceInfo | LocalSourceInfo | BucketSourceInfo;
 
 export interface ReportData {
-  schemaVersion: 1;
+  /** 2: times in rows are ISO 8601 strings in --json (1 printed epoch milliseconds). */
+  schemaVersion: 2;
   generatedAt: string;
   source: SourceInfo;
   /** ISO 8601 UTC; both null when every record was read (a local file with no window). */
