@@ -191,15 +191,12 @@ function reads(files: ReadPlan, each: (list: string[], compression: string, leni
   return parts;
 }
 
-/**
- * Every column is read as text and then typed, so the reader accepts both the Lambda's output
- * (numbers as numbers, null for empty) and raw lines as API Gateway writes them (every value a
- * string, `-` for empty). A missing key reads as null; lines without a request id are left out.
- */
-export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECORD_FIELDS): ReportSource {
+/** The columns read (every field), and the typed select list (only the `keep` fields, when given). */
+function recordSelect(fields: readonly LogField[], keep?: ReadonlySet<string>): { columns: string; select: string } {
   const keys = [...fields.map((f) => f.key), ...fields.flatMap((f) => (ALIASES[f.key] ? [ALIASES[f.key] as string] : []))];
   const columns = `{${keys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;
   const select = fields
+    .filter((f) => !keep || keep.has(f.key))
     .map((f) => {
       const alias = ALIASES[f.key];
       const v = alias ? `COALESCE(NULLIF("${f.key}", '-'), NULLIF("${alias}", '-'))` : `NULLIF("${f.key}", '-')`;
@@ -207,16 +204,54 @@ export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECO
       return f.type === 'string' ? `${v} AS "${f.key}"` : `TRY_CAST(${v} AS ${SQL_TYPE[f.type]}) AS "${f.key}"`;
     })
     .join(', ');
-  const hasId = fields.some((f) => f.key === 'requestId') && fields.some((f) => f.key === 'extendedRequestId');
-  const parts = reads(files, (list, compression, lenient) =>
-    `SELECT ${select} FROM ${readJson(list, compression, columns, lenient)}${hasId ? ` WHERE ${ACCESS_SQL}` : ''}`,
-  );
+  return { columns, select };
+}
+
+/**
+ * Every column is read as text and then typed, so the reader accepts both the Lambda's output
+ * (numbers as numbers, null for empty) and raw lines as API Gateway writes them (every value a
+ * string, `-` for empty). A missing key reads as null; lines without a request id are left out.
+ */
+export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECORD_FIELDS): ReportSource {
+  const { columns, select } = recordSelect(fields);
+  const parts = reads(files, (list, compression, lenient) => `SELECT ${select} FROM ${readJson(list, compression, columns, lenient)} WHERE ${ACCESS_SQL}`);
   return { from: `(\n${parts.join('\n  UNION ALL\n')}\n) AS logs`, where: [] };
+}
+
+/** Columns the loaded table adds to the record: its file, and whether it is an access-log record. */
+export const FILE_COLUMN = '__file';
+export const ACCESS_COLUMN = '__access';
+
+/**
+ * Reads the files once into a temporary table: every line (typed as in duckDbSource) with its file
+ * and whether it is an access-log record, so the counts of what was skipped and the report itself
+ * come from one parse of the JSON. `keep`: the fields the report's statement uses (the others are
+ * not stored, which keeps a million records within the engine's memory limit).
+ */
+export function loadTableSql(table: string, files: ReadPlan, keep?: ReadonlySet<string>, fields: readonly LogField[] = RECORD_FIELDS): string {
+  const { columns, select } = recordSelect(fields, keep);
+  const parts = reads(files, (list, compression, lenient) =>
+    `SELECT ${select}, filename AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(list, compression, columns, lenient, true)}`,
+  );
+  return `CREATE OR REPLACE TEMP TABLE ${table} AS\n${parts.join('\n  UNION ALL\n')}`;
+}
+
+/** Per file of the loaded table: lines, access-log records, first and last request time. */
+export function tableSurveySql(table: string): string {
+  return (
+    `SELECT ${FILE_COLUMN}, count(*), count(*) FILTER (WHERE ${ACCESS_COLUMN}), min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}), ` +
+    `max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) FROM ${table} GROUP BY 1`
+  );
+}
+
+/** The report's source over the loaded table: its access-log records only. */
+export function tableSource(table: string): ReportSource {
+  return { from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${table} WHERE ${ACCESS_COLUMN}) AS logs`, where: [] };
 }
 
 const SURVEY_COLUMNS = `{${['requestId', 'extendedRequestId', 'requestTime', 'requestTimeEpoch'].map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;
 
-/** Per file: lines read, access-log records among them, and the first and last request time. */
+/** Per file: lines read, access-log records among them, and the first and last request time (used to find damaged files one by one). */
 export function surveySql(files: ReadPlan): string {
   const parts = reads(files, (list, compression, lenient) =>
     `SELECT filename, ${ACCESS_SQL} AS access, ${TIME_SQL} AS t FROM ${readJson(list, compression, SURVEY_COLUMNS, lenient, true)}`,

@@ -1,20 +1,23 @@
 /**
  * Before the report's query: which files the engine can read, and what they hold.
  *
- * One strict pass over every file (a few columns) counts, per file, its lines, the access-log
- * records among them and their first and last request time. When that pass fails (a truncated
- * gzip, a line that is not JSON), each file is tried on its own: a file that fails strictly is
- * read leniently (the engine skips what it cannot parse), and a file that cannot be read at all is
- * left out. Whatever is left out is named with its reason, so one damaged file no longer fails a
+ * The files are read once, strictly, into a temporary table (loadTableSql), from which come both
+ * the per-file counts (lines, access-log records, first and last request time) and the report. When
+ * that read fails (a truncated gzip, a line that is not JSON), each file is tried on its own (a
+ * few columns): a file that fails strictly is read leniently (the engine skips what it cannot
+ * parse), a file that cannot be read at all is left out, and the table is loaded from that plan. Whatever is left out is named with its reason, so one damaged file no longer fails a
  * folder, and `--strict` can still make any skip a failure.
  */
-import { CancelledError } from '../errors.js';
+import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
-import { surveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+import type { ReportSource } from '../core/report/compile.js';
+import { loadTableSql, surveySql, tableSource, tableSurveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
 
 export interface Survey {
-  /** The files to read, with the ones that need lenient reading. */
+  /** The files read, with the ones that needed lenient reading. */
   plan: ReadPlan;
+  /** The report's source: the access-log records of the loaded table. */
+  source: ReportSource;
   skips: Skip[];
   /** Access-log records in the files, and the first and last request time among them (epoch ms). */
   records: number;
@@ -62,16 +65,14 @@ const one = (file: string, gzip: boolean, lenient = false): ReadPlan => ({
 });
 
 /** Each file on its own: strict, else lenient (with the strict error as the reason), else left out. */
-async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: ReadPlan; rows: unknown[][]; damaged: Map<string, string>; unreadable: Skip[] }> {
+async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: ReadPlan; damaged: Map<string, string>; unreadable: Skip[] }> {
   const plan: ReadPlan = { gzip: [], plain: [], lenient: new Set() };
-  const rows: unknown[][] = [];
   const damaged = new Map<string, string>();
   const unreadable: Skip[] = [];
   for (const [file, gzip] of [...files.gzip.map((f) => [f, true] as const), ...files.plain.map((f) => [f, false] as const)]) {
     const strict = await tryRead(engine, one(file, gzip));
-    let got = strict;
     if ('error' in strict) {
-      got = await tryRead(engine, one(file, gzip, true));
+      const got = await tryRead(engine, one(file, gzip, true));
       if ('error' in got) {
         unreadable.push({ file, reason: `unreadable: ${strict.error}` });
         continue;
@@ -80,23 +81,38 @@ async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: Re
       (plan.lenient as Set<string>).add(file);
     }
     (gzip ? plan.gzip : plan.plain).push(file);
-    rows.push(...(got as { rows: unknown[][] }).rows);
   }
-  return { plan, rows, damaged, unreadable };
+  return { plan, damaged, unreadable };
 }
 
-export async function surveyLogs(engine: SqlEngine, files: LocalFiles): Promise<Survey> {
+/** The temporary table the files are loaded into (one per engine, replaced on each load). */
+export const LOGS_TABLE = 'access_log_lines';
+
+async function load(engine: SqlEngine, plan: ReadPlan, keep?: ReadonlySet<string>): Promise<string | null> {
+  try {
+    await engine.all(loadTableSql(LOGS_TABLE, plan, keep));
+    return null;
+  } catch (e) {
+    rethrowInterrupt(e);
+    return readError(e);
+  }
+}
+
+/** `keep`: the record fields the report reads (all when absent). */
+export async function surveyLogs(engine: SqlEngine, files: LocalFiles, keep?: ReadonlySet<string>): Promise<Survey> {
   const skips: Skip[] = files.skipped.map((file) => ({ file, reason: NOT_LOGS }));
   let plan: ReadPlan = { gzip: files.gzip, plain: files.plain };
-  let rows: unknown[][];
   let damaged = new Map<string, string>();
-  const all = await tryRead(engine, plan);
-  if ('rows' in all) rows = all.rows;
-  else {
+  if ((await load(engine, plan, keep)) !== null) {
     const split = await perFile(engine, files);
-    ({ plan, rows, damaged } = split);
+    ({ plan, damaged } = split);
     skips.push(...split.unreadable);
+    if (plan.gzip.length + plan.plain.length > 0) {
+      const error = await load(engine, plan, keep);
+      if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
+    }
   }
+  const rows = plan.gzip.length + plan.plain.length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE)) : [];
   let records = 0;
   let firstMs: number | null = null;
   let lastMs: number | null = null;
@@ -122,5 +138,5 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles): Promise<
   }
   // A damaged file that gave no line at all still says why.
   for (const [file, damage] of damaged) if (!seen.has(file)) skips.push({ file, reason: `damaged (${damage}): no record could be read` });
-  return { plan, skips, records, firstMs, lastMs };
+  return { plan, source: tableSource(LOGS_TABLE), skips, records, firstMs, lastMs };
 }

@@ -60,6 +60,9 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
       `
 Cost: the Athena source runs one query that reads the window's days once (Athena: $5 per TB,
 10 MB minimum); --from-bucket pays S3 requests and data transfer instead; --local is free.
+--local and --from-bucket read what they can: a damaged file or line, or JSON that is not an
+access log (no requestId), is skipped and named on stderr (and in --json, source.skipped).
+--json prints every time as an ISO 8601 UTC string (docs/report-json.md).
 The local engine (DuckDB) is not part of the package: the first --local or --from-bucket run
 installs it once into your cache folder (asks first; --yes to agree in scripts).
 
@@ -70,6 +73,7 @@ athena-results/ prefix. --from-bucket: cloudformation:DescribeStacks, s3:ListBuc
 
 Examples:
   $ npx ${BIN} report --local assets/sample            # no AWS account needed
+  $ npx ${BIN} report --local logs/*.gz --strict       # several files; fail if any cannot be read
   $ npx ${BIN} report --since 7d --stage a1b2c3d4e5/prod
   $ npx ${BIN} report --from 2026-11-01 --to 2026-11-07 --html report.html --csv report-csv`,
     )

@@ -26,10 +26,11 @@ import { chooseInstallation, listInstallations, requireOutputs } from '../shared
 import { runAthenaQuery } from '../../report/athena-query.js';
 import { downloadWindow } from '../../report/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../report/engine.js';
-import { duckDbSource, findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../report/local-files.js';
+import { findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../report/local-files.js';
 import { surveyLogs, type Survey } from '../../report/survey.js';
 import { terminalSafe } from '../../core/text-table.js';
 import type { Installation } from '../../core/installations.js';
+import { RECORD_FIELDS } from '../../core/log-format.js';
 import { checkCsvDir, checkHtmlPath } from './output-paths.js';
 
 /** The window when none is asked for, for the AWS sources (local files default to every record). */
@@ -138,14 +139,18 @@ interface Read {
 
 /** Surveys the files, names what is skipped, then runs the report over what is readable. */
 async function readFiles(engine: SqlEngine, files: LocalFiles, inputs: ResolvedReportInputs, options: ReportOptions, ctx: RunContext, where: string): Promise<Read> {
-  const survey = await surveyLogs(engine, files);
+  const compile = (source: ReportSource) => compileReport({ dialect: DUCKDB, source, window: inputs.window, filters: inputs.filters, top: inputs.top });
+  // The fields the statement names: only those are loaded.
+  const sql = compile({ from: 'logs', where: [] }).sql;
+  const keep = new Set(RECORD_FIELDS.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql)));
+  const survey = await surveyLogs(engine, files, keep);
   reportSkips(survey.skips, options.strict === true, ctx);
   if (survey.plan.gzip.length + survey.plan.plain.length === 0) {
     throw new UserError('UnreadableLogs', `None of the access-log files under ${where} could be read.`, {
       resolution: 'Every line must be one JSON object (gzip or plain). Check the files named above.',
     });
   }
-  const compiled = compileReport({ dialect: DUCKDB, source: duckDbSource(survey.plan), window: inputs.window, filters: inputs.filters, top: inputs.top });
+  const compiled = compile(survey.source);
   ctx.io.debug(compiled.sql);
   const rows = await queryLocal(engine, compiled.sql, where);
   return { rows, compiled, survey };
