@@ -112,7 +112,7 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles, keep?: Re
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
     }
   }
-  const rows = plan.gzip.length + plan.plain.length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE)) : [];
+  const rows = plan.gzip.length + plan.plain.length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE, plan)) : [];
   let records = 0;
   let firstMs: number | null = null;
   let lastMs: number | null = null;
