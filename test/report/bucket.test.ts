@@ -95,6 +95,21 @@ describe('report --from-bucket', () => {
     expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(inWindow.length);
   });
 
+  it('a damaged object is skipped and named by its S3 key; the others are reported', async () => {
+    const objects = bucketObjects();
+    const damaged = objects.find((o) => o.key.startsWith('logs/dt=2025-01-07/'))!;
+    s3.on(GetObjectCommand).callsFake((input: { Key?: string }) => {
+      const o = objects.find((x) => x.key === input.Key)!;
+      const body = readFileSync(o.file);
+      return { Body: Readable.from([o.key === damaged.key ? body.subarray(0, Math.floor(body.length / 2)) : body]) };
+    });
+    const h = createTestContext({ startMs: Date.UTC(2025, 0, 7, 12, 0) });
+    const report = await runReport(options({ fromBucket: true, from: '2025-01-06', to: '2025-01-07' }), h.ctx);
+    expect(h.out('stderr')).toContain(`s3://${BUCKET}/${damaged.key}: damaged (`);
+    expect(report.source).toMatchObject({ kind: 'bucket', skipped: [{ file: `s3://${BUCKET}/${damaged.key}` }] });
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBeGreaterThan(0);
+  });
+
   it('answers zeros, without the engine reading anything, when the window has no object', async () => {
     const h = createTestContext({ startMs: Date.UTC(2025, 0, 7, 12, 0) });
     const report = await runReport(options({ fromBucket: true, from: '2024-06-01', to: '2024-06-01' }), h.ctx);

@@ -5,7 +5,7 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { RunContext } from '../../context.js';
 import type { ReportOptions } from './index.js';
 import { CancelledError, isAppError, UsageError, UserError } from '../../errors.js';
@@ -138,12 +138,22 @@ interface Read {
 }
 
 /** Surveys the files, names what is skipped, then runs the report over what is readable. */
-async function readFiles(engine: SqlEngine, files: LocalFiles, inputs: ResolvedReportInputs, options: ReportOptions, ctx: RunContext, where: string): Promise<Read> {
+/** `shownAs`: how a file is named to the user (a downloaded object by its S3 key). */
+async function readFiles(
+  engine: SqlEngine,
+  files: LocalFiles,
+  inputs: ResolvedReportInputs,
+  options: ReportOptions,
+  ctx: RunContext,
+  where: string,
+  shownAs: (file: string) => string = (f) => f,
+): Promise<Read> {
   const compile = (source: ReportSource) => compileReport({ dialect: DUCKDB, source, window: inputs.window, filters: inputs.filters, top: inputs.top });
   // The fields the statement names: only those are loaded.
   const sql = compile({ from: 'logs', where: [] }).sql;
   const keep = new Set(RECORD_FIELDS.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql)));
-  const survey = await surveyLogs(engine, files, keep);
+  const loaded = await surveyLogs(engine, files, keep);
+  const survey = { ...loaded, skips: loaded.skips.map((k) => ({ ...k, file: shownAs(k.file) })) };
   reportSkips(survey.skips, options.strict === true, ctx);
   if (survey.plan.gzip.length + survey.plan.plain.length === 0) {
     throw new UserError('UnreadableLogs', `None of the access-log files under ${where} could be read.`, {
@@ -293,8 +303,9 @@ async function runBucket(options: ReportOptions, inputs: ResolvedReportInputs, c
       // No object: nothing to run; the statement's layout still decodes the empty answer (zero totals).
       if (got.objects === 0) return { source, compiled: compile({ from: 'no_objects', where: [] }), rows: [] };
       const files = await findLogFiles(dir);
-      const read = await ctx.io.step('Querying the downloaded logs', () => readFiles(engine, files, inputs, options, ctx, `s3://${bucket}/logs/`));
-      return { source: { ...source, ...readInfo(read.survey), skipped: read.survey.skips.map((s) => ({ ...s, file: s.file.replace(dir, `s3://${bucket}`) })) }, compiled: read.compiled, rows: read.rows };
+      const shownAs = (file: string) => `s3://${bucket}/${relative(dir, file).split(sep).join('/')}`;
+      const read = await ctx.io.step('Querying the downloaded logs', () => readFiles(engine, files, inputs, options, ctx, `s3://${bucket}/logs/`, shownAs));
+      return { source: { ...source, ...readInfo(read.survey) }, compiled: read.compiled, rows: read.rows };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
