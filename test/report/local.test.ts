@@ -251,6 +251,9 @@ describe('report --local reads what it should and refuses what it cannot', () =>
     expect(stderr).toContain('Skipped 1 file(s) and lines of 1 other file(s):');
     expect(stderr).toContain(`${join(dir, names[0]!)}: damaged (`);
     expect(stderr).toContain(`${join(dir, 'README.md')}: neither gzip nor JSON lines`);
+    const page = join(scratch, 'truncated.html');
+    await report({ local: dir, html: page });
+    expect(readFileSync(page, 'utf8')).toContain('<dt>Skipped</dt><dd>2 file(s) or parts of files that could not be read');
     const err = await report({ local: dir, strict: true }).catch((e: unknown) => e);
     expect(isAppError(err) && [err.code, err.kind]).toEqual(['SkippedInput', 'user']);
     expect(isAppError(err) && err.details.join('\n')).toContain(join(dir, names[0]!));

@@ -283,6 +283,11 @@ export function renderHtml(report: ReportData): string {
   ];
   const filters = describeFilters(report.filters);
   if (filters) meta.push(['Filters', pageText(filters, 400)]);
+  const skipped = report.source.kind === 'athena' ? [] : (report.source.skipped ?? []);
+  if (skipped.length) {
+    const first = skipped[0] as { file: string; reason: string };
+    meta.push(['Skipped', pageText(`${skipped.length} file(s) or parts of files that could not be read, e.g. ${first.file}: ${first.reason} (every one in --json, source.skipped)`, 400)]);
+  }
   if (report.source.kind === 'athena') {
     meta.push(['Scanned', `${formatBytes(report.source.dataScannedBytes)}, about ${formatUsd(report.source.costUsd)} at $5 per TB (query ${report.source.queryExecutionId})`]);
   }
