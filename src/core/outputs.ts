@@ -31,6 +31,8 @@ export const BUCKET_PREFIXES = {
   logs: 'logs/',
   /** Firehose failures: errors/<error-output-type>/yyyy/MM/dd/ */
   errors: 'errors/',
+  /** Delivered records in the columnar layout: logs/parquet/dt=yyyy-MM-dd/hour=HH/ (inside logs/, so one lifecycle rule and one read grant cover both layouts). */
+  parquetLogs: 'logs/parquet/',
   /** The hourly rollup table's files (rollups/hourly/dt=yyyy-MM-dd/). */
   rollups: 'rollups/',
   /** Athena query results. */

@@ -51,8 +51,11 @@ function localPath(dir: string, key: string): string {
 export async function downloadWindow(deps: BucketDownloadDeps): Promise<BucketDownload> {
   const { first, last, days } = partitionDays(deps.window);
   const listed: ObjectInfo[] = [];
+  const owner = deps.expectedOwner ? { expectedOwner: deps.expectedOwner } : {};
   for (const day of days) {
-    listed.push(...(await deps.s3.listKeys(deps.bucket, `${BUCKET_PREFIXES.logs}dt=${day}/`, deps.expectedOwner ? { expectedOwner: deps.expectedOwner } : {})));
+    // Both layouts: gzip JSON filed by arrival (logs/dt=), Parquet filed by request time (logs/parquet/dt=/hour=).
+    listed.push(...(await deps.s3.listKeys(deps.bucket, `${BUCKET_PREFIXES.logs}dt=${day}/`, owner)));
+    listed.push(...(await deps.s3.listKeys(deps.bucket, `${BUCKET_PREFIXES.parquetLogs}dt=${day}/`, owner)));
   }
   const wanted = selectObjects(listed, deps.window);
   let done = 0;

@@ -2,7 +2,9 @@
  * `--local PATH`: the access-log files to read, and the DuckDB source that reads them.
  *
  * A file is gzip when it starts with gzip's magic bytes (Firehose names its objects without an
- * extension), else it must be JSON lines. In a folder, every such file below it is read, except
+ * extension), Parquet when it starts with `PAR1` (the layout Firehose writes since issue 16: the
+ * Glue table's lowercase columns, typed), else it must be JSON lines. In a folder, every such
+ * file below it is read (found with many files looked at at once, not one after the other), except
  * hidden and `_`-prefixed entries and the folders our bucket keeps beside `logs/` (Firehose's
  * `errors/`, Athena's results), so a copy of the whole bucket works too.
  */
@@ -20,6 +22,8 @@ import type { SkippedInput } from '../core/report/model.js';
 export interface LocalFiles {
   gzip: string[];
   plain: string[];
+  /** Parquet objects of the columnar layout. */
+  parquet: string[];
   bytes: number;
   /** Files seen but not read (not gzip, not JSON lines). */
   skipped: string[];
@@ -63,13 +67,19 @@ export function resolveLocalPath(path: string, cwd: string = process.cwd(), from
 
 const SKIPPED_FOLDERS = new Set([BUCKET_PREFIXES.errors, BUCKET_PREFIXES.athenaResults].map((p) => p.replace(/\/$/, '')));
 
-async function sniff(path: string): Promise<'gzip' | 'json' | 'other' | 'empty'> {
+/** Files of a plan or a listing, every format. */
+export function allFiles(files: { gzip: readonly string[]; plain: readonly string[]; parquet?: readonly string[] }): string[] {
+  return [...files.gzip, ...files.plain, ...(files.parquet ?? [])];
+}
+
+async function sniff(path: string): Promise<'gzip' | 'json' | 'parquet' | 'other' | 'empty'> {
   const fh = await open(path, 'r');
   try {
     const buf = Buffer.alloc(512);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
     if (bytesRead === 0) return 'empty';
     if (bytesRead >= 2 && buf[0] === 0x1f && buf[1] === 0x8b) return 'gzip';
+    if (bytesRead >= 4 && buf.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
     const text = buf.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').trimStart();
     if (text === '') return 'empty';
     return text.startsWith('{') ? 'json' : 'other';
@@ -81,14 +91,14 @@ async function sniff(path: string): Promise<'gzip' | 'json' | 'other' | 'empty'>
 /** The log files under every path (each a file or a folder), in order, each file once. */
 export async function findLogFiles(paths: string | readonly string[]): Promise<LocalFiles> {
   const list = typeof paths === 'string' ? [paths] : paths;
-  const out: LocalFiles = { gzip: [], plain: [], bytes: 0, skipped: [] };
+  const out: LocalFiles = { gzip: [], plain: [], parquet: [], bytes: 0, skipped: [] };
   const seen = new Set<string>();
   for (const path of list) await addPath(path, out, seen);
-  if (out.gzip.length + out.plain.length === 0) {
+  if (allFiles(out).length === 0) {
     const named = list.join(' ');
     throw new UserError('NoLogFiles', `No access-log files under ${named}.`, {
-      resolution: 'Pass a folder holding gzip or plain JSON lines (for example a copy of the bucket\'s logs/ prefix), or a single file.',
-      ...(out.skipped.length ? { details: [`${out.skipped.length} other file(s) were skipped (neither gzip nor JSON lines), e.g. ${out.skipped[0]}`] } : {}),
+      resolution: 'Pass a folder holding gzip or plain JSON lines or Parquet (for example a copy of the bucket\'s logs/ prefix), or a single file.',
+      ...(out.skipped.length ? { details: [`${out.skipped.length} other file(s) were skipped (neither gzip, JSON lines nor Parquet), e.g. ${out.skipped[0]}`] } : {}),
     });
   }
   return out;
@@ -105,43 +115,61 @@ async function addPath(path: string, out: LocalFiles, seen: Set<string>): Promis
       cause: e,
     });
   }
-  const add = async (file: string, size: number) => {
-    if (seen.has(file)) return;
+  const files = info.isFile() ? [root] : info.isDirectory() ? await listFiles(root) : [];
+  // Every file is looked at (stat and first bytes) at once, a bounded number at a time: a week of
+  // 60-second objects is about 10,000 files, and awaiting each in turn made discovery a large part
+  // of the run. The results are filed in path order, as before.
+  const looked = await mapConcurrent(files, DISCOVERY_CONCURRENCY, async (file) => ({ file, size: (await stat(file)).size, kind: await sniff(file) }));
+  for (const { file, size, kind } of looked) {
+    if (seen.has(file)) continue;
     seen.add(file);
-    const kind = await sniff(file);
     // DuckDB reads each path as a glob pattern: a name with * ? [ ] would read other files, or none.
-    if ((kind === 'gzip' || kind === 'json') && /[*?[\]]/.test(file)) {
+    if ((kind === 'gzip' || kind === 'json' || kind === 'parquet') && /[*?[\]]/.test(file)) {
       throw new UserError('UnsupportedFileName', `Cannot read ${file}: its path has a character the engine reads as a wildcard (* ? [ ]).`, {
         resolution: 'Rename the file or folder, or move the logs to a path without those characters.',
       });
     }
-    if (kind === 'gzip') out.gzip.push(file);
-    else if (kind === 'json') out.plain.push(file);
-    else if (kind === 'empty') return;
-    else {
+    if (kind === 'empty') continue;
+    if (kind === 'other') {
       out.skipped.push(file);
-      return;
+      continue;
     }
+    (kind === 'gzip' ? out.gzip : kind === 'json' ? out.plain : out.parquet).push(file);
     out.bytes += size;
-  };
-  if (info.isFile()) {
-    await add(root, info.size);
-  } else if (info.isDirectory()) {
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await readdir(dir, { withFileTypes: true });
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of entries) {
-        if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
-        const p = join(dir, e.name);
-        if (e.isDirectory()) {
-          if (!SKIPPED_FOLDERS.has(e.name)) await walk(p);
-        } else if (e.isFile()) {
-          await add(p, (await stat(p)).size);
-        }
-      }
-    };
-    await walk(root);
   }
+}
+
+/** Files looked at at once during discovery. */
+export const DISCOVERY_CONCURRENCY = 64;
+
+/** Every file below `dir` in path order, each folder's subfolders listed at the same time. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const parts = await Promise.all(
+    entries
+      .filter((e) => !e.name.startsWith('.') && !e.name.startsWith('_'))
+      .map(async (e): Promise<string[]> => {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) return SKIPPED_FOLDERS.has(e.name) ? [] : listFiles(p);
+        return e.isFile() ? [p] : [];
+      }),
+  );
+  return parts.flat();
+}
+
+/** `fn` over `items` with at most `limit` running at once; results in the items' order. */
+async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 const SQL_TYPE: Record<LogField['type'], string> = { string: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT' };
@@ -168,6 +196,8 @@ const ALIASES: Readonly<Record<string, string>> = { identityCaller: 'caller', id
 export interface ReadPlan {
   gzip: string[];
   plain: string[];
+  /** Parquet files (always read strictly: a damaged one fails on its own in the per-file pass). */
+  parquet?: string[];
   /** Of those, the files read with the engine's ignore_errors. */
   lenient?: ReadonlySet<string>;
 }
@@ -179,9 +209,25 @@ function readJson(list: readonly string[], compression: string, columns: string,
   );
 }
 
-/** One read_json per compression and strictness. */
-function reads(files: ReadPlan, each: (list: string[], compression: string, lenient: boolean) => string): string[] {
+/** read_parquet of the columnar layout; files written at different times may differ in columns, so by name. */
+function readParquet(list: readonly string[], filename = false): string {
+  return `read_parquet([${list.map(sqlString).join(', ')}], union_by_name = true${filename ? ', filename = true' : ''})`;
+}
+
+/** The Parquet files' select list: the Glue columns (lowercase, typed) under the record's keys. */
+function parquetSelect(fields: readonly LogField[], keep?: ReadonlySet<string>): string {
+  return fields
+    .filter((f) => !keep || keep.has(f.key))
+    .map((f) => `CAST("${f.key.toLowerCase()}" AS ${SQL_TYPE[f.type]}) AS "${f.key}"`)
+    .join(', ');
+}
+
+const PARQUET_ACCESS_SQL = '("requestid" IS NOT NULL OR "extendedrequestid" IS NOT NULL)';
+
+/** One read_json per compression and strictness, and one read_parquet (`parquet` builds it). */
+function reads(files: ReadPlan, each: (list: string[], compression: string, lenient: boolean) => string, parquet?: (list: string[]) => string): string[] {
   const parts: string[] = [];
+  if (parquet && files.parquet?.length) parts.push(parquet(files.parquet));
   for (const [list, compression] of [[files.gzip, 'gzip'], [files.plain, 'uncompressed']] as const) {
     const lenient = list.filter((f) => files.lenient?.has(f));
     const strict = list.filter((f) => !files.lenient?.has(f));
@@ -214,7 +260,11 @@ function recordSelect(fields: readonly LogField[], keep?: ReadonlySet<string>): 
  */
 export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECORD_FIELDS): ReportSource {
   const { columns, select } = recordSelect(fields);
-  const parts = reads(files, (list, compression, lenient) => `SELECT ${select} FROM ${readJson(list, compression, columns, lenient)} WHERE ${ACCESS_SQL}`);
+  const parts = reads(
+    files,
+    (list, compression, lenient) => `SELECT ${select} FROM ${readJson(list, compression, columns, lenient)} WHERE ${ACCESS_SQL}`,
+    (list) => `SELECT ${parquetSelect(fields)} FROM ${readParquet(list)} WHERE ${PARQUET_ACCESS_SQL}`,
+  );
   return { from: `(\n${parts.join('\n  UNION ALL\n')}\n) AS logs`, where: [] };
 }
 
@@ -230,16 +280,20 @@ export const ACCESS_COLUMN = '__access';
  */
 export function loadTableSql(table: string, files: ReadPlan, keep?: ReadonlySet<string>, fields: readonly LogField[] = RECORD_FIELDS): string {
   const { columns, select } = recordSelect(fields, keep);
-  const parts = reads(files, (list, compression, lenient) =>
-    // A hash of the file name, not the name: 8 bytes a row instead of a path (a million rows).
-    `SELECT ${select}, hash(filename) AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(list, compression, columns, lenient, true)}`,
+  const parts = reads(
+    files,
+    (list, compression, lenient) =>
+      // A hash of the file name, not the name: 8 bytes a row instead of a path (a million rows).
+      `SELECT ${select}, hash(filename) AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(list, compression, columns, lenient, true)}`,
+    // Parquet reads only the columns named: the fields the statement uses, and the two it counts by.
+    (list) => `SELECT ${parquetSelect(fields, keep)}, hash(filename) AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(list, true)}`,
   );
   return `CREATE OR REPLACE TEMP TABLE ${table} AS\n${parts.join('\n  UNION ALL\n')}`;
 }
 
 /** Per file of the loaded table: lines, access-log records, first and last request time. */
 export function tableSurveySql(table: string, files: ReadPlan): string {
-  const names = [...files.gzip, ...files.plain];
+  const names = allFiles(files);
   const counts =
     `SELECT ${FILE_COLUMN} AS h, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
     `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${table} GROUP BY 1`;
@@ -256,8 +310,10 @@ const SURVEY_COLUMNS = `{${['requestId', 'extendedRequestId', 'requestTime', 're
 
 /** Per file: lines read, access-log records among them, and the first and last request time (used to find damaged files one by one). */
 export function surveySql(files: ReadPlan): string {
-  const parts = reads(files, (list, compression, lenient) =>
-    `SELECT filename, ${ACCESS_SQL} AS access, ${TIME_SQL} AS t FROM ${readJson(list, compression, SURVEY_COLUMNS, lenient, true)}`,
+  const parts = reads(
+    files,
+    (list, compression, lenient) => `SELECT filename, ${ACCESS_SQL} AS access, ${TIME_SQL} AS t FROM ${readJson(list, compression, SURVEY_COLUMNS, lenient, true)}`,
+    (list) => `SELECT filename, ${PARQUET_ACCESS_SQL} AS access, CAST("requesttimeepoch" AS BIGINT) AS t FROM ${readParquet(list, true)}`,
   );
   return `SELECT filename, count(*) AS lines, count(*) FILTER (WHERE access) AS records, min(t) FILTER (WHERE access) AS first_ms, max(t) FILTER (WHERE access) AS last_ms\nFROM (${parts.join('\n  UNION ALL\n')})\nGROUP BY filename`;
 }

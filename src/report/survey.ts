@@ -11,7 +11,7 @@
 import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import type { ReportSource } from '../core/report/compile.js';
-import { loadTableSql, surveySql, tableSource, tableSurveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+import { allFiles, loadTableSql, surveySql, tableSource, tableSurveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
 
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
@@ -58,21 +58,30 @@ async function tryRead(engine: SqlEngine, plan: ReadPlan): Promise<{ rows: unkno
   }
 }
 
-const one = (file: string, gzip: boolean, lenient = false): ReadPlan => ({
-  gzip: gzip ? [file] : [],
-  plain: gzip ? [] : [file],
+type Format = 'gzip' | 'plain' | 'parquet';
+
+const one = (file: string, format: Format, lenient = false): ReadPlan => ({
+  gzip: format === 'gzip' ? [file] : [],
+  plain: format === 'plain' ? [file] : [],
+  parquet: format === 'parquet' ? [file] : [],
   ...(lenient ? { lenient: new Set([file]) } : {}),
 });
 
 /** Each file on its own: strict, else lenient (with the strict error as the reason), else left out. */
 async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: ReadPlan; damaged: Map<string, string>; unreadable: Skip[] }> {
-  const plan: ReadPlan = { gzip: [], plain: [], lenient: new Set() };
+  const plan: ReadPlan = { gzip: [], plain: [], parquet: [], lenient: new Set() };
   const damaged = new Map<string, string>();
   const unreadable: Skip[] = [];
-  for (const [file, gzip] of [...files.gzip.map((f) => [f, true] as const), ...files.plain.map((f) => [f, false] as const)]) {
-    const strict = await tryRead(engine, one(file, gzip));
+  const listed: Array<readonly [string, Format]> = [
+    ...files.gzip.map((f) => [f, 'gzip'] as const),
+    ...files.plain.map((f) => [f, 'plain'] as const),
+    ...files.parquet.map((f) => [f, 'parquet'] as const),
+  ];
+  for (const [file, format] of listed) {
+    const strict = await tryRead(engine, one(file, format));
     if ('error' in strict) {
-      const got = await tryRead(engine, one(file, gzip, true));
+      // Parquet has no lenient read: a damaged file is left out whole.
+      const got = format === 'parquet' ? strict : await tryRead(engine, one(file, format, true));
       if ('error' in got) {
         unreadable.push({ file, reason: `unreadable: ${strict.error}` });
         continue;
@@ -80,7 +89,7 @@ async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: Re
       damaged.set(file, strict.error);
       (plan.lenient as Set<string>).add(file);
     }
-    (gzip ? plan.gzip : plan.plain).push(file);
+    (plan[format] as string[]).push(file);
   }
   return { plan, damaged, unreadable };
 }
@@ -101,18 +110,18 @@ async function load(engine: SqlEngine, plan: ReadPlan, keep?: ReadonlySet<string
 /** `keep`: the record fields the report reads (all when absent). */
 export async function surveyLogs(engine: SqlEngine, files: LocalFiles, keep?: ReadonlySet<string>): Promise<Survey> {
   const skips: Skip[] = files.skipped.map((file) => ({ file, reason: NOT_LOGS }));
-  let plan: ReadPlan = { gzip: files.gzip, plain: files.plain };
+  let plan: ReadPlan = { gzip: files.gzip, plain: files.plain, parquet: files.parquet };
   let damaged = new Map<string, string>();
   if ((await load(engine, plan, keep)) !== null) {
     const split = await perFile(engine, files);
     ({ plan, damaged } = split);
     skips.push(...split.unreadable);
-    if (plan.gzip.length + plan.plain.length > 0) {
+    if (allFiles(plan).length > 0) {
       const error = await load(engine, plan, keep);
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
     }
   }
-  const rows = plan.gzip.length + plan.plain.length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE, plan)) : [];
+  const rows = allFiles(plan).length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE, plan)) : [];
   let records = 0;
   let firstMs: number | null = null;
   let lastMs: number | null = null;

@@ -66,7 +66,7 @@ export const LAMBDA_RUNTIME = 'nodejs24.x';
 export const PARTITION_KEY = 'dt';
 export const HOUR_PARTITION_KEY = 'hour';
 export const PARTITION_DATE_FORMAT = 'yyyy-MM-dd';
-export const PARQUET_PREFIX = `${BUCKET_PREFIXES.logs}parquet/`;
+export const PARQUET_PREFIX = BUCKET_PREFIXES.parquetLogs;
 export const FIREHOSE_PREFIX = `${PARQUET_PREFIX}${PARTITION_KEY}=!{partitionKeyFromLambda:${PARTITION_KEY}}/${HOUR_PARTITION_KEY}=!{partitionKeyFromLambda:${HOUR_PARTITION_KEY}}/`;
 export const FIREHOSE_ERROR_PREFIX = `${BUCKET_PREFIXES.errors}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/`;
 export const FIREHOSE_FILE_EXTENSION = '.parquet';

@@ -90,7 +90,7 @@ function role(): CfnResource {
               ],
             },
             { Sid: 'Bucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: bucketArn },
-            { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: objects(`${BUCKET_PREFIXES.logs}parquet/`) },
+            { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: objects(BUCKET_PREFIXES.parquetLogs) },
             {
               Sid: 'WriteRollupAndResults',
               Effect: 'Allow',

@@ -64,9 +64,13 @@ describe('report --from-bucket', () => {
     const report = await runReport(options({ fromBucket: true, from: '2025-01-06T23:30', to: '2025-01-07T01:00' }), h.ctx);
 
     expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix, c.args[0].input.ExpectedBucketOwner])).toEqual([
+      // Both layouts: gzip JSON by arrival day, Parquet by request day.
       [BUCKET, 'logs/dt=2025-01-06/', ACCOUNT],
+      [BUCKET, 'logs/parquet/dt=2025-01-06/', ACCOUNT],
       [BUCKET, 'logs/dt=2025-01-07/', ACCOUNT],
+      [BUCKET, 'logs/parquet/dt=2025-01-07/', ACCOUNT],
       [BUCKET, 'logs/dt=2025-01-08/', ACCOUNT],
+      [BUCKET, 'logs/parquet/dt=2025-01-08/', ACCOUNT],
     ]);
     // An object delivered before the window began cannot hold a request of the window.
     const wanted = bucketObjects().filter((o) => o.lastModified.getTime() >= fromMs);
@@ -116,7 +120,14 @@ describe('report --from-bucket', () => {
     const h = createTestContext({ startMs: Date.UTC(2025, 0, 8, 12, 0) });
     const report = await runReport(options({ fromBucket: true, from: '2025-01-06', to: '2025-01-06' }), h.ctx);
     // The objects listed: the day before, the day, and the day after.
-    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual(['logs/dt=2025-01-05/', 'logs/dt=2025-01-06/', 'logs/dt=2025-01-07/']);
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual([
+      'logs/dt=2025-01-05/',
+      'logs/parquet/dt=2025-01-05/',
+      'logs/dt=2025-01-06/',
+      'logs/parquet/dt=2025-01-06/',
+      'logs/dt=2025-01-07/',
+      'logs/parquet/dt=2025-01-07/',
+    ]);
     const fetched = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key);
     expect(fetched).toContain(boundary.key);
     // Objects of the day before that were closed before midnight are not downloaded.

@@ -26,7 +26,7 @@ import { chooseInstallation, listInstallations, requireOutputs } from '../shared
 import { runAthenaQuery } from '../../report/athena-query.js';
 import { downloadWindow } from '../../report/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../report/engine.js';
-import { findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../report/local-files.js';
+import { allFiles, findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../report/local-files.js';
 import { surveyLogs, type Survey } from '../../report/survey.js';
 import { terminalSafe } from '../../core/text-table.js';
 import type { Installation } from '../../core/installations.js';
@@ -155,7 +155,7 @@ async function readFiles(
   const loaded = await surveyLogs(engine, files, keep);
   const survey = { ...loaded, skips: loaded.skips.map((k) => ({ ...k, file: shownAs(k.file) })) };
   reportSkips(survey.skips, options.strict === true, ctx);
-  if (survey.plan.gzip.length + survey.plan.plain.length === 0) {
+  if (allFiles(survey.plan).length === 0) {
     throw new UserError('UnreadableLogs', `None of the access-log files under ${where} could be read.`, {
       resolution: 'Every line must be one JSON object (gzip or plain). Check the files named above.',
     });
@@ -179,12 +179,12 @@ async function runLocal(options: ReportOptions, inputs: ResolvedReportInputs, ct
   for (const local of resolved) if (local.packagedSample) ctx.io.info(`Reading the sample logs shipped with apigw-log-analytics (${local.path}).`);
   const files = await findLogFiles(resolved.map((l) => l.path));
   const shown = given.map((p, i) => (resolved[i]!.packagedSample ? resolved[i]!.path : p)).join(', ');
-  ctx.io.debug(`Reading ${files.gzip.length} gzip and ${files.plain.length} plain file(s); skipped ${files.skipped.length}.`);
+  ctx.io.debug(`Reading ${files.gzip.length} gzip, ${files.plain.length} plain and ${files.parquet.length} Parquet file(s); skipped ${files.skipped.length}.`);
   return withEngine(options, ctx, async (engine) => {
     const read = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => readFiles(engine, files, inputs, options, ctx, shown));
     const { plan } = read.survey;
     return {
-      source: { kind: 'local', path: shown, files: plan.gzip.length + plan.plain.length, bytes: files.bytes, engine: engine.name, ...readInfo(read.survey) },
+      source: { kind: 'local', path: shown, files: allFiles(plan).length, bytes: files.bytes, engine: engine.name, ...readInfo(read.survey) },
       compiled: read.compiled,
       rows: read.rows,
     };
