@@ -25,7 +25,7 @@ export interface Survey {
   lastMs: number | null;
 }
 
-const NOT_LOGS = 'neither gzip nor JSON lines';
+const NOT_LOGS = 'neither gzip, JSON lines nor Parquet';
 
 function num(v: unknown): number | null {
   if (v === null || v === undefined) return null;

@@ -250,7 +250,7 @@ describe('report --local reads what it should and refuses what it cannot', () =>
     expect(requests).toBeLessThan(intact + gunzipSync(whole).toString('utf8').split('\n').filter((l) => l.trim()).length);
     expect(stderr).toContain('Skipped 1 file(s) and lines of 1 other file(s):');
     expect(stderr).toContain(`${join(dir, names[0]!)}: damaged (`);
-    expect(stderr).toContain(`${join(dir, 'README.md')}: neither gzip nor JSON lines`);
+    expect(stderr).toContain(`${join(dir, 'README.md')}: neither gzip, JSON lines nor Parquet`);
     const page = join(scratch, 'truncated.html');
     await report({ local: dir, html: page });
     expect(readFileSync(page, 'utf8')).toContain('<dt>Skipped</dt><dd>2 file(s) or parts of files that could not be read');
