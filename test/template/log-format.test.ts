@@ -108,6 +108,7 @@ describe('access-log format', () => {
         'integrationLatency',
         'responseLatency',
         'requestTimeEpoch',
+        'connectedAt',
         'integrationStatus',
       ].sort(),
     );
