@@ -14,8 +14,8 @@ import { estimateCost } from '../../core/cost.js';
 import { equivalentCommand, renderPlan, type InitPlan, type PlannedStage } from '../../core/init-plan.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
-import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
-import { connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
+import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages, type StageInfo } from '../shared/stages.js';
+import { connectStages, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
@@ -71,13 +71,6 @@ function planStages(chosen: readonly StageInfo[], project: string): PlannedStage
   }));
 }
 
-function describeV2(v2: readonly V2ApiSummary[], ctx: RunContext): void {
-  if (v2.length === 0) return;
-  ctx.io.info(
-    `${v2.length} HTTP/WebSocket API${v2.length === 1 ? '' : 's'} (${v2.map((a) => a.name).join(', ')}) ${v2.length === 1 ? 'is' : 'are'} ${V2_UNSUPPORTED_REASON}.`,
-  );
-}
-
 async function confirmPlan(options: InitOptions, ctx: RunContext): Promise<void> {
   if (options.yes) return;
   if (!ctx.interactive) {
@@ -98,7 +91,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   // 1. Who and where, before anything else.
   const who = await io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account}, ${w.arn}, region ${region}`);
 
-  // 2. What is there: installations, REST stages, and the HTTP/WebSocket APIs we cannot take yet.
+  // 2. What is there: installations, and the stages of REST, HTTP and WebSocket APIs.
   const [stacks, v2] = await Promise.all([
     cfn.listStacks(),
     apigwV2.listApis().catch((e: unknown) => {
@@ -107,9 +100,8 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
     }),
   ]);
   const installations = installationsFromStacks(stacks);
-  const known = installations.map((i) => ({ project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) }));
-  const all = await io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`);
-  describeV2(v2, ctx);
+  const known = knownDestinations(installations);
+  const all = await io.step('Listing API stages', () => discoverStages(apigw, known, { api: apigwV2, apis: v2 }), (s) => `Found ${countStages(s)}`);
 
   // 3. Project (it decides whether this is an install or an upgrade).
   const project = await resolveProject(options, ctx, installations);
@@ -225,8 +217,8 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       ? []
       : await connectStages(
           chosen,
-          { target: { destinationArn: streamArn, format: accessLogFormat() }, project, region, callerArn: who.arn },
-          { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+          { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project, region, callerArn: who.arn },
+          { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
         );
 
   // 9. Summary.

@@ -4,12 +4,16 @@
  * Stages run concurrently; the API Gateway adapter's token bucket keeps every call inside the
  * account's 10 requests/second budget, and a stage that fails does not stop the others.
  */
-import type { AccessLogSettings, ApiGatewayApi } from '../../aws/apigateway.js';
+import type { AccessLogSettings, ApiGatewayApi, StageSummary } from '../../aws/apigateway.js';
+import type { ApiGatewayV2Api } from '../../aws/apigatewayv2.js';
+import { accessLogFormatFor, type V2Kind } from '../../core/log-format.js';
+import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { settleLimit } from '../../aws/throttle.js';
 import { CancelledError, isAppError, UserError } from '../../errors.js';
 import {
   connectPatch,
   decideConnect,
+  isV2,
   restorePatch,
   sameSettings,
   stageKey,
@@ -36,7 +40,10 @@ export interface StageResult {
 }
 
 export interface ConnectOptions {
+  /** What REST stages get: the Firehose stream and the REST format. */
   target: AccessLogSettings;
+  /** What HTTP and WebSocket stages get: the installation's log group and the kind's format. */
+  v2Targets?: Partial<Record<V2Kind, AccessLogSettings>>;
   project: string;
   region: string;
   callerArn: string;
@@ -46,6 +53,8 @@ export interface ConnectOptions {
 
 export interface ConnectDeps {
   apigw: ApiGatewayApi;
+  /** Needed only for HTTP and WebSocket stages (refs with an apiKind). */
+  apigwV2?: ApiGatewayV2Api;
   state: StageStateStore;
   io: Io;
   signal: AbortSignal;
@@ -54,10 +63,53 @@ export interface ConnectDeps {
 
 export const CONNECT_CONCURRENCY = 10;
 
+/** What HTTP and WebSocket stages get, from an installation's outputs (none before the bridge). */
+export function v2TargetsOf(outputs: Readonly<Record<string, string>>): Partial<Record<V2Kind, AccessLogSettings>> {
+  const destinationArn = outputs[OUTPUT_KEYS.accessLogGroupArn];
+  if (!destinationArn) return {};
+  return {
+    HTTP: { destinationArn, format: accessLogFormatFor('HTTP') },
+    WEBSOCKET: { destinationArn, format: accessLogFormatFor('WEBSOCKET') },
+  };
+}
+
+function v2Api(ref: StageRef, deps: ConnectDeps): ApiGatewayV2Api {
+  if (!deps.apigwV2) throw new Error(`internal: stage ${stageKey(ref)} is an ${ref.apiKind ?? 'REST'} stage but no apigatewayv2 adapter was given`);
+  return deps.apigwV2;
+}
+
+/** A stage's current settings, from the API that owns its kind. */
+export function readStage(ref: StageRef, deps: Pick<ConnectDeps, 'apigw' | 'apigwV2'>): Promise<StageSummary> {
+  return isV2(ref) ? v2Api(ref, deps as ConnectDeps).getStage(ref.apiId, ref.stageName) : deps.apigw.getStage(ref.apiId, ref.stageName);
+}
+
+/**
+ * Sets a stage's access-log destination and format, or (null) removes its access logging: REST
+ * with UpdateStage patch operations, HTTP and WebSocket with UpdateStage AccessLogSettings or
+ * DeleteAccessLogSettings.
+ */
+export async function writeAccessLog(ref: StageRef, settings: AccessLogSettings | null, deps: Pick<ConnectDeps, 'apigw' | 'apigwV2'>): Promise<void> {
+  if (isV2(ref)) await v2Api(ref, deps as ConnectDeps).setAccessLog(ref.apiId, ref.stageName, settings);
+  else await deps.apigw.updateStage(ref.apiId, ref.stageName, settings ? connectPatch(settings) : restorePatch(null));
+}
+
+/** The settings a stage of this kind gets, or an error naming what is missing. */
+function targetOf(ref: StageRef, options: ConnectOptions): AccessLogSettings {
+  if (!isV2(ref)) return options.target;
+  const target = options.v2Targets?.[ref.apiKind];
+  if (!target) {
+    throw new UserError('NoLogGroup', `Installation ${options.project} has no log group for ${ref.apiKind === 'HTTP' ? 'HTTP' : 'WebSocket'} API stages.`, {
+      resolution: `It was deployed before HTTP and WebSocket support: run \`apigw-log-analytics init --project ${options.project}\` to upgrade it, then connect the stage again.`,
+    });
+  }
+  return target;
+}
+
 async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectDeps): Promise<StageResult> {
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
-  const current = await deps.apigw.getStage(ref.apiId, ref.stageName);
-  const decision = decideConnect(current, options.target);
+  const target = targetOf(ref, options);
+  const current = await readStage(ref, deps);
+  const decision = decideConnect(current, target);
   if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
   // Past this point a stage is saved and patched together: Ctrl+C never leaves a record without the patch.
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
@@ -68,19 +120,20 @@ async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectD
       region: options.region,
       apiId: ref.apiId,
       stageName: ref.stageName,
+      ...(isV2(ref) ? { apiKind: ref.apiKind } : {}),
       previous: decision.previous,
-      applied: options.target,
+      applied: target,
       connectedAt: new Date(deps.now()).toISOString(),
       connectedBy: options.callerArn,
     });
   }
-  await deps.apigw.updateStage(ref.apiId, ref.stageName, connectPatch(options.target));
-  await verify(ref, options.target, deps);
+  await writeAccessLog(ref, target, deps);
+  await verify(ref, target, deps);
   return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
 }
 
 async function verify(ref: StageRef, expected: AccessLogSettings | null, deps: ConnectDeps): Promise<void> {
-  const after = await deps.apigw.getStage(ref.apiId, ref.stageName);
+  const after = await readStage(ref, deps);
   if (!sameSettings(after.accessLog ?? null, expected)) {
     throw new UserError('VerifyFailed', `Stage ${stageKey(ref)} did not keep the new access-log settings.`, {
       resolution: 'Another process may have changed the stage at the same time; run the command again.',
@@ -136,9 +189,11 @@ export async function disconnectOne(
 ): Promise<DisconnectResult> {
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   if (!record) return { ref, outcome: 'not-connected' };
+  // The record knows the stage's kind; a --stage value does not.
+  const stage: StageRef = record.apiKind ? { ...ref, apiKind: record.apiKind } : ref;
   let current: AccessLogSettings | null;
   try {
-    current = (await deps.apigw.getStage(ref.apiId, ref.stageName)).accessLog ?? null;
+    current = (await readStage(stage, deps)).accessLog ?? null;
   } catch (e) {
     // The stage (or its API) was deleted: nothing to restore; its record goes.
     if (isAppError(e) && e.code === 'NotFoundException') {
@@ -150,8 +205,8 @@ export async function disconnectOne(
   if (!current || current.destinationArn !== record.applied.destinationArn) {
     if (!(await overwriteChanged(current))) return { ref, outcome: 'changed-since', current };
   }
-  await deps.apigw.updateStage(ref.apiId, ref.stageName, restorePatch(record.previous));
-  await verify(ref, record.previous, deps);
+  await writeAccessLog(stage, record.previous, deps);
+  await verify(stage, record.previous, deps);
   await deps.state.delete(ref);
   return { ref, outcome: 'restored', restored: record.previous };
 }

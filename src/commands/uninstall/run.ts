@@ -13,12 +13,12 @@ import { describeSettings } from '../../core/destinations.js';
 import type { Installation } from '../../core/installations.js';
 import { TOOL, stackName as stackNameOf } from '../../core/names.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
-import { restorePatch, stageKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
+import { stageKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
 import { removeStack } from '../../core/deploy.js';
 import { AbortError, UserError } from '../../errors.js';
-import { disconnectOne, type ConnectDeps, type DisconnectResult } from '../shared/connect.js';
+import { disconnectOne, writeAccessLog, type ConnectDeps, type DisconnectResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations } from '../shared/installation.js';
-import { discoverStages } from '../shared/stages.js';
+import { discoverStages, knownDestinations } from '../shared/stages.js';
 import { s3StateStore } from '../shared/state-store.js';
 
 export interface UninstallPlan {
@@ -106,17 +106,17 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
   const ownedBucket = bucketName !== null && (await s3.headBucket(bucketName, { expectedOwner: who.account })) === 'owned' ? bucketName : null;
   const state = ownedBucket ? s3StateStore(s3, ownedBucket, who.account) : null;
   const records: StageStateRecord[] = state ? await state.list() : [];
-  const apigw = await aws.apiGateway();
+  const [apigw, apigwV2] = await Promise.all([aws.apiGateway(), aws.apiGatewayV2()]);
   let unrecorded: StageRef[] = [];
   if (inst) {
-    const streamArn = inst.streamArn;
-    const all = await io.step('Looking for connected stages', () =>
-      discoverStages(apigw, [{ project, streamName: inst.streamName, ...(streamArn ? { streamArn } : {}) }]),
+    const known = knownDestinations([inst]);
+    const all = await io.step('Looking for connected stages', async () =>
+      discoverStages(apigw, known, inst.outputs[OUTPUT_KEYS.accessLogGroupArn] ? { api: apigwV2, apis: await apigwV2.listApis() } : undefined),
     );
     unrecorded = all
       .filter((s) => s.destination.kind === 'installation' && s.destination.project === project)
       .filter((s) => !records.some((r) => stageKey(r) === stageKey(s)))
-      .map((s) => ({ apiId: s.apiId, stageName: s.stageName }));
+      .map((s) => ({ apiId: s.apiId, stageName: s.stageName, apiKind: s.apiKind }));
   }
   const plan: UninstallPlan = {
     schemaVersion: 1,
@@ -156,7 +156,7 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
   // 1. Stages first: if one cannot be restored, the stack stays so its logs keep flowing.
   const stageResults: UninstallResult['stages'] = [];
   if (state && (records.length > 0 || unrecorded.length > 0)) {
-    const deps: ConnectDeps = { apigw, state, io, signal: ctx.signal, now: ctx.now };
+    const deps: ConnectDeps = { apigw, apigwV2, state, io, signal: ctx.signal, now: ctx.now };
     const restored = await io.step(`Restoring ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'}`, () =>
       settleLimit(records, 5, (r) => disconnectOne({ apiId: r.apiId, stageName: r.stageName }, r, deps, () => Promise.resolve(false))),
     );
@@ -165,7 +165,7 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
       stageResults.push({ stage: stageKey(r), outcome: s.ok ? s.value.outcome : 'failed' });
     });
     const off = await settleLimit(unrecorded, 5, async (ref) => {
-      await apigw.updateStage(ref.apiId, ref.stageName, restorePatch(null));
+      await writeAccessLog(ref, null, deps);
       return ref;
     });
     off.forEach((s, i) => stageResults.push({ stage: stageKey(unrecorded[i] as StageRef), outcome: s.ok ? 'turned-off' : 'failed' }));
