@@ -6,7 +6,10 @@
  * million requests), aws.amazon.com/s3/pricing (Standard $0.023/GB-month, PUT $0.005 per 1,000),
  * aws.amazon.com/athena/pricing ($5 per TB scanned, 10 MB minimum per query),
  * aws.amazon.com/quicksight/pricing (Enterprise author $24/month, reader sessions),
- * aws.amazon.com/cloudwatch/pricing (logs $0.50/GB ingested).
+ * aws.amazon.com/cloudwatch/pricing (Logs, Standard log class: $0.50/GB ingested, $0.03/GB-month
+ * stored). HTTP and WebSocket stages log to CloudWatch Logs first (their only access-log
+ * destination), so each of their requests is charged that ingestion before the bridge's
+ * subscription forwards it to Firehose.
  */
 
 export const PRICES = {
@@ -18,6 +21,7 @@ export const PRICES = {
   s3PutPerThousand: 0.005,
   athenaPerTb: 5,
   quickSightAuthorMonthly: 24,
+  cloudWatchLogsIngestionPerGb: 0.5,
 } as const;
 
 export interface CostInputs {
@@ -33,6 +37,10 @@ export interface CostInputs {
   lambdaMemoryMb?: number;
   /** Lambda time per record, in ms (measured by `npm run bench -- lambda`). */
   lambdaMsPerRecord?: number;
+  /** HTTP and WebSocket stages among the chosen ones (their logs pass through CloudWatch Logs). */
+  v2Stages?: number;
+  /** Bytes of one HTTP or WebSocket access-log event (their formats are shorter than REST's). */
+  v2RecordBytes?: number;
 }
 
 export interface CostEstimate {
@@ -44,6 +52,8 @@ export interface CostEstimate {
   storagePerMillionPerMonth: number;
   /** Athena cost of scanning one day of a million requests a day once (dollars). */
   athenaPerMillionScanned: number;
+  /** CloudWatch Logs ingestion per million HTTP or WebSocket requests (dollars); 0 without such stages. */
+  cloudWatchLogsPerMillionV2: number;
   lines: string[];
 }
 
@@ -73,7 +83,21 @@ export function estimateCost(input: CostInputs): CostEstimate {
     `Storage: about ${money(storage)}/month per million requests kept (gzip), expired after ${input.retentionDays} days.`,
     `Queries: Athena $5 per TB scanned, about ${money(athena)} per scan of a million requests${input.dashboard ? '; every dashboard view in direct-query mode runs queries' : ''}.`,
   ];
+  const v2 = cloudWatchLogsLine(input, money);
+  if (v2.line) lines.push(v2.line);
   if (input.dashboard) lines.push(`QuickSight: your existing subscription (Enterprise author $${PRICES.quickSightAuthorMonthly}/month each); this adds no seat.`);
   lines.push('Estimate from published US East prices; your region and free tiers change it.');
-  return { fixedMonthly: fixed, perMillionRequests: perMillion, storagePerMillionPerMonth: storage, athenaPerMillionScanned: athena, lines };
+  return { fixedMonthly: fixed, perMillionRequests: perMillion, storagePerMillionPerMonth: storage, athenaPerMillionScanned: athena, cloudWatchLogsPerMillionV2: v2.perMillion, lines };
+}
+
+/** CloudWatch Logs ingestion of HTTP and WebSocket access logs, when such stages are chosen. */
+function cloudWatchLogsLine(input: CostInputs, money: (n: number) => string): { perMillion: number; line?: string } {
+  const stages = input.v2Stages ?? 0;
+  if (stages === 0) return { perMillion: 0 };
+  const bytes = input.v2RecordBytes ?? 1200;
+  const perMillion = ((1e6 * bytes) / 1024 ** 3) * PRICES.cloudWatchLogsIngestionPerGb;
+  return {
+    perMillion,
+    line: `HTTP/WebSocket stages (${stages}): CloudWatch Logs ingestion $${PRICES.cloudWatchLogsIngestionPerGb.toFixed(2)}/GB (aws.amazon.com/cloudwatch/pricing) before Firehose, about ${money(perMillion)} more per million of their requests (~${(bytes / 1024).toFixed(1)} KB each); the log group keeps them 7 days only.`,
+  };
 }

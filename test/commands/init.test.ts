@@ -143,6 +143,8 @@ describe('init', () => {
     ]);
     expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
     expect(JSON.parse(fakeS3.get(BUCKET, '_state/stages/httpapi001/$default.json')!)).toMatchObject({ apiKind: 'HTTP', previous: null, applied: { destinationArn: LOG_GROUP_ARN } });
+    expect(r.plan.cost.lines.join('\n')).toContain('HTTP/WebSocket stages (1): CloudWatch Logs ingestion $0.50/GB (aws.amazon.com/cloudwatch/pricing)');
+    expect(h.out('stderr')).toContain("--stage httpapi001/'$default'");
   });
 
   it('every prompt answered by its flag: the prompter is never called on a terminal', async () => {

@@ -130,7 +130,12 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
   const parameters = stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters });
   const template = loadStackTemplate();
-  const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
+  const cost = estimateCost({
+    bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60),
+    retentionDays,
+    dashboard: dashboard.enabled,
+    v2Stages: chosen.filter((s) => s.apiKind !== 'REST').length,
+  });
   const plannedStages = planStages(chosen, project);
   const plan: InitPlan = {
     schemaVersion: 1,
