@@ -43,9 +43,18 @@ export const OMITTED_FIELDS: Readonly<Record<string, string>> = {
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Columns the dataset computes from their Glue column: rows written before HTTP and WebSocket
+ * support have no apiKind, and every one of them is a REST request.
+ */
+const COMPUTED: Readonly<Record<string, (name: string) => string>> = {
+  apikind: (name) => `COALESCE(${ident(name)}, 'REST')`,
+};
+
 function fromField(field: LogField): DatasetColumn {
   const name = field.key.toLowerCase();
-  return { name, type: field.type === 'string' ? 'STRING' : 'INTEGER', sql: ident(name), description: field.description, field };
+  const sql = COMPUTED[name]?.(name) ?? ident(name);
+  return { name, type: field.type === 'string' ? 'STRING' : 'INTEGER', sql, description: field.description, field };
 }
 
 export const REQUEST_TIME_COLUMN = 'requestdatetime';
