@@ -31,7 +31,7 @@ describe('apigw-log-analytics report (built binary)', () => {
     const report = JSON.parse(r.stdout) as ReportData;
     expect(report.source).toMatchObject({ kind: 'local', path: 'assets/sample', files: 96 });
     expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ requests: 3000 });
-    expect(report.questions.map((q) => q.id)).toHaveLength(11);
+    expect(report.questions.map((q) => q.id)).toHaveLength(13);
     expect(r.stderr).toMatch(/Querying \d+ KB of logs/);
   }, 60_000);
 

@@ -148,7 +148,7 @@ describe('report --local outputs', () => {
     const dir = join(scratch, 'csv');
     const h = createTestContext();
     const data = await runReport(options({ local: FIXTURE, csv: dir, top: 1000 }), h.ctx);
-    expect(h.out('stderr')).toContain(`Wrote 11 CSV files to ${dir}`);
+    expect(h.out('stderr')).toContain(`Wrote 13 CSV files to ${dir}`);
     expect(readdirSync(dir).sort()).toEqual(data.questions.map((q) => `${q.id}.csv`).sort());
     const totals = readFileSync(join(dir, 'totals.csv'), 'utf8').split('\r\n');
     expect(totals[0]).toBe('requests,s2xx,s3xx,s4xx,s5xx,responseP50,responseP90,responseP99,firstSeen,lastSeen,clientErrorRate,serverErrorRate');
