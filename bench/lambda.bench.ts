@@ -1,7 +1,8 @@
 /**
  * The enrichment Lambda on a full 3 MiB Firehose batch (the most Firehose sends a transformation
  * function) of realistic full-format records, against the bare floor of the same work without
- * any logic: base64-decode, JSON.parse, JSON.stringify, base64-encode. Target: within 1.5x.
+ * any logic: base64-decode, JSON.parse, JSON.stringify, base64-encode (lines that are not JSON pass
+ * through it untouched, where the function recovers them). Target: within 1.2x.
  *
  * Time: median of many invocations in steady state (the usage-plan cache warm, as it is for all
  * but the first batch of a container), A/B interleaved so both see the same machine noise.
@@ -13,8 +14,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NUMERIC_KEYS } from '../src/core/log-format.js';
-import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../src/core/sample-data.js';
+import { lambdaFieldSpec } from '../src/core/log-format.js';
+import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../scripts/sample-data.js';
 import { catalogClient, lambda, sdk } from '../test/lambda/harness.js';
 
 const BATCH_BYTES = 3 * 1024 * 1024;
@@ -40,7 +41,14 @@ function floor(event: FirehoseTransformationEventShape): { records: Array<{ reco
   const out = new Array(event.records.length);
   for (let i = 0; i < event.records.length; i++) {
     const r = event.records[i] as FirehoseTransformationEventShape['records'][number];
-    const value: unknown = JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'));
+    // Lines API Gateway broke with an unescaped quote are not JSON: the floor passes them through.
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'));
+    } catch {
+      out[i] = { recordId: r.recordId, result: 'ProcessingFailed', data: r.data };
+      continue;
+    }
     out[i] = { recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(value), 'utf8').toString('base64') };
   }
   return { records: out };
@@ -64,12 +72,13 @@ function peakRss(mode: 'lambda' | 'floor' | 'load-only', dir: string): number {
     const keyNames = new Map(catalog.keys.map((k) => [k.id, k]));
     const client = { send: async (c) => {
       const n = c.constructor.name;
-      if (n === 'GetUsagePlansCommand') return { items: catalog.plans.map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) };
-      if (n === 'GetUsagePlanKeysCommand') return { items: catalog.plans.find((p) => p.id === c.input.usagePlanId).keyIds.map((id) => ({ id, name: keyNames.get(id).name })) };
-      return { items: catalog.keys };
+      if (n === 'GetUsagePlansCommand') return { items: catalog.plans.filter((p) => p.keyIds.includes(c.input.keyId)).map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) };
+      const key = keyNames.get(c.input.apiKey);
+      if (!key) throw Object.assign(new Error('Invalid API Key identifier specified'), { name: 'NotFoundException' });
+      return key;
     } };
-    const handler = createHandler({ numericKeys: ${JSON.stringify(NUMERIC_KEYS)}, client });
-    const floor = (e) => ({ records: e.records.map((r) => ({ recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'))), 'utf8').toString('base64') })) });
+    const handler = createHandler({ fieldSpec: ${JSON.stringify(lambdaFieldSpec())}, client, logger: { warn: () => undefined } });
+    const floor = (e) => ({ records: e.records.map((r) => { try { return { recordId: r.recordId, result: 'Ok', data: Buffer.from(JSON.stringify(JSON.parse(Buffer.from(r.data, 'base64').toString('utf8'))), 'utf8').toString('base64') }; } catch { return { recordId: r.recordId, result: 'ProcessingFailed', data: r.data }; } }) });
     (async () => {
       for (let i = 0; i < 5; i++) {
         if (${JSON.stringify(mode)} === 'lambda') await handler(event);
@@ -85,7 +94,7 @@ function peakRss(mode: 'lambda' | 'floor' | 'load-only', dir: string): number {
 export default async function run(): Promise<void> {
   const { event, bytes } = batch();
   const client = catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
-  const handler = lambda.createHandler({ numericKeys: NUMERIC_KEYS, client, sdk, logger: { warn: () => undefined } });
+  const handler = lambda.createHandler({ fieldSpec: lambdaFieldSpec(), client, sdk, logger: { warn: () => undefined } });
 
   // Warm: JIT both paths, load the usage-plan cache once (as the first batch of a container does).
   const first = await handler(event);
@@ -122,7 +131,7 @@ export default async function run(): Promise<void> {
   console.log(`batch: ${event.records.length} records, ${(bytes / 1024 / 1024).toFixed(2)} MiB of log lines (${(eventBytes / 1024 / 1024).toFixed(2)} MiB event); output ${(outBytes / 1024 / 1024).toFixed(2)} MiB`);
   console.log(`lambda: median ${median(lambdaMs).toFixed(1)} ms, p90 ${percentile(lambdaMs, 90).toFixed(1)} ms per invocation (${ITERATIONS} runs, cache warm)`);
   console.log(`floor:  median ${median(floorMs).toFixed(1)} ms, p90 ${percentile(floorMs, 90).toFixed(1)} ms (decode + JSON.parse + JSON.stringify + encode)`);
-  console.log(`ratio:  ${ratio.toFixed(2)}x the floor (target <= 1.5x) ${ratio <= 1.5 ? 'OK' : 'OVER TARGET'}`);
+  console.log(`ratio:  ${ratio.toFixed(2)}x the floor (target <= 1.2x) ${ratio <= 1.2 ? 'OK' : 'OVER TARGET'}`);
   console.log(
     `peak RSS (fresh process, batch loaded, 5 invocations): lambda ${rss.lambda?.toFixed(0)} MiB, floor ${rss.floor?.toFixed(0)} MiB, batch loaded only ${rss['load-only']?.toFixed(0)} MiB`,
   );

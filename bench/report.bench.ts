@@ -24,7 +24,7 @@ const TARGET_BYTES = 1024 ** 3;
 
 function datasetKey(): string {
   const h = createHash('sha256');
-  for (const f of [join(ROOT, 'src/core/sample-data.ts'), LAMBDA_PATH, join(ROOT, 'scripts/make-sample.ts')]) h.update(readFileSync(f));
+  for (const f of [join(ROOT, 'scripts/sample-data.ts'), LAMBDA_PATH, join(ROOT, 'scripts/make-sample.ts')]) h.update(readFileSync(f));
   h.update(`${RECORDS}/${HOURS}`);
   return h.digest('hex').slice(0, 16);
 }

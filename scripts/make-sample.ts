@@ -1,9 +1,10 @@
 /**
  * Sample logs in our Firehose output format, made the way production makes them: raw records from
- * the seeded generator (src/core/sample-data.ts) run through the enrichment Lambda's own transform
+ * the seeded generator (scripts/sample-data.ts) run through the enrichment Lambda's own transform
  * (assets/lambda/index.cjs, with API Gateway's usage plans and keys answered from the generator's
- * catalogue), then grouped into gzip objects the way Firehose delivers them: one object per buffer
- * interval of arrival time, under logs/dt=<arrival day>/, named <stream>-1-<yyyy-MM-dd-HH-mm-ss>-<id>.gz.
+ * catalogue), then grouped into gzip objects the way Firehose delivers them (fileAsFirehose): one
+ * object per buffer of arrivals, under logs/dt=<arrival day of its oldest record>/, named
+ * <stream>-1-<yyyy-MM-dd-HH-mm-ss of that arrival>-<id>.gz.
  *
  *   npx tsx scripts/make-sample.ts                      # rewrites assets/sample (the committed sample)
  *   npx tsx scripts/make-sample.ts --out DIR --count 1000000 --span-hours 24 --buffer-seconds 60
@@ -15,24 +16,28 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { NUMERIC_KEYS } from '../src/core/log-format.js';
+import { lambdaFieldSpec } from '../src/core/log-format.js';
 import {
   SAMPLE_API_KEYS,
   SAMPLE_USAGE_PLANS,
   firehoseTransformationEvent,
   generateAccessLogRecords,
   type RawAccessLogRecord,
-} from '../src/core/sample-data.js';
+} from './sample-data.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const LAMBDA_PATH = join(here, '..', 'assets', 'lambda', 'index.cjs');
 export const SAMPLE_DIR = join(here, '..', 'assets', 'sample');
 
-/** The committed sample: a day of traffic, a few thousand requests, 15-minute objects. */
+/**
+ * The committed sample: a day of traffic, a few thousand requests, 15-minute objects. It starts at
+ * 23:22 UTC so that the object opened at about 23:52 holds the first minutes of 2025-01-06 under
+ * dt=2025-01-05, as Firehose files them.
+ */
 export const SAMPLE_OPTIONS = {
   count: 3000,
   seed: 1,
-  startMs: Date.UTC(2025, 0, 6, 0, 0, 0),
+  startMs: Date.UTC(2025, 0, 5, 23, 22, 0),
   spanMs: 24 * 3_600_000,
   bufferMs: 15 * 60_000,
   streamName: 'amazon-apigateway-sample',
@@ -53,6 +58,8 @@ export interface SampleObjectOptions {
 export interface SampleObject {
   key: string;
   records: number;
+  /** When Firehose would have written it (S3's LastModified). */
+  deliveredMs: number;
   body: Buffer;
 }
 
@@ -64,23 +71,25 @@ interface LambdaModule {
 }
 
 // API Gateway as the Lambda sees it: commands are plain objects, the client answers from the
-// generator's catalogue of usage plans and keys, in one page each.
+// generator's catalogue of usage plans and keys (GetApiKey, GetUsagePlans?keyId).
 class Command {
   constructor(readonly input: Record<string, unknown>) {}
 }
 class GetUsagePlansCommand extends Command {}
-class GetUsagePlanKeysCommand extends Command {}
-class GetApiKeysCommand extends Command {}
-const fakeSdk = { GetUsagePlansCommand, GetUsagePlanKeysCommand, GetApiKeysCommand, APIGatewayClient: class {} };
+class GetApiKeyCommand extends Command {}
+const fakeSdk = { GetUsagePlansCommand, GetApiKeyCommand, APIGatewayClient: class {} };
 const keyById = new Map(SAMPLE_API_KEYS.map((k) => [k.id, k]));
 const fakeClient = {
   send(cmd: Command): Promise<unknown> {
-    if (cmd instanceof GetUsagePlansCommand) return Promise.resolve({ items: SAMPLE_USAGE_PLANS.map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) });
-    if (cmd instanceof GetUsagePlanKeysCommand) {
-      const plan = SAMPLE_USAGE_PLANS.find((p) => p.id === cmd.input.usagePlanId);
-      return Promise.resolve({ items: (plan?.keyIds ?? []).map((id) => ({ id, type: 'API_KEY', name: keyById.get(id)?.name })) });
+    if (cmd instanceof GetUsagePlansCommand) {
+      const plans = SAMPLE_USAGE_PLANS.filter((p) => p.keyIds.includes(cmd.input.keyId as string));
+      return Promise.resolve({ items: plans.map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })) });
     }
-    if (cmd instanceof GetApiKeysCommand) return Promise.resolve({ items: SAMPLE_API_KEYS.map((k) => ({ id: k.id, name: k.name, customerId: k.customerId })) });
+    if (cmd instanceof GetApiKeyCommand) {
+      const key = keyById.get(cmd.input.apiKey as string);
+      if (key === undefined) return Promise.reject(Object.assign(new Error('Invalid API Key identifier specified'), { name: 'NotFoundException' }));
+      return Promise.resolve({ id: key.id, name: key.name, customerId: key.customerId });
+    }
     return Promise.reject(new Error(`unexpected command ${cmd.constructor.name}`));
   },
 };
@@ -91,7 +100,7 @@ export function loadLambda(): LambdaModule {
 
 /** The Lambda's output lines (each ending in a newline) for these raw records, in order. */
 export async function transformRecords(raws: readonly RawAccessLogRecord[], batchSize = 500): Promise<string[]> {
-  const handler = loadLambda().createHandler({ numericKeys: [...NUMERIC_KEYS], sdk: fakeSdk, client: fakeClient, logger: { warn: () => undefined } });
+  const handler = loadLambda().createHandler({ fieldSpec: lambdaFieldSpec(), sdk: fakeSdk, client: fakeClient, logger: { warn: () => undefined }, ratePerSecond: 1e6, burst: 1e6 });
   const out: string[] = [];
   for (let i = 0; i < raws.length; i += batchSize) {
     const batch = raws.slice(i, i + batchSize);
@@ -121,34 +130,44 @@ function objectId(seed: number, n: number): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
+/** When each record reaches Firehose: a few seconds after its request (API Gateway delivers the log line after the response). */
+export function arrivalTimes(raws: readonly RawAccessLogRecord[]): number[] {
+  return raws.map((raw, i) => Number(raw.requestTimeEpoch) + 1000 + ((i * 7919) % 9000));
+}
+
 /**
- * Records arrive at Firehose a few seconds after the request; each buffer interval of arrivals
- * becomes one object, delivered when the interval closes, under the dt of that delivery (so the
- * last interval of a day lands in the next day's partition, as in production).
+ * Groups records into S3 objects the way Firehose buffers them: an object opens when a record
+ * arrives and no buffer is open, takes every record that arrives within the buffer interval, and
+ * is delivered when the interval closes. Its `dt=` prefix and the time in its name come from the
+ * arrival of its oldest record ("Firehose uses the approximate arrival timestamp of the oldest
+ * record that's contained in the Amazon S3 object being written", Firehose developer guide,
+ * https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html). So an object opened shortly
+ * before midnight holds requests of the next day under the previous day's prefix, as in production.
  */
+export function fileAsFirehose<T>(items: readonly T[], arrivals: readonly number[], bufferMs: number): Array<{ openedMs: number; deliveredMs: number; items: T[] }> {
+  const order = items.map((_, i) => i).sort((a, b) => (arrivals[a] as number) - (arrivals[b] as number) || a - b);
+  const objects: Array<{ openedMs: number; deliveredMs: number; items: T[] }> = [];
+  let current: { openedMs: number; deliveredMs: number; items: T[] } | undefined;
+  for (const i of order) {
+    const at = arrivals[i] as number;
+    if (current === undefined || at >= current.openedMs + bufferMs) {
+      current = { openedMs: at, deliveredMs: at + bufferMs + 2000, items: [] };
+      objects.push(current);
+    }
+    current.items.push(items[i] as T);
+  }
+  return objects;
+}
+
 export async function makeSampleObjects(options: SampleObjectOptions): Promise<SampleObject[]> {
   const raws = generateAccessLogRecords({ count: options.count, seed: options.seed, startMs: options.startMs, spanMs: options.spanMs });
   const lines = await transformRecords(raws, options.batchSize);
-  const groups = new Map<number, string[]>();
-  raws.forEach((raw, i) => {
-    const arrival = Number(raw.requestTimeEpoch) + 1000 + ((i * 7919) % 9000);
-    const interval = Math.floor(arrival / options.bufferMs);
-    const list = groups.get(interval) ?? [];
-    list.push(lines[i] as string);
-    groups.set(interval, list);
-  });
-  return [...groups.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([interval, group], n) => {
-      const opened = interval * options.bufferMs;
-      const delivered = opened + options.bufferMs + 2000;
-      const dt = new Date(delivered).toISOString().slice(0, 10);
-      return {
-        key: `logs/dt=${dt}/${options.streamName}-1-${stamp(opened)}-${objectId(options.seed, n)}.gz`,
-        records: group.length,
-        body: gzipSync(Buffer.from(group.join(''), 'utf8'), { level: 9 }),
-      };
-    });
+  return fileAsFirehose(lines, arrivalTimes(raws), options.bufferMs).map((o, n) => ({
+    key: `logs/dt=${new Date(o.openedMs).toISOString().slice(0, 10)}/${options.streamName}-1-${stamp(o.openedMs)}-${objectId(options.seed, n)}.gz`,
+    records: o.items.length,
+    deliveredMs: o.deliveredMs,
+    body: gzipSync(Buffer.from(o.items.join(''), 'utf8'), { level: 9 }),
+  }));
 }
 
 export function writeSampleObjects(dir: string, objects: readonly SampleObject[]): { files: number; bytes: number } {

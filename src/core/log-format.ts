@@ -5,7 +5,8 @@
  * `LOG_FIELDS`, never kept by hand.
  *
  * The first 46 fields are the AWS sample's, unchanged in name and `$context` variable (so data and
- * queries written for the sample keep working), including its two documentation placeholders and
+ * queries written for the sample keep working; the one exception, `errorMessage`, reads the same
+ * message through its already-quoted variant `error.messageString`), including its two documentation placeholders and
  * `clientId`, which the sample maps to the token issuer. Fields added after them each earn their
  * bytes: `requestTimeEpoch` (the request time as a number, for partition-independent time
  * filters), `integrationStatus` (what the backend returned, apart from what the client saw),
@@ -25,14 +26,21 @@ export interface LogField {
   /** `sample` for the 46 fields of the AWS sample, `added` for ours. */
   origin: 'sample' | 'added';
   description: string;
+  /**
+   * The variable is one API Gateway writes as a quoted, escaped JSON string itself (so the format
+   * does not wrap it in quotes). Every other value is substituted as it is: a `"` or `\` in it is
+   * not escaped (DataBiosphere/azul#4348), which the Lambda recovers from.
+   */
+  quoted?: boolean;
 }
 
-const f = (key: string, variable: string, type: FieldType, description: string, origin: 'sample' | 'added' = 'sample'): LogField => ({
+const f = (key: string, variable: string, type: FieldType, description: string, origin: 'sample' | 'added' = 'sample', quoted = false): LogField => ({
   key,
   variable,
   type,
   origin,
   description,
+  ...(quoted ? { quoted: true } : {}),
 });
 
 export const LOG_FIELDS: readonly LogField[] = [
@@ -52,7 +60,10 @@ export const LOG_FIELDS: readonly LogField[] = [
   f('authorizerProperty', 'authorizer.property', 'string', 'placeholder kept from the sample (always empty)'),
   f('domainName', 'domainName', 'string', 'domain name used to call the API'),
   f('domainPrefix', 'domainPrefix', 'string', 'first label of the domain name'),
-  f('errorMessage', 'error.message', 'string', 'gateway error message, for example "Limit Exceeded"'),
+  // `messageString` is "the quoted value of $context.error.message" (API Gateway access-logging
+  // variables: https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-variables-for-access-logging.html),
+  // so an error message with a quote no longer breaks the line.
+  f('errorMessage', 'error.messageString', 'string', 'gateway error message, for example "Limit Exceeded"', 'sample', true),
   f('errorResponseType', 'error.responseType', 'string', 'gateway response type, for example QUOTA_EXCEEDED'),
   f('identityAccountId', 'identity.accountId', 'string', 'AWS account of an IAM-signed caller'),
   f('identityApiKeyId', 'identity.apiKeyId', 'string', 'API key id (key-required methods only)'),
@@ -106,7 +117,16 @@ export const FORMAT_MAX_BYTES = 3072;
  * Firehose's S3 objects one record per line.
  */
 export function accessLogFormat(fields: readonly LogField[] = LOG_FIELDS): string {
-  return `{${fields.map((x) => `"${x.key}":"$context.${x.variable}"`).join(',')}}\n`;
+  return `{${fields.map((x) => (x.quoted ? `"${x.key}":$context.${x.variable}` : `"${x.key}":"$context.${x.variable}"`)).join(',')}}\n`;
+}
+
+/**
+ * The Lambda's LOG_FIELDS variable: the format's keys in order (which it needs to read lines that
+ * unescaped values broke), `:int`/`:bigint` for the columns it must make fit, `:json` for values
+ * API Gateway quotes itself.
+ */
+export function lambdaFieldSpec(fields: readonly LogField[] = LOG_FIELDS): string {
+  return fields.map((x) => [x.key, ...(x.type === 'string' ? [] : [x.type]), ...(x.quoted ? ['json'] : [])].join(':')).join(',');
 }
 
 
@@ -280,3 +300,11 @@ export const RECORD_FIELDS: readonly LogField[] = [...LOG_FIELDS, ...ENRICHMENT_
 
 /** The keys whose values the Lambda turns into numbers. */
 export const NUMERIC_KEYS: readonly string[] = RECORD_FIELDS.filter((x) => x.type !== 'string').map((x) => x.key);
+
+/**
+ * The Lambda's field list of a kind (LOG_FIELDS, LOG_FIELDS_HTTP, LOG_FIELDS_WEBSOCKET): for the v2
+ * kinds, the literal apiKind first, as their formats write it.
+ */
+export function lambdaFieldSpecFor(kind: ApiKind): string {
+  return kind === 'REST' ? lambdaFieldSpec() : `${API_KIND_KEY},${lambdaFieldSpec(fieldsFor(kind))}`;
+}

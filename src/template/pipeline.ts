@@ -10,7 +10,7 @@
  * own copy of a field list.
  */
 import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../core/outputs.js';
-import { NUMERIC_KEYS, RECORD_FIELDS } from '../core/log-format.js';
+import { RECORD_FIELDS, lambdaFieldSpecFor } from '../core/log-format.js';
 import { STREAM_PREFIX, TOOL } from '../core/names.js';
 import {
   AWS_ACCOUNT_ID,
@@ -295,7 +295,7 @@ function enrichmentFunctionRole(): CfnResource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'Enrichment Lambda: read usage plans, their keys and API key names; write its own log group.',
+      Description: 'Enrichment Lambda: read the usage plans of an API key and its name; put oversized CloudWatch Logs envelopes back into its stream; write its own log group.',
       AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
       Policies: [
         {
@@ -304,9 +304,18 @@ function enrichmentFunctionRole(): CfnResource {
             {
               Sid: 'ReadUsagePlansAndKeys',
               Effect: 'Allow',
-              // GetUsagePlans, GetUsagePlanKeys and GetApiKeys; nothing else in API Gateway.
+              // GetUsagePlans (?keyId=) and GetApiKey (includeValue false); nothing else in API Gateway.
               Action: 'apigateway:GET',
-              Resource: [apigatewayPath('/usageplans'), apigatewayPath('/usageplans/*/keys'), apigatewayPath('/apikeys')],
+              Resource: [apigatewayPath('/usageplans'), apigatewayPath('/apikeys/*')],
+            },
+            {
+              // HTTP and WebSocket envelopes too large for one response go back into the stream,
+              // split (docs/template.md). The ARN is built from the name: the stream refers to
+              // this function, so a GetAtt here would be a cycle.
+              Sid: 'ReingestOversizedEnvelopes',
+              Effect: 'Allow',
+              Action: 'firehose:PutRecordBatch',
+              Resource: sub(`arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
             },
             {
               Sid: 'WriteOwnLogs',
@@ -347,8 +356,11 @@ function enrichmentFunction(options: PipelineOptions): CfnResource {
       Timeout: 120,
       Environment: {
         Variables: {
-          // The numeric fields of the log format, from src/core/log-format.ts.
-          NUMERIC_FIELDS: NUMERIC_KEYS.join(','),
+          // The log format's keys in order, with their column types, from src/core/log-format.ts.
+          LOG_FIELDS: lambdaFieldSpecFor('REST'),
+          // The HTTP and WebSocket formats' keys, for lines that arrive through the CloudWatch Logs bridge.
+          LOG_FIELDS_HTTP: lambdaFieldSpecFor('HTTP'),
+          LOG_FIELDS_WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET'),
           CACHE_TTL_SECONDS: String(ENRICHMENT_CACHE_TTL_SECONDS),
         },
       },

@@ -4,7 +4,7 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENRICHMENT_FIELDS, LOG_FIELDS, NUMERIC_KEYS } from '../../src/core/log-format.js';
+import { ENRICHMENT_FIELDS, LOG_FIELDS, NUMERIC_KEYS, lambdaFieldSpec } from '../../src/core/log-format.js';
 import {
   SAMPLE_API_KEYS,
   SAMPLE_ORPHAN_KEY_ID,
@@ -13,18 +13,18 @@ import {
   formatAccessLogLine,
   generateAccessLogRecords,
   type RawAccessLogRecord,
-} from '../../src/core/sample-data.js';
+} from '../../scripts/sample-data.js';
 import { catalogResponses, decode, decodeJson, lambda, sdk, type CatalogKey, type CatalogPlan, type HandlerOptions } from './harness.js';
 
 const apigw = mockClient(sdk.APIGatewayClient);
 const numericKeys = [...NUMERIC_KEYS];
+const fieldSpec = lambdaFieldSpec();
 const ENRICHMENT_KEYS = ENRICHMENT_FIELDS.map((f) => f.key);
 
 function mockCatalog(plans: readonly CatalogPlan[], keys: readonly CatalogKey[]): void {
   const r = catalogResponses(plans, keys);
   apigw.on(sdk.GetUsagePlansCommand).callsFake(r.getUsagePlans);
-  apigw.on(sdk.GetUsagePlanKeysCommand).callsFake(r.getUsagePlanKeys);
-  apigw.on(sdk.GetApiKeysCommand).callsFake(r.getApiKeys);
+  apigw.on(sdk.GetApiKeyCommand).callsFake(r.getApiKey);
 }
 
 const sampleCatalog = (): void => mockCatalog(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
@@ -39,7 +39,7 @@ function clock(start = 1_000_000): Clock {
 }
 
 const logger = () => ({ warn: vi.fn<(message: string) => void>() });
-const handlerWith = (options: HandlerOptions = {}) => lambda.createHandler({ numericKeys, logger: logger(), ...options });
+const handlerWith = (options: HandlerOptions = {}) => lambda.createHandler({ fieldSpec, logger: logger(), ratePerSecond: 1000, burst: 1000, ...options });
 
 const record = (overrides: Record<string, string> = {}): RawAccessLogRecord => ({ ...(generateAccessLogRecords({ count: 1, seed: 99 })[0] as RawAccessLogRecord), ...overrides });
 const keyed = (keyId: string, apiId: string, stage: string): RawAccessLogRecord => record({ identityApiKeyId: keyId, apiId, stage });
@@ -124,12 +124,16 @@ describe('a realistic batch', () => {
     expect(outs.map((o) => o.apiKeyName)).toEqual(expect.arrayContaining(['umbrella "research"', 'free-trial-ünïcødé']));
   });
 
-  it('loads usage plans, their keys and API keys once for the batch, never asking for key values', async () => {
+  it('looks up only the keys in the batch, each once, never asking for key values', async () => {
     sampleCatalog();
     await handlerWith()(event);
-    expect(callCount(sdk.GetUsagePlansCommand)).toBe(1);
-    expect(apigw.commandCalls(sdk.GetUsagePlanKeysCommand).map((c) => c.args[0].input.usagePlanId).sort()).toEqual(SAMPLE_USAGE_PLANS.map((p) => p.id).sort());
-    expect(apigw.commandCalls(sdk.GetApiKeysCommand).map((c) => c.args[0].input)).toEqual([{ limit: 500, position: undefined, includeValues: false }]);
+    const batchKeys = [...new Set(raws.map((x) => x.identityApiKeyId).filter((k) => k !== '-'))].sort();
+    expect(apigw.commandCalls(sdk.GetApiKeyCommand).map((c) => c.args[0].input.apiKey).sort()).toEqual(batchKeys);
+    for (const c of apigw.commandCalls(sdk.GetApiKeyCommand)) expect(c.args[0].input.includeValue).toBe(false);
+    // GetUsagePlans?keyId for each key that exists (the orphan key is NotFound: no plan lookup).
+    expect(apigw.commandCalls(sdk.GetUsagePlansCommand).map((c) => c.args[0].input.keyId).sort()).toEqual(batchKeys.filter((k) => k !== SAMPLE_ORPHAN_KEY_ID));
+    expect(apigw.commandCalls(sdk.GetUsagePlanKeysCommand)).toHaveLength(0);
+    expect(apigw.commandCalls(sdk.GetApiKeysCommand)).toHaveLength(0);
   });
 });
 
@@ -145,21 +149,23 @@ describe('unparseable input', () => {
     ['JSON null', Buffer.from('null\n')],
     ['a JSON string', Buffer.from('"hello"\n')],
     ['two objects in one record', Buffer.from(`${good}${good}`)],
+    ['our keys in another order', Buffer.from(good.replace('{"apiId":', '{"zzz":"1","apiId":').replace('"path":"', '"path":"a"b'))],
+    ['our format with a key missing, and a bare quote', Buffer.from(good.replace(/,"stage":"[^"]*"/, '').replace('"path":"', '"path":"a"b'))],
   ];
 
   it.each(cases)('%s comes back ProcessingFailed with its original data, the rest of the batch Ok', async (_name, bad) => {
     const event = firehoseTransformationEvent([good, bad, good]);
     const log = logger();
-    const { records } = await lambda.createHandler({ numericKeys, logger: log })(event);
+    const { records } = await lambda.createHandler({ fieldSpec, logger: log })(event);
     expect(records.map((r) => [r.recordId, r.result])).toEqual([
       [event.records[0]?.recordId, 'Ok'],
       [event.records[1]?.recordId, 'ProcessingFailed'],
       [event.records[2]?.recordId, 'Ok'],
     ]);
     expect(records[1]?.data).toBe(event.records[1]?.data);
-    expect(decodeJson(records[0] as never).requestId).toBe(JSON.parse(good).requestId);
+    expect(decodeJson(records[0] as never).requestId).toBe(record().requestId);
     expect(log.warn).toHaveBeenCalledTimes(1);
-    expect(JSON.parse(log.warn.mock.calls[0]?.[0] as string)).toMatchObject({ failed: 1, total: 3 });
+    expect(JSON.parse(log.warn.mock.calls[0]?.[0] as string)).toMatchObject({ processingFailed: 1, total: 3, processingFailedPrefix: 'errors/processing-failed/' });
   });
 
   it('never logs payloads: the warning carries counts only', async () => {
@@ -169,7 +175,7 @@ describe('unparseable input', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
     const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    const { records } = await lambda.createHandler({ numericKeys })(event);
+    const { records } = await lambda.createHandler({ fieldSpec })(event);
     expect(records.map((r) => r.result)).toEqual(['Ok', 'ProcessingFailed', 'ProcessingFailed']);
     expect(log).not.toHaveBeenCalled();
     expect(info).not.toHaveBeenCalled();
@@ -186,21 +192,49 @@ describe('unparseable input', () => {
 });
 
 describe('values', () => {
-  it('keeps quotes, backslashes and unicode in the user agent and other strings intact', async () => {
-    const ua = 'Agent "quoted" \\ back\\slash \\"mixed\\" ünïcødé 日本語 🚀 \u2028 tab\t';
-    const raw = record({ identityUserAgent: ua, path: '/pets/"x"', errorMessage: 'He said \\"no\\"' });
-    const line = formatAccessLogLine(raw);
-    expect(line).toContain('\\"quoted\\"');
-    const { records } = await handlerWith()(firehoseTransformationEvent([line]));
+  it('recovers a line whose user agent, path and error message hold raw quotes and backslashes (API Gateway does not escape them)', async () => {
+    const ua = 'Mozilla/5.0 "compatible" C:\\path \\"x\\" ünïcødé 日本語 🚀';
+    const path = '/prod/pets/"x"\\y';
+    const message = 'He said "no" \\ twice';
+    const line = formatAccessLogLine(record({ identityUserAgent: ua, path, errorMessage: message, status: '403' }));
+    expect(line).toContain(`"identityUserAgent":"${ua}"`); // as API Gateway writes it: not valid JSON
+    expect(() => JSON.parse(line)).toThrow();
+    // The error message comes through $context.error.messageString, already a JSON string.
+    expect(line).toContain(`"errorMessage":${JSON.stringify(message)},`);
+    const log = logger();
+    const { records } = await lambda.createHandler({ fieldSpec, logger: log })(firehoseTransformationEvent([line]));
+    expect(records[0]?.result).toBe('Ok');
     const out = decodeJson(records[0] as never);
-    expect(out.identityUserAgent).toBe(ua);
-    expect(out.path).toBe('/pets/"x"');
-    expect(out.errorMessage).toBe('He said \\"no\\"');
-    expect(decode(records[0] as never)).toContain('日本語 🚀');
+    expect([out.identityUserAgent, out.path, out.errorMessage, out.status]).toEqual([ua, path, message, 403]);
+    expect(Object.keys(out).slice(0, LOG_FIELDS.length)).toEqual(LOG_FIELDS.map((f) => f.key));
+    expect(JSON.parse(log.warn.mock.calls[0]?.[0] as string)).toMatchObject({ recoveredFromUnescapedValues: 1, processingFailed: 0 });
+  });
+
+  it('reads an empty messageString written as "-" or - as null, and still parses lines AWS did escape', async () => {
+    const line = formatAccessLogLine(record({ errorMessage: '-' }));
+    expect(line).toContain('"errorMessage":"-",');
+    const bare = line.replace('"errorMessage":"-",', '"errorMessage":-,').replace('"path":"', '"path":"q"');
+    const escaped = formatAccessLogLine(record({ identityUserAgent: 'x' })).replace('"identityUserAgent":"x"', '"identityUserAgent":"a \\"b\\" \\\\ c"');
+    const { records } = await handlerWith()(firehoseTransformationEvent([line, bare, escaped]));
+    expect(records.map((r) => r.result)).toEqual(['Ok', 'Ok', 'Ok']);
+    const outs = records.map(decodeJson);
+    expect(outs.map((o) => o.errorMessage)).toEqual([null, null, null]);
+    expect(outs[1]?.path).toBe(`q"${record().path}`);
+    expect(outs[2]?.identityUserAgent).toBe('a "b" \\ c');
+  });
+
+  it('splits at the first next-key text when a value contains it (the documented ambiguity), still Ok', async () => {
+    // identityUserAgent is followed by identityUserArn in the format.
+    const line = formatAccessLogLine(record({ identityUserAgent: '"evil","identityUserArn":"fake', identityUserArn: 'arn:aws:iam::123456789012:user/x' }));
+    const { records } = await handlerWith()(firehoseTransformationEvent([line]));
+    expect(records[0]?.result).toBe('Ok');
+    const out = decodeJson(records[0] as never);
+    expect(out.identityUserAgent).toBe('"evil');
+    expect(out.identityUserArn).toBe('fake","identityUserArn":"arn:aws:iam::123456789012:user/x');
   });
 
   it('turns non-integer values of numeric fields into null and keeps numbers that are already numbers', async () => {
-    const base = JSON.parse(formatAccessLogLine(record())) as Record<string, unknown>;
+    const base = JSON.parse(formatAccessLogLine(record({ identityUserAgent: 'ua' }))) as Record<string, unknown>;
     const line = `${JSON.stringify({ ...base, status: 'abc', responseLength: '12.5', integrationLatency: ' ', authorizerLatency: 7, responseLatency: '0', requestTimeEpoch: '1736121601058', integrationStatus: '' })}\n`;
     const { records } = await handlerWith()(firehoseTransformationEvent([line]));
     expect(records[0]?.result).toBe('Ok');
@@ -215,15 +249,34 @@ describe('values', () => {
     });
   });
 
+  it('never sends the table a number its column cannot hold: int is 32-bit, bigint what JSON numbers hold exactly', async () => {
+    const base = JSON.parse(formatAccessLogLine(record({ identityUserAgent: 'ua' }))) as Record<string, unknown>;
+    const lines = [
+      { status: '2147483648', responseLength: '2147483647', integrationLatency: '-2147483649', responseLatency: '0x10', authorizerLatency: '1e3', requestTimeEpoch: '9007199254740993' },
+      { status: 200.5, responseLength: 1e300, integrationLatency: true, responseLatency: [1], authorizerLatency: '-12', requestTimeEpoch: '1736121601058' },
+    ].map((o) => `${JSON.stringify({ ...base, ...o })}\n`);
+    const { records } = await handlerWith()(firehoseTransformationEvent(lines));
+    expect(records.map((r) => r.result)).toEqual(['Ok', 'Ok']);
+    expect(decodeJson(records[0] as never)).toMatchObject({ status: null, responseLength: 2147483647, integrationLatency: null, responseLatency: null, authorizerLatency: null, requestTimeEpoch: null });
+    expect(decodeJson(records[1] as never)).toMatchObject({ status: null, responseLength: null, integrationLatency: null, responseLatency: null, authorizerLatency: -12, requestTimeEpoch: 1736121601058 });
+    // Every typed column of the field list is checked, none by hand.
+    const typed = LOG_FIELDS.filter((f) => f.type !== 'string');
+    const all = Object.fromEntries(typed.map((f) => [f.key, f.type === 'int' ? '4294967296' : '99999999999999999999']));
+    const out = decodeJson((await handlerWith()(firehoseTransformationEvent([`${JSON.stringify({ ...base, ...all })}\n`]))).records[0] as never);
+    for (const f of typed) expect([f.key, out[f.key]]).toEqual([f.key, null]);
+  });
+
   it('passes through fields it does not know and does not invent missing ones', async () => {
     const line = '{"requestId":"r1","status":"200","custom":"-","extra":"x"}\n';
-    const { records } = await handlerWith()(firehoseTransformationEvent([line]));
+    const spaced = '{"requestId": "r1", "status": "-", "custom": "-", "extra": "x"}\n';
+    const { records } = await handlerWith()(firehoseTransformationEvent([line, spaced]));
     expect(decode(records[0] as never)).toBe('{"requestId":"r1","status":200,"custom":null,"extra":"x"}\n');
+    expect(decode(records[1] as never)).toBe('{"requestId":"r1","status":null,"custom":null,"extra":"x"}\n');
     expect(apigw.calls()).toHaveLength(0);
   });
 
-  it('reads the numeric fields from NUMERIC_FIELDS when deployed', async () => {
-    vi.stubEnv('NUMERIC_FIELDS', 'status, responseLength');
+  it('reads the field list from LOG_FIELDS when deployed', async () => {
+    vi.stubEnv('LOG_FIELDS', 'status:int, responseLength:int');
     const line = '{"status":"404","responseLength":"12","responseLatency":"40"}\n';
     const { records } = await lambda.createHandler({ logger: logger() })(firehoseTransformationEvent([line]));
     expect(decode(records[0] as never)).toBe('{"status":404,"responseLength":12,"responseLatency":"40"}\n');
@@ -232,27 +285,6 @@ describe('values', () => {
 });
 
 describe('enrichment lookups', () => {
-  it('follows every page of usage plans, plan keys and API keys (limit 500)', async () => {
-    const keys: CatalogKey[] = Array.from({ length: 1201 }, (_, i) => ({ id: `key${String(i).padStart(5, '0')}`, name: `customer-${i}`, customerId: `c-${i}` }));
-    const plans: CatalogPlan[] = Array.from({ length: 501 }, (_, i) => ({ id: `plan${i}`, name: `Plan ${i}`, apiStages: [{ apiId: 'api1', stage: `s${i}` }], keyIds: [] }));
-    // The last plan (second page) holds 1,001 keys (three pages); the last API key is on the third page.
-    (plans[500] as CatalogPlan).keyIds = keys.slice(200).map((k) => k.id);
-    mockCatalog(plans, keys);
-    const { records } = await handlerWith()(firehoseTransformationEvent([keyed('key01200', 'api1', 's500'), keyed('key00150', 'api1', 's500')]));
-    expect(decodeJson(records[0] as never)).toMatchObject({ usagePlanId: 'plan500', usagePlanName: 'Plan 500', apiKeyName: 'customer-1200', customerId: 'c-1200' });
-    // key00150 is in no plan, but GetApiKeys (page 1) still names it.
-    expect(decodeJson(records[1] as never)).toMatchObject({ usagePlanId: null, usagePlanName: null, apiKeyName: 'customer-150', customerId: 'c-150' });
-    expect(apigw.commandCalls(sdk.GetUsagePlansCommand).map((c) => c.args[0].input)).toEqual([{ limit: 500, position: undefined }, { limit: 500, position: '500' }]);
-    const lastPlanPages = apigw.commandCalls(sdk.GetUsagePlanKeysCommand).filter((c) => c.args[0].input.usagePlanId === 'plan500');
-    expect(lastPlanPages.map((c) => c.args[0].input.position)).toEqual([undefined, '500', '1000']);
-    expect(callCount(sdk.GetUsagePlanKeysCommand)).toBe(500 + 3);
-    expect(apigw.commandCalls(sdk.GetApiKeysCommand).map((c) => c.args[0].input)).toEqual([
-      { limit: 500, position: undefined, includeValues: false },
-      { limit: 500, position: '500', includeValues: false },
-      { limit: 500, position: '1000', includeValues: false },
-    ]);
-  });
-
   it('gives a key that is in several plans the plan bound to the record API and stage', async () => {
     mockCatalog(
       [
@@ -275,14 +307,17 @@ describe('enrichment lookups', () => {
       [null, null, 'acme', 'cust-1'],
       ['free', 'Free', 'globex', null],
     ]);
+    expect(apigw.commandCalls(sdk.GetUsagePlansCommand).map((c) => c.args[0].input)).toEqual([
+      { keyId: 'k1', limit: 500, position: undefined },
+      { keyId: 'k2', limit: 500, position: undefined },
+    ]);
   });
 
-  it('serves from the cache within the TTL and reloads when it expires', async () => {
+  it('serves from the cache within the TTL, then serves stale while one refresh runs, and never throws the cache away', async () => {
     const c = clock();
     let planName = 'Gold';
     apigw.on(sdk.GetUsagePlansCommand).callsFake(() => ({ items: [{ id: 'gold', name: planName, apiStages: [{ apiId: 'api1', stage: 'prod' }] }] }));
-    apigw.on(sdk.GetUsagePlanKeysCommand).resolves({ items: [{ id: 'k1', name: 'acme' }] });
-    apigw.on(sdk.GetApiKeysCommand).resolves({ items: [{ id: 'k1', name: 'acme' }] });
+    apigw.on(sdk.GetApiKeyCommand).resolves({ id: 'k1', name: 'acme' });
     const handler = handlerWith({ ttlMs: 300_000, now: c.now });
     const batch = firehoseTransformationEvent([keyed('k1', 'api1', 'prod')]);
     const nameNow = async (): Promise<unknown> => decodeJson((await handler(batch)).records[0] as never).usagePlanName;
@@ -292,14 +327,34 @@ describe('enrichment lookups', () => {
     c.advance(299_000);
     expect(await nameNow()).toBe('Gold');
     expect(callCount(sdk.GetUsagePlansCommand)).toBe(1);
-    expect(callCount(sdk.GetApiKeysCommand)).toBe(1);
     c.advance(2_000);
+    // Stale: this batch is not held up; it starts the refresh.
+    expect(await nameNow()).toBe('Gold');
+    await new Promise((r) => setTimeout(r, 5));
     expect(await nameNow()).toBe('Gold (renamed)');
     expect(callCount(sdk.GetUsagePlansCommand)).toBe(2);
-    expect(callCount(sdk.GetApiKeysCommand)).toBe(2);
+    expect(callCount(sdk.GetApiKeyCommand)).toBe(2);
   });
 
-  it('shares one load between invocations that arrive while it runs', async () => {
+  it('remembers a deleted key (negative cache): one lookup, then none until the TTL', async () => {
+    const c = clock();
+    sampleCatalog();
+    const handler = handlerWith({ now: c.now, ttlMs: 300_000 });
+    const batch = firehoseTransformationEvent([keyed('deleted0001', 'api1', 'prod'), keyed('deleted0001', 'api1', 'prod')]);
+    for (let i = 0; i < 5; i++) {
+      const { records } = await handler(batch);
+      expect(records.map((r) => decodeJson(r)).map((o) => [o.usagePlanId, o.apiKeyName])).toEqual([
+        [null, null],
+        [null, null],
+      ]);
+      c.advance(10_000);
+    }
+    expect(callCount(sdk.GetApiKeyCommand)).toBe(1);
+    expect(callCount(sdk.GetUsagePlansCommand)).toBe(0);
+    expect(handler.stats.notFound).toBe(1);
+  });
+
+  it('shares one lookup between invocations that arrive while it runs', async () => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const r = catalogResponses(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
@@ -307,11 +362,7 @@ describe('enrichment lookups', () => {
       await gate;
       return r.getUsagePlans(input);
     });
-    apigw.on(sdk.GetUsagePlanKeysCommand).callsFake(r.getUsagePlanKeys);
-    apigw.on(sdk.GetApiKeysCommand).callsFake(async (input) => {
-      await gate;
-      return r.getApiKeys(input);
-    });
+    apigw.on(sdk.GetApiKeyCommand).callsFake(r.getApiKey);
     const handler = handlerWith();
     const batch = firehoseTransformationEvent([keyed('a1b2c3d4e5', 'k3x9q2m7ab', 'prod')]);
     const pending = Array.from({ length: 8 }, () => handler(batch));
@@ -321,8 +372,7 @@ describe('enrichment lookups', () => {
     const results = await Promise.all(pending);
     for (const { records } of results) expect(decodeJson(records[0] as never)).toMatchObject({ usagePlanName: 'Gold', apiKeyName: 'acme-prod' });
     expect(callCount(sdk.GetUsagePlansCommand)).toBe(1);
-    expect(callCount(sdk.GetApiKeysCommand)).toBe(1);
-    expect(callCount(sdk.GetUsagePlanKeysCommand)).toBe(SAMPLE_USAGE_PLANS.length);
+    expect(callCount(sdk.GetApiKeyCommand)).toBe(1);
   });
 
   it('makes no API Gateway call for a batch without API keys', async () => {
@@ -334,38 +384,36 @@ describe('enrichment lookups', () => {
 });
 
 describe('when API Gateway throttles or denies', () => {
-  const throttled = (): Error => Object.assign(new Error('Too Many Requests'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } });
   const denied = (): Error =>
-    Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/enrich/fn is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/apikeys'), {
+    Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/enrich/fn is not authorized to perform: apigateway:GET on resource: arn:aws:apigateway:us-east-1::/apikeys/k'), {
       name: 'AccessDeniedException',
       $metadata: { httpStatusCode: 403 },
     });
 
-  it('leaves the enrichment fields null, returns every record Ok, warns once, and retries only after a pause', async () => {
+  it('leaves the enrichment fields null, returns every record Ok, warns once with counts, and retries only after a pause', async () => {
     const c = clock();
-    apigw.on(sdk.GetUsagePlansCommand).rejects(throttled());
-    apigw.on(sdk.GetApiKeysCommand).rejects(throttled());
+    apigw.on(sdk.GetApiKeyCommand).rejects(denied());
     const log = logger();
-    const handler = lambda.createHandler({ numericKeys, logger: log, now: c.now, retryMs: 30_000 });
+    const handler = lambda.createHandler({ fieldSpec, logger: log, now: c.now, retryMs: 30_000, ratePerSecond: 1000, burst: 1000 });
     const raws = generateAccessLogRecords({ count: 300, seed: 8 });
     const event = firehoseTransformationEvent(raws);
+    const keys = new Set(raws.map((x) => x.identityApiKeyId).filter((k) => k !== '-'));
 
     const first = await handler(event);
     expect(first.records.every((r) => r.result === 'Ok')).toBe(true);
     const keyedOuts = first.records.map(decodeJson).filter((o) => o.identityApiKeyId !== null);
     expect(keyedOuts.length).toBeGreaterThan(20);
     for (const o of keyedOuts) expect([o.usagePlanId, o.usagePlanName, o.apiKeyName, o.customerId]).toEqual([null, null, null, null]);
-    expect(log.warn).toHaveBeenCalledTimes(2);
-    const warnings = log.warn.mock.calls.map((call) => JSON.parse(call[0] as string));
-    expect(warnings.map((w) => w.errorName)).toEqual(['TooManyRequestsException', 'TooManyRequestsException']);
-    for (const w of warnings) expect(w.retryInSeconds).toBe(30);
-    expect(JSON.stringify(warnings)).not.toContain(raws[0]?.requestId);
+    expect(log.warn).toHaveBeenCalledTimes(1);
+    const warning = JSON.parse(log.warn.mock.calls[0]?.[0] as string);
+    expect(warning).toMatchObject({ enrichmentNotResolvedInTime: keyedOuts.length, failedLookupsTotal: keys.size, lookupCallsThisInvocation: keys.size });
+    expect(log.warn.mock.calls[0]?.[0]).not.toContain(raws[0]?.requestId);
+    expect(callCount(sdk.GetApiKeyCommand)).toBe(keys.size);
 
     // Within the pause: no new calls.
     c.advance(10_000);
     await handler(event);
-    expect(callCount(sdk.GetUsagePlansCommand)).toBe(1);
-    expect(callCount(sdk.GetApiKeysCommand)).toBe(1);
+    expect(callCount(sdk.GetApiKeyCommand)).toBe(keys.size);
 
     // After it: the service has recovered and the fields fill.
     apigw.reset();
@@ -375,19 +423,7 @@ describe('when API Gateway throttles or denies', () => {
     expect(decodeJson(recovered.records[0] as never)).toMatchObject({ usagePlanName: 'Partner', apiKeyName: 'acme-prod', customerId: 'cust-0001' });
   });
 
-  it('keeps what it has when only API keys are denied: plans enrich, names come from the plan keys', async () => {
-    const r = catalogResponses(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
-    apigw.on(sdk.GetUsagePlansCommand).callsFake(r.getUsagePlans);
-    apigw.on(sdk.GetUsagePlanKeysCommand).callsFake(r.getUsagePlanKeys);
-    apigw.on(sdk.GetApiKeysCommand).rejects(denied());
-    const log = logger();
-    const { records } = await lambda.createHandler({ numericKeys, logger: log })(firehoseTransformationEvent([keyed('a1b2c3d4e5', 'k3x9q2m7ab', 'prod')]));
-    expect(records[0]?.result).toBe('Ok');
-    expect(decodeJson(records[0] as never)).toMatchObject({ usagePlanId: 'gold01', usagePlanName: 'Gold', apiKeyName: 'acme-prod', customerId: null });
-    expect(JSON.parse(log.warn.mock.calls[0]?.[0] as string)).toMatchObject({ errorName: 'AccessDeniedException' });
-  });
-
-  it('keeps the last good data when a reload after the TTL fails', async () => {
+  it('keeps the last good data when a refresh after the TTL fails', async () => {
     const c = clock();
     sampleCatalog();
     const handler = handlerWith({ now: c.now, ttlMs: 60_000 });
@@ -396,21 +432,12 @@ describe('when API Gateway throttles or denies', () => {
     apigw.reset();
     apigw.onAnyCommand().rejects(denied());
     c.advance(61_000);
-    const later = await handler(batch);
-    expect(later.records[0]?.result).toBe('Ok');
-    expect(decodeJson(later.records[0] as never)).toMatchObject({ usagePlanName: 'Silver', apiKeyName: 'globex-web', customerId: 'cust-0002' });
-    expect(callCount(sdk.GetUsagePlansCommand)).toBe(1);
-  });
-
-  it('treats a failure in the middle of paging as a failed load, not a failed batch', async () => {
-    const r = catalogResponses(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
-    apigw.on(sdk.GetUsagePlansCommand).callsFake(r.getUsagePlans);
-    apigw.on(sdk.GetUsagePlanKeysCommand).callsFake((input) => {
-      if (input.usagePlanId === 'part04') throw throttled();
-      return r.getUsagePlanKeys(input);
-    });
-    apigw.on(sdk.GetApiKeysCommand).callsFake(r.getApiKeys);
-    const { records } = await handlerWith()(firehoseTransformationEvent([keyed('a1b2c3d4e5', 'k3x9q2m7ab', 'prod')]));
-    expect(decodeJson(records[0] as never)).toMatchObject({ usagePlanId: null, usagePlanName: null, apiKeyName: 'acme-prod', customerId: 'cust-0001' });
+    for (let i = 0; i < 3; i++) {
+      const later = await handler(batch);
+      expect(later.records[0]?.result).toBe('Ok');
+      expect(decodeJson(later.records[0] as never)).toMatchObject({ usagePlanName: 'Silver', apiKeyName: 'globex-web', customerId: 'cust-0002' });
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(callCount(sdk.GetApiKeyCommand)).toBe(1);
   });
 });

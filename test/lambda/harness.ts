@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as ApiGatewaySdk from '@aws-sdk/client-api-gateway';
-import type { FirehoseTransformationEventShape } from '../../src/core/sample-data.js';
+import type { FirehoseTransformationEventShape } from '../../scripts/sample-data.js';
 
 const require = createRequire(import.meta.url);
 
@@ -14,21 +14,50 @@ export interface FirehoseResult {
   result: 'Ok' | 'Dropped' | 'ProcessingFailed';
   data: string;
 }
-export type Handler = (event: FirehoseTransformationEventShape) => Promise<{ records: FirehoseResult[] }>;
+/** The part of Lambda's context object the function reads. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+export interface LookupStats {
+  calls: number;
+  throttled: number;
+  timeouts: number;
+  failures: number;
+  resolved: number;
+  notFound: number;
+}
+export type Handler = ((event: FirehoseTransformationEventShape, context?: LambdaContext) => Promise<{ records: FirehoseResult[] }>) & { stats: LookupStats };
 
 export interface HandlerOptions {
-  numericKeys?: readonly string[];
+  fieldSpec?: string;
   ttlMs?: number;
   retryMs?: number;
+  marginMs?: number;
+  maxWaitMs?: number;
+  callTimeoutMs?: number;
+  ratePerSecond?: number;
+  burst?: number;
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
   logger?: { warn: (message: string) => void };
   client?: unknown;
+  clientConfig?: Record<string, unknown>;
   sdk?: unknown;
+  /** The HTTP and WebSocket field lists (LOG_FIELDS_HTTP, LOG_FIELDS_WEBSOCKET when deployed). */
+  v2FieldSpecs?: { HTTP?: string; WEBSOCKET?: string };
+  /** A FirehoseClient (the CommonJS build), for putting oversized envelopes back. */
+  firehose?: unknown;
 }
 
 export interface LambdaModule {
   createHandler(options?: HandlerOptions): Handler;
   handler: Handler;
+  recoverLine(text: string, fields: Array<{ key: string; type: string; json: boolean }>): Record<string, string> | undefined;
+  parseFieldSpec(spec: string): Array<{ key: string; type: string; json: boolean }>;
+  RESPONSE_MAX_BYTES: number;
+  REINGEST_ENVELOPE_BYTES: number;
+  STRAY_PREFIX: string;
+  ENRICHMENT_MAX_CHARS: number;
 }
 
 /** The Lambda module, as Lambda loads index.js. */
@@ -60,12 +89,19 @@ function page<T>(items: readonly T[], input: { limit?: number; position?: string
 /** API Gateway's answers for a catalog, honouring limit and position like the real service. */
 export function catalogResponses(plans: readonly CatalogPlan[], keys: readonly CatalogKey[]) {
   const keyById = new Map(keys.map((k) => [k.id, k]));
+  const plansOfKey = new Map<string, CatalogPlan[]>();
+  for (const p of plans) for (const k of p.keyIds) plansOfKey.set(k, [...(plansOfKey.get(k) ?? []), p]);
   return {
-    getUsagePlans: (input: { limit?: number; position?: string }) =>
+    getUsagePlans: (input: { keyId?: string; limit?: number; position?: string }) =>
       page(
-        plans.map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })),
+        (input.keyId === undefined ? plans : (plansOfKey.get(input.keyId) ?? [])).map((p) => ({ id: p.id, name: p.name, apiStages: p.apiStages })),
         input,
       ),
+    getApiKey: (input: { apiKey: string; includeValue?: boolean }) => {
+      const k = keyById.get(input.apiKey);
+      if (!k) throw Object.assign(new Error('Invalid API Key identifier specified'), { name: 'NotFoundException', $metadata: { httpStatusCode: 404 } });
+      return { id: k.id, name: k.name, customerId: k.customerId, enabled: true, ...(input.includeValue ? { value: 'secret' } : {}) };
+    },
     getUsagePlanKeys: (input: { usagePlanId: string; limit?: number; position?: string }) => {
       const plan = plans.find((p) => p.id === input.usagePlanId);
       if (!plan) throw Object.assign(new Error('Invalid Usage Plan ID specified'), { name: 'NotFoundException' });
@@ -90,6 +126,8 @@ export function catalogClient(plans: readonly CatalogPlan[], keys: readonly Cata
       switch (command.constructor.name) {
         case 'GetUsagePlansCommand':
           return r.getUsagePlans(command.input);
+        case 'GetApiKeyCommand':
+          return r.getApiKey(command.input);
         case 'GetUsagePlanKeysCommand':
           return r.getUsagePlanKeys(command.input);
         case 'GetApiKeysCommand':

@@ -5,6 +5,7 @@
  * (bytes scanned, cost) and what a failure says.
  */
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -89,8 +90,9 @@ describe('report (Athena)', () => {
     expect(input.ResultConfiguration).toBeUndefined();
     const sql = input.QueryString as string;
     expect(sql).toContain('FROM "apigw_log_analytics_shop"."access_logs"');
-    // The window is 2025-01-06T00:00Z to 2025-01-08T00:00Z; dt is the arrival day, so one more day is read.
-    expect(sql).toContain("WHERE dt >= '2025-01-06'\n    AND dt <= '2025-01-08'");
+    // The window is 2025-01-06T00:00Z to 2025-01-08T00:00Z: the day before (objects whose oldest
+    // record arrived before midnight) and the day after (requests that arrived after it) are read too.
+    expect(sql).toContain("WHERE dt >= '2025-01-05'\n    AND dt <= '2025-01-08'");
     expect(sql).toContain(`requestTimeEpoch >= ${Date.UTC(2025, 0, 6)}`);
     expect(sql).toContain(`requestTimeEpoch < ${Date.UTC(2025, 0, 8)}`);
     expect(sql).toContain('approx_percentile(CAST(responseLatency AS DOUBLE), 0.99)');
@@ -119,7 +121,7 @@ describe('report (Athena)', () => {
       database: 'apigw_log_analytics_shop',
       table: 'access_logs',
       queryExecutionId: QID,
-      partitions: { first: '2025-01-06', last: '2025-01-08' },
+      partitions: { first: '2025-01-05', last: '2025-01-08' },
       dataScannedBytes: 123_456_789,
       costUsd: (123_456_789 / 1024 ** 4) * 5,
     });
@@ -216,6 +218,45 @@ describe('the Athena statement', () => {
       const strip = (qs: typeof a) => qs.filter((q) => q.id !== 'requests_over_time');
       expect(strip(a)).toEqual(strip(d));
       expect(a.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(400);
+    } finally {
+      engine.close();
+    }
+  });
+});
+
+describe('the first day of a window (Firehose files objects by their oldest record)', () => {
+  const SAMPLE = fileURLToPath(new URL('../../assets/sample', import.meta.url));
+  const day = { fromMs: Date.UTC(2025, 0, 6), toMs: Date.UTC(2025, 0, 7) };
+
+  it('report --from 2025-01-06 --to 2025-01-06 queries from the day before, filtering on the request time', async () => {
+    athena.on(GetQueryExecutionCommand).resolves(state('SUCCEEDED', {}, 2048));
+    athena.on(GetQueryResultsCommand).resolves(pages(['set_id'], [], 10)[0]!);
+    const report = await runReport(options({ from: '2025-01-06', to: '2025-01-06' }), createTestContext({ startMs: NOW }).ctx);
+    const sql = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input.QueryString as string;
+    expect(sql).toContain("WHERE dt >= '2025-01-05'\n    AND dt <= '2025-01-07'");
+    expect(sql).toContain(`requestTimeEpoch >= ${day.fromMs}`);
+    expect(sql).toContain(`requestTimeEpoch < ${day.toMs}`);
+    expect(report.source).toMatchObject({ kind: 'athena', partitions: { first: '2025-01-05', last: '2025-01-07' } });
+  });
+
+  it('counts, through the Athena statement, a request at 00:00 that sits in the previous day\'s object', async () => {
+    // The table as partition projection sees the bucket: dt is the object's prefix, not the request's day.
+    const engine = await openDuckDb(resolveDuckDb([import.meta.url])!);
+    try {
+      await engine.all('CREATE SCHEMA shop');
+      const parts: string[] = [];
+      for (const dt of ['2025-01-05', '2025-01-06']) {
+        const files = await findLogFiles(join(SAMPLE, 'logs', `dt=${dt}`));
+        parts.push(`SELECT *, '${dt}' AS dt FROM ${duckDbSource(files).from}`);
+      }
+      await engine.all(`CREATE TABLE shop.access_logs AS ${parts.join(' UNION ALL ')}`);
+      const early = await engine.all(`SELECT count(*) AS n FROM shop.access_logs WHERE dt = '2025-01-05' AND requestTimeEpoch >= ${day.fromMs}`);
+      expect(Number(early[0]?.[0])).toBeGreaterThan(0);
+
+      const asAthena = compileReport({ dialect: ATHENA, source: athenaSource('shop', 'access_logs', day), window: day, filters: NO_FILTERS, top: 10 });
+      const totals = decodeResults(asAthena, await engine.all(asAthena.sql.replaceAll('approx_percentile(', 'quantile_cont(')));
+      const inDay = await engine.all(`SELECT count(*) AS n FROM shop.access_logs WHERE requestTimeEpoch >= ${day.fromMs} AND requestTimeEpoch < ${day.toMs}`);
+      expect(totals.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(Number(inDay[0]?.[0]));
     } finally {
       engine.close();
     }

@@ -4,6 +4,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -19,10 +20,12 @@ const s3 = mockClient(S3Client);
 const cfn = mockClient(CloudFormationClient);
 const BUCKET = `shop-logs-${ACCOUNT}`;
 
-/** The fixture's objects as S3 lists them: delivered when their 15-minute buffer closed. */
-function bucketObjects(): Array<{ key: string; size: number; lastModified: Date; file: string }> {
+const SAMPLE = fileURLToPath(new URL('../../assets/sample', import.meta.url));
+
+/** The fixture's (or the sample's) objects as S3 lists them: delivered when their 15-minute buffer closed. */
+function bucketObjects(root = FIXTURE): Array<{ key: string; size: number; lastModified: Date; file: string }> {
   const out: Array<{ key: string; size: number; lastModified: Date; file: string }> = [];
-  const logs = join(FIXTURE, 'logs');
+  const logs = join(root, 'logs');
   for (const dt of readdirSync(logs).sort()) {
     for (const name of readdirSync(join(logs, dt)).sort()) {
       const m = /-1-(\d{4})-(\d\d)-(\d\d)-(\d\d)-(\d\d)-(\d\d)-/.exec(name)!;
@@ -34,11 +37,7 @@ function bucketObjects(): Array<{ key: string; size: number; lastModified: Date;
   return out;
 }
 
-beforeEach(() => {
-  s3.reset();
-  cfn.reset();
-  cfn.on(DescribeStacksCommand).resolves({ Stacks: [installationStack('shop')] });
-  const objects = bucketObjects();
+function serveBucket(objects: ReturnType<typeof bucketObjects>): void {
   s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string }) => ({
     Contents: objects.filter((o) => o.key.startsWith(input.Prefix ?? '')).map((o) => ({ Key: o.key, Size: o.size, LastModified: o.lastModified })),
     IsTruncated: false,
@@ -48,6 +47,13 @@ beforeEach(() => {
     if (!o) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
     return { Body: Readable.from([readFileSync(o.file)]) };
   });
+}
+
+beforeEach(() => {
+  s3.reset();
+  cfn.reset();
+  cfn.on(DescribeStacksCommand).resolves({ Stacks: [installationStack('shop')] });
+  serveBucket(bucketObjects());
 });
 
 describe('report --from-bucket', () => {
@@ -91,6 +97,32 @@ describe('report --from-bucket', () => {
       expect(q.rows.map((r) => r.requests), q.id).toEqual(exp.map((r) => r.requests));
     }
     expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(inWindow.length);
+  });
+
+  it('counts a request of the first day that Firehose filed under the day before (the oldest record of its object arrived before midnight)', async () => {
+    // The sample is filed as Firehose files it: the object opened at 23:52:50 on 2025-01-05 holds
+    // the first minutes of 2025-01-06 under dt=2025-01-05.
+    const objects = bucketObjects(SAMPLE);
+    serveBucket(objects);
+    const boundary = objects.find((o) => o.key.includes('dt=2025-01-05/') && o.key.includes('-2025-01-05-23-52-'))!;
+    const dayStart = Date.UTC(2025, 0, 6);
+    const dayEnd = Date.UTC(2025, 0, 7);
+    const early = readRecords(join(SAMPLE, 'logs', 'dt=2025-01-05')).filter((r) => (r.requestTimeEpoch as number) >= dayStart);
+    expect(early.length).toBeGreaterThan(0);
+    expect(Math.min(...early.map((r) => r.requestTimeEpoch as number)) - dayStart).toBeLessThan(60_000);
+
+    const h = createTestContext({ startMs: Date.UTC(2025, 0, 8, 12, 0) });
+    const report = await runReport(options({ fromBucket: true, from: '2025-01-06', to: '2025-01-06' }), h.ctx);
+    // The objects listed: the day before, the day, and the day after.
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input.Prefix)).toEqual(['logs/dt=2025-01-05/', 'logs/dt=2025-01-06/', 'logs/dt=2025-01-07/']);
+    const fetched = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key);
+    expect(fetched).toContain(boundary.key);
+    // Objects of the day before that were closed before midnight are not downloaded.
+    expect(fetched.filter((k) => k?.includes('dt=2025-01-05/'))).toEqual([boundary.key]);
+    expect(report.source).toMatchObject({ partitions: { first: '2025-01-05', last: '2025-01-07' } });
+
+    const inDay = readRecords(join(SAMPLE, 'logs')).filter((r) => (r.requestTimeEpoch as number) >= dayStart && (r.requestTimeEpoch as number) < dayEnd);
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(inDay.length);
   });
 
   it('answers zeros, without the engine reading anything, when the window has no object', async () => {

@@ -50,16 +50,19 @@ describe('time window', () => {
     expect(resolveWindow({ since: '7d', to: '2026-11-20' }, now, null)).toEqual({ fromMs: Date.UTC(2026, 10, 14), toMs: Date.UTC(2026, 10, 21) });
   });
 
-  it('reads the window\'s dt partitions plus the next day, because dt is the Firehose arrival day', () => {
+  it('reads the dt partitions that can hold the window: the day before when it starts near midnight, and the next day', () => {
     expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24, 12), toMs: Date.UTC(2026, 10, 25, 12) })).toEqual({
       first: '2026-11-24',
       last: '2026-11-26',
       days: ['2026-11-24', '2026-11-25', '2026-11-26'],
     });
-    // Ending at midnight: the last request is on the 24th, it may arrive on the 25th, not later.
-    expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24), toMs: Date.UTC(2026, 10, 25) }).days).toEqual(['2026-11-24', '2026-11-25']);
+    // Starting at midnight: a request at 00:00:20 can be in an object whose oldest record arrived
+    // the day before (dt is that day); ending at midnight, the last request may arrive the next day.
+    expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24), toMs: Date.UTC(2026, 10, 25) }).days).toEqual(['2026-11-23', '2026-11-24', '2026-11-25']);
+    expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24, 0, 59), toMs: Date.UTC(2026, 10, 24, 2) }).first).toBe('2026-11-23');
+    expect(partitionDays({ fromMs: Date.UTC(2026, 10, 24, 1, 0), toMs: Date.UTC(2026, 10, 24, 2) }).first).toBe('2026-11-24');
     // Across a month and a year.
-    expect(partitionDays({ fromMs: Date.UTC(2026, 11, 31, 23), toMs: Date.UTC(2027, 0, 1, 1) }).days).toEqual(['2026-12-31', '2027-01-01', '2027-01-02']);
+    expect(partitionDays({ fromMs: Date.UTC(2027, 0, 1, 0, 0, 20), toMs: Date.UTC(2027, 0, 1, 1) }).days).toEqual(['2026-12-31', '2027-01-01', '2027-01-02']);
   });
 });
 

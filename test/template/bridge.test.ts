@@ -51,3 +51,12 @@ describe('the CloudWatch Logs bridge for HTTP and WebSocket stages', () => {
     });
   });
 });
+
+describe('the Lambda environment with the three field lists', () => {
+  it('stays within Lambda\'s 4 KB for all environment variables (Lambda quotas)', () => {
+    const vars = template.Resources.EnrichmentFunction!.Properties!.Environment.Variables as Record<string, string>;
+    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['LOG_FIELDS', 'LOG_FIELDS_HTTP', 'LOG_FIELDS_WEBSOCKET']));
+    const bytes = Object.entries(vars).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(String(v)), 0);
+    expect(bytes).toBeLessThanOrEqual(4096);
+  });
+});

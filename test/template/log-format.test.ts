@@ -70,21 +70,25 @@ describe('access-log format', () => {
     expect(format).not.toContain('\r');
   });
 
-  it('contains the 46 fields of the sample exactly, names and $context variables, in order', () => {
+  it('contains the 46 fields of the sample exactly, names and $context variables, in order (the error message through its quoted variant)', () => {
     expect(SAMPLE_FIELDS).toHaveLength(46);
+    // The one substitution: $context.error.messageString is "the quoted value of $context.error.message".
+    const ours = (variable: string) => (variable === 'error.message' ? 'error.messageString' : variable);
     const sample = LOG_FIELDS.filter((f) => f.origin === 'sample').map((f) => [f.key, f.variable]);
-    expect(sample).toEqual(SAMPLE_FIELDS);
-    expect(LOG_FIELDS.slice(0, 46).map((f) => [f.key, f.variable])).toEqual(SAMPLE_FIELDS);
+    expect(sample).toEqual(SAMPLE_FIELDS.map(([k, v]) => [k, ours(v)]));
+    expect(LOG_FIELDS.slice(0, 46).map((f) => [f.key, f.variable])).toEqual(SAMPLE_FIELDS.map(([k, v]) => [k, ours(v)]));
+    expect(LOG_FIELDS.filter((f) => f.quoted).map((f) => f.variable)).toEqual(['error.messageString']);
   });
 
-  it('quotes every value, so an empty value ("-") never breaks the JSON', () => {
-    const parsed = JSON.parse(format) as Record<string, unknown>;
+  it('quotes every value (API Gateway quotes messageString itself), so an empty value ("-") never breaks the JSON', () => {
+    // As API Gateway fills it for a request without an error: messageString is "-" with its quotes.
+    const parsed = JSON.parse(format.replace('$context.error.messageString', '"-"')) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(LOG_FIELDS.map((f) => f.key));
-    for (const [key, value] of Object.entries(parsed)) expect([key, value]).toEqual([key, expect.stringMatching(/^\$context\.[A-Za-z_.]+$/)]);
-    // Textually too: every variable sits between quotes.
+    for (const f of LOG_FIELDS.filter((x) => !x.quoted)) expect([f.key, parsed[f.key]]).toEqual([f.key, `$context.${f.variable}`]);
+    // Textually too: every other variable sits between quotes.
     expect(format.match(/\$context\./g)).toHaveLength(LOG_FIELDS.length);
-    expect(format.match(/"\$context\.[A-Za-z_.]+"/g)).toHaveLength(LOG_FIELDS.length);
-    for (const f of LOG_FIELDS) expect(format).toContain(`"${f.key}":"$context.${f.variable}"`);
+    expect(format.match(/"\$context\.[A-Za-z_.]+"/g)).toHaveLength(LOG_FIELDS.length - 1);
+    for (const f of LOG_FIELDS) expect(format).toContain(f.quoted ? `"${f.key}":$context.${f.variable},` : `"${f.key}":"$context.${f.variable}"`);
   });
 
   it('includes requestId (API Gateway requires it) and requestTimeEpoch, with unique keys', () => {

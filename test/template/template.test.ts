@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../../src/core/outputs.js';
-import { NUMERIC_KEYS, RECORD_FIELDS } from '../../src/core/log-format.js';
+import { LOG_FIELDS, NUMERIC_KEYS, RECORD_FIELDS, lambdaFieldSpec } from '../../src/core/log-format.js';
 import { STREAM_PREFIX, TAG_PROJECT, projectNameProblem } from '../../src/core/names.js';
 import { generateTemplateText, packageVersion } from '../../src/template/generate.js';
 import { readLambdaSource } from '../../src/template/lambda-source.js';
@@ -258,8 +258,12 @@ describe('enrichment Lambda', () => {
     expect(p.Code.ZipFile).not.toMatch(/^\s*(import|export)\s/m);
   });
 
-  it('gets the numeric fields from the log-format module', () => {
-    expect(p.Environment.Variables.NUMERIC_FIELDS.split(',')).toEqual([...NUMERIC_KEYS]);
+  it('gets the field list, key order and column types from the log-format module', () => {
+    expect(p.Environment.Variables.LOG_FIELDS).toBe(lambdaFieldSpec());
+    const spec = (p.Environment.Variables.LOG_FIELDS as string).split(',');
+    expect(spec.map((t) => t.split(':')[0])).toEqual(LOG_FIELDS.map((x) => x.key));
+    expect(spec.filter((t) => /:(int|bigint)/.test(t)).map((t) => t.split(':')[0])).toEqual(LOG_FIELDS.filter((x) => x.type !== 'string').map((x) => x.key));
+    expect(NUMERIC_KEYS.length).toBeGreaterThan(10);
     expect(Number(p.Environment.Variables.CACHE_TTL_SECONDS)).toBeGreaterThan(0);
   });
 
@@ -286,7 +290,7 @@ describe('IAM', () => {
     expect(wildcards.map(({ where, s }) => [where, s.Effect])).toEqual([[PIPELINE_IDS.logBucketPolicy, 'Deny']]);
   });
 
-  it('lets the Lambda read only usage plans, their keys and API keys, and write its own logs', () => {
+  it('lets the Lambda read only usage plans (GetUsagePlans?keyId) and single API keys (GetApiKey), put records back into its own stream, and write its own logs', () => {
     const role = props(PIPELINE_IDS.enrichmentFunctionRole);
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(role.ManagedPolicyArns).toBeUndefined();
@@ -296,12 +300,15 @@ describe('IAM', () => {
     expect(asList(api[0]?.Action)).toEqual(['apigateway:GET']);
     expect(asList(api[0]?.Resource).map((r) => evaluateString(r, ctx()))).toEqual([
       'arn:aws:apigateway:us-east-1::/usageplans',
-      'arn:aws:apigateway:us-east-1::/usageplans/*/keys',
-      'arn:aws:apigateway:us-east-1::/apikeys',
+      'arn:aws:apigateway:us-east-1::/apikeys/*',
     ]);
     const logs = st.filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
     expect(logs).toEqual([expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [PIPELINE_IDS.enrichmentLogGroup, 'Arn'] } })]);
-    expect(st).toHaveLength(2);
+    const firehose = st.filter((s) => asList(s.Action).some((a) => a.startsWith('firehose:')));
+    expect(firehose.map((s) => [asList(s.Action), evaluateString(s.Resource, ctx())])).toEqual([
+      [['firehose:PutRecordBatch'], 'arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-shop-api'],
+    ]);
+    expect(st).toHaveLength(3);
   });
 
   it('lets Firehose write only its two prefixes, invoke only the enrichment function and log only to its stream', () => {

@@ -90,13 +90,26 @@ export function dayOf(ms: number): string {
 }
 
 /**
- * The `dt` partitions that can hold the window's requests. `dt` is the Firehose arrival day, which
- * is never before the request (so the first day is the window's) but can be the next day for a
- * request near midnight (Firehose buffers up to its interval, and the Lambda adds its run time),
- * so the last day is widened by one. Queries still filter on `requestTimeEpoch`.
+ * How long before a record arrived the oldest record of its S3 object can have arrived: the
+ * Lambda processor's buffer interval and the S3 buffer interval, each at most 900 s
+ * (firehose/latest/APIReference/API_ProcessorParameter.html, API_BufferingHints.html), with room
+ * to spare.
+ */
+export const OLDEST_RECORD_LEAD_MS = 60 * 60_000;
+
+/**
+ * The `dt` partitions that can hold the window's requests. Firehose names an object's prefix from
+ * "the approximate arrival timestamp of the oldest record that's contained in the Amazon S3
+ * object being written" (Firehose developer guide, "Custom prefixes for Amazon S3 objects",
+ * https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html). So a request just after
+ * midnight can sit in an object the previous day's prefix names: the first day is widened back
+ * by OLDEST_RECORD_LEAD_MS (the day before, for a window that starts in the first hour of a UTC
+ * day). A request arrives after it happened, so the last day is widened by one for a request
+ * near midnight that arrives the next day. Queries still filter on the request's own time
+ * (`requestTimeEpoch`), whatever partitions they read.
  */
 export function partitionDays(window: TimeWindow): { first: string; last: string; days: string[] } {
-  const first = dayOf(window.fromMs);
+  const first = dayOf(window.fromMs - OLDEST_RECORD_LEAD_MS);
   const last = dayOf(window.toMs - 1 + DAY_MS);
   const days: string[] = [];
   for (let d = Date.parse(`${first}T00:00:00Z`); dayOf(d) <= last; d += DAY_MS) days.push(dayOf(d));
