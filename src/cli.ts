@@ -9,6 +9,7 @@ import { isInteractive } from './ui/env.js';
 import { noPrompter } from './ui/prompts.js';
 import { cliIoHost } from './ui/io-host.js';
 import type { AwsServices } from './aws/clients.js';
+import { DEFAULT_TIMEOUT_SECONDS, type HttpTimeouts } from './aws/settings.js';
 import { registerInit } from './commands/init/index.js';
 import { registerStatus } from './commands/status/index.js';
 import { registerConnectStage } from './commands/connect-stage/index.js';
@@ -24,6 +25,23 @@ function parseRegion(value: string): string {
     throw new InvalidArgumentError(`"${value}" is not an AWS region name (for example us-east-1, eu-west-2).`);
   }
   return value;
+}
+
+/** Seconds, as the AWS CLI's --cli-read-timeout and --cli-connect-timeout take them; 0 means no limit. */
+function parseTimeoutSeconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError(`"${value}" is not a number of seconds (0 or more; 0 waits for ever).`);
+  }
+  return n;
+}
+
+/** The globals' timeouts in milliseconds; the AWS CLI's 60 s where not given. */
+export function httpTimeouts(globals: Pick<GlobalOptions, 'cliReadTimeout' | 'cliConnectTimeout'>): HttpTimeouts {
+  return {
+    connectMs: Math.round((globals.cliConnectTimeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
+    readMs: Math.round((globals.cliReadTimeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000),
+  };
 }
 
 function increaseVerbosity(_value: string, previous: number): number {
@@ -47,7 +65,7 @@ export function runContext(ctx: AppContext, globals: GlobalOptions): RunContext 
     ioHost: cliIoHost(ctx.io),
     aws: () =>
       (aws ??= resolveTarget({ regionFlag: globals.region, profileFlag: globals.profile, env: ctx.env }).then((target) =>
-        ctx.createAws(target),
+        ctx.createAws(target, { timeouts: httpTimeouts(globals) }),
       )),
   };
 }
@@ -63,6 +81,8 @@ export function createProgram(ctx: AppContext): Command {
     .helpOption('-h, --help', 'show help for a command')
     .addOption(new Option('--region <region>', 'AWS region to work in (default: AWS_REGION, then your profile)').argParser(parseRegion))
     .addOption(new Option('--profile <name>', 'AWS profile for credentials and region (default: AWS_PROFILE)'))
+    .addOption(new Option('--cli-read-timeout <seconds>', 'seconds an AWS endpoint may stay silent before the attempt fails; 0 waits for ever (default: 60)').argParser(parseTimeoutSeconds))
+    .addOption(new Option('--cli-connect-timeout <seconds>', 'seconds to open a connection to an AWS endpoint; 0 waits for ever (default: 60)').argParser(parseTimeoutSeconds))
     .addOption(new Option('--no-interactive', 'never prompt; a missing input is an error naming its flag'))
     .addOption(new Option('-v, --verbose', 'more detail on stderr; -vv adds AWS SDK request logs').argParser(increaseVerbosity).default(0))
     .addOption(new Option('--no-color', 'plain text output (also NO_COLOR=1)'))

@@ -5,8 +5,10 @@
  */
 import type { AwsServices } from './aws/clients.js';
 import type { AwsTarget } from './aws/config.js';
+import type { HttpTimeouts } from './aws/settings.js';
 import type { Now, Sleep } from './aws/throttle.js';
 import type { IoHost } from './core/io-host.js';
+import type { Interrupts } from './interrupts.js';
 import type { Env } from './ui/env.js';
 import type { Io } from './ui/io.js';
 import type { Prompter } from './ui/prompts.js';
@@ -21,6 +23,9 @@ export interface GlobalOptions {
   verbose: number;
   /** false with --no-color. */
   color: boolean;
+  /** --cli-read-timeout / --cli-connect-timeout, in seconds (0: none). */
+  cliReadTimeout?: number;
+  cliConnectTimeout?: number;
 }
 
 export interface AppContext {
@@ -32,11 +37,13 @@ export interface AppContext {
   /** Builds the prompter; called only when a run is interactive. */
   createPrompter: () => Prompter;
   /** Resolves region and profile, then builds the run's AWS adapters. */
-  createAws: (target: AwsTarget) => AwsServices;
+  createAws: (target: AwsTarget, options?: { timeouts?: HttpTimeouts }) => AwsServices;
   sleep: Sleep;
   now: Now;
   /** Aborted on Ctrl+C. */
   signal: AbortSignal;
+  /** Marks the steps that change the account, so Ctrl+C says what stopping there leaves behind. */
+  interrupts: Interrupts;
 }
 
 export interface RunContext extends AppContext {

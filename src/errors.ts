@@ -5,6 +5,8 @@
  * (a bundled chunk and a test import) still agree.
  */
 
+import type { EndpointTag } from './aws/http.js';
+
 const BRAND = Symbol.for('apigw-log-analytics.AppError');
 
 export type ErrorKind = 'user' | 'usage' | 'abort' | 'cancel' | 'internal';
@@ -169,6 +171,9 @@ export function fromAwsError(e: unknown, ctx: AwsErrorContext = {}): AppError {
   if (name === 'AbortError' || name === 'ExitPromptError' || name === 'AbortPromptError') {
     return new CancelledError();
   }
+  // Before the mappings by name and status: a proxy's 403 page is not an AWS AccessDenied.
+  const network = timeoutError(e, doing) ?? notFromAws(e, doing);
+  if (network) return network;
   if (['ExpiredToken', 'ExpiredTokenException', 'RequestExpired'].includes(name)) {
     return new UserError('ExpiredCredentials', `Your AWS credentials have expired${doing}.`, {
       resolution: ctx.profile
@@ -241,6 +246,74 @@ export function fromAwsError(e: unknown, ctx: AwsErrorContext = {}): AppError {
     return new UserError(name, `AWS returned ${name}${doing}: ${message}`, { cause: e });
   }
   return new InternalError(message || String(e), { cause: e });
+}
+
+interface ResponseLike extends EndpointTag {
+  statusCode?: number;
+  headers?: Record<string, string | undefined>;
+}
+
+/** SigV4 signing names of the services we call, as people know them. */
+const SERVICE_NAMES: Record<string, string> = {
+  sts: 'STS',
+  s3: 'S3',
+  apigateway: 'API Gateway',
+  cloudformation: 'CloudFormation',
+  athena: 'Athena',
+  quicksight: 'QuickSight',
+  monitoring: 'CloudWatch',
+  firehose: 'Firehose',
+  glue: 'Glue',
+};
+
+/** "S3 at http://127.0.0.1:4566", from what the HTTP handler tagged (src/aws/http.ts). */
+function where(tag: EndpointTag | undefined): string {
+  const service = tag?.$service ? (SERVICE_NAMES[tag.$service] ?? tag.$service) : 'the AWS endpoint';
+  return tag?.$endpoint ? `${service} at ${tag.$endpoint}` : service;
+}
+
+/** A connection or read timeout of the HTTP handler, after the SDK's retries. */
+function timeoutError(e: unknown, doing: string): UserError | null {
+  const err = e as (AwsLikeError & EndpointTag) | null;
+  if (errorName(e) !== 'TimeoutError' && !err?.$timeout) return null;
+  const seconds = err?.$timeout ? `${err.$timeout.ms / 1000} s` : 'the time allowed';
+  const attempts = err?.$metadata && 'attempts' in err.$metadata ? Number((err.$metadata as { attempts?: number }).attempts) : 0;
+  const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
+  const connect = err?.$timeout?.kind === 'connect';
+  return new UserError(
+    'Timeout',
+    connect ? `Could not connect to ${where(err ?? undefined)} within ${seconds}${doing}${tries}.` : `${capitalize(where(err ?? undefined))} did not answer within ${seconds}${doing}${tries}.`,
+    {
+      resolution: `Check your network, proxy and AWS_ENDPOINT_URL if you set one. To wait longer, pass ${connect ? '--cli-connect-timeout' : '--cli-read-timeout'} SECONDS (0 waits for ever).`,
+      cause: e,
+    },
+  );
+}
+
+const AWS_REQUEST_ID_HEADERS = ['x-amzn-requestid', 'x-amz-request-id', 'x-amz-id-2', 'x-amzn-request-id'];
+
+/**
+ * An answer that did not come from AWS: a proxy's or captive portal's HTML page, a 404 from a wrong
+ * AWS_ENDPOINT_URL. The SDK reports these as a parse error ("inspect the hidden field
+ * {error}.$response") or as an unnamed NotFound/UnknownError. Every AWS answer carries a request id
+ * header; without one, say what came back and from where.
+ */
+function notFromAws(e: unknown, doing: string): UserError | null {
+  const response = (e as { $response?: ResponseLike } | null)?.$response;
+  if (!response || typeof response !== 'object' || typeof response.statusCode !== 'number') return null;
+  const headers = Object.fromEntries(Object.entries(response.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  if (AWS_REQUEST_ID_HEADERS.some((h) => headers[h])) return null;
+  const type = headers['content-type'] ?? 'no content type';
+  const message = errorMessage(e);
+  const excerpt = /"(<[^"]*)"/.exec(message)?.[1] ?? /<title>([^<]{1,80})<\/title>/i.exec(message)?.[1];
+  return new UserError('NotFromAws', `The answer from ${where(response)}${doing} did not come from AWS: HTTP ${response.statusCode}, ${type}${excerpt ? `, starting ${JSON.stringify(excerpt.slice(0, 60))}` : ''}.`, {
+    resolution: 'A proxy, firewall or captive portal may be answering in AWS\'s place, or AWS_ENDPOINT_URL (or a profile\'s endpoint_url) points at the wrong server. Check them, then run the command again.',
+    cause: e,
+  });
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 export function missingRegionError(profile?: string, cause?: unknown): UserError {

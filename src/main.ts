@@ -11,6 +11,7 @@ import { createIo, type Io, type OutStream } from './ui/io.js';
 import { createInquirerPrompter } from './ui/prompts.js';
 import { createAwsServices } from './aws/clients.js';
 import type { Sleep } from './aws/throttle.js';
+import { createInterrupts, noInterrupts, type Interrupts } from './interrupts.js';
 
 declare const __CLI_VERSION__: string;
 export const VERSION: string = __CLI_VERSION__;
@@ -22,6 +23,7 @@ export interface ProcessLike {
   stderr: OutStream;
   stdinIsTTY: boolean;
   signal?: AbortSignal;
+  interrupts?: Interrupts;
 }
 
 /** Reads the flags that shape output before commander runs (errors from parsing need them too). */
@@ -83,9 +85,10 @@ export async function run(proc: ProcessLike, overrides: Partial<AppContext> = {}
     stdinIsTTY: proc.stdinIsTTY,
     stderrIsTTY,
     createPrompter: () => createInquirerPrompter({ output: proc.stderr as NodeJS.WritableStream, signal }),
-    createAws: (target) =>
+    createAws: (target, options = {}) =>
       createAwsServices({
         target,
+        ...(options.timeouts ? { timeouts: options.timeouts } : {}),
         sleep,
         now: Date.now,
         debug: (m) => io.debug(m),
@@ -103,6 +106,7 @@ export async function run(proc: ProcessLike, overrides: Partial<AppContext> = {}
     sleep,
     now: Date.now,
     signal,
+    interrupts: proc.interrupts ?? noInterrupts,
     ...overrides,
   };
   const program = createProgram(ctx);
@@ -120,23 +124,33 @@ export async function run(proc: ProcessLike, overrides: Partial<AppContext> = {}
   }
 }
 
+/**
+ * A reader that closes early (`--help | head -1`) is a normal end, not a crash: EPIPE on stdout
+ * ends the run with exit 0 (nobody reads the rest); on stderr, later messages are dropped.
+ */
+function endQuietlyOnClosedPipes(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+  });
+  process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
+}
+
 /** The real process. */
 export async function main(): Promise<void> {
   // The SDK warns on Node.js 20 (its support ends January 2027); we decide the supported range
   // ourselves and pin the SDK in our bundle, so its notice is not the user's concern.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      controller.abort();
-      process.stderr.write('\nCancelling at the next safe point… (Ctrl+C again to stop at once)\n');
-    } else {
-      process.exit(130);
-    }
-  };
+  const { interrupts, onSigint } = createInterrupts({
+    abort: () => controller.abort(),
+    write: (text) => void process.stderr.write(text),
+    exit: (code) => process.exit(code),
+  });
   process.on('SIGINT', onSigint);
+  endQuietlyOnClosedPipes();
   const code = await run({
     argv: process.argv,
     env: process.env,
@@ -144,6 +158,7 @@ export async function main(): Promise<void> {
     stderr: process.stderr,
     stdinIsTTY: process.stdin.isTTY === true,
     signal: controller.signal,
+    interrupts,
   });
   process.off('SIGINT', onSigint);
   process.exitCode = controller.signal.aborted && code !== 0 ? 130 : code;

@@ -12,7 +12,7 @@ import {
   type PatchOperation,
   type Stage,
 } from '@aws-sdk/client-api-gateway';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callApiGateway } from './call.js';
 
 export interface RestApiSummary {

@@ -19,7 +19,7 @@ import {
   type Stage,
 } from '@aws-sdk/client-apigatewayv2';
 import type { AccessLogSettings, StageSummary } from './apigateway.js';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callApiGateway } from './call.js';
 
 export interface V2ApiSummary {

@@ -10,7 +10,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 
 export type QueryState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';

@@ -1,5 +1,5 @@
 import { fromAwsError } from '../errors.js';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { withRetry } from './throttle.js';
 
 /** Sends one AWS call and turns a failure into an error a person can act on. */

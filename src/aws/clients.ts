@@ -6,6 +6,7 @@
  * AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE>, which the SDK reads itself.
  */
 import type { AwsTarget } from './config.js';
+import { DEFAULT_TIMEOUT_SECONDS, type ClientSettings, type HttpTimeouts, type SdkLogger } from './settings.js';
 import { TokenBucket, type Now, type Sleep } from './throttle.js';
 import type { StsApi } from './sts.js';
 import type { ApiGatewayApi } from './apigateway.js';
@@ -18,25 +19,6 @@ import type { QuickSightApi } from './quicksight.js';
 import type { S3InventoryApi } from './s3-inventory.js';
 import type { CloudWatchApi } from './cloudwatch.js';
 import type { DashboardsApi } from './quicksight-dashboards.js';
-
-export interface ClientSettings {
-  target: AwsTarget;
-  /** Passed to every SDK client constructor. */
-  clientConfig: { region: string; profile?: string; maxAttempts?: number; logger?: SdkLogger };
-  /** One bucket for every API Gateway control-plane call of the run. */
-  apiGatewayBucket: TokenBucket;
-  apiGatewayMaxAttempts: number;
-  sleep: Sleep;
-  now: Now;
-  onDebug?: (message: string) => void;
-}
-
-export interface SdkLogger {
-  debug: (...content: unknown[]) => void;
-  info: (...content: unknown[]) => void;
-  warn: (...content: unknown[]) => void;
-  error: (...content: unknown[]) => void;
-}
 
 export interface AwsServices {
   readonly target: AwsTarget;
@@ -65,7 +47,11 @@ export interface AwsServicesOptions {
   debug?: (message: string) => void;
   /** With -vv: the SDK's own request log. */
   sdkLogger?: SdkLogger;
+  /** Per HTTP attempt (--cli-connect-timeout, --cli-read-timeout); default 60 s each, as the AWS CLI. */
+  timeouts?: HttpTimeouts;
 }
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { connectMs: DEFAULT_TIMEOUT_SECONDS * 1000, readMs: DEFAULT_TIMEOUT_SECONDS * 1000 };
 
 export const API_GATEWAY_BUDGET = { ratePerSecond: 10, burst: 40 } as const;
 
@@ -87,24 +73,30 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
     let p: Promise<T> | undefined;
     return () => (p ??= load());
   };
+  // The HTTP handler (and so node:http) loads with the first adapter, not at startup.
+  const timeouts = options.timeouts ?? DEFAULT_HTTP_TIMEOUTS;
+  const ready = once(async () => {
+    settings.clientConfig.requestHandler ??= (await import('./http.js')).createHttpHandler(timeouts);
+    return settings;
+  });
   const quickSightByRegion = new Map<string, Promise<QuickSightApi>>();
   const quickSight = (region = options.target.region): Promise<QuickSightApi> => {
     let p = quickSightByRegion.get(region);
-    if (!p) quickSightByRegion.set(region, (p = import('./quicksight.js').then((m) => m.createQuickSight(settings, region))));
+    if (!p) quickSightByRegion.set(region, (p = import('./quicksight.js').then((m) => ready().then((st) => m.createQuickSight(st, region)))));
     return p;
   };
   return {
     target: options.target,
-    sts: once(async () => (await import('./sts.js')).createSts(settings)),
-    apiGateway: once(async () => (await import('./apigateway.js')).createApiGateway(settings)),
-    cloudFormation: once(async () => (await import('./cloudformation.js')).createCloudFormation(settings)),
-    s3: once(async () => (await import('./s3.js')).createS3(settings)),
-    athena: once(async () => (await import('./athena.js')).createAthena(settings)),
-    s3Download: once(async () => (await import('./s3-download.js')).createS3Download(settings)),
-    apiGatewayV2: once(async () => (await import('./apigatewayv2.js')).createApiGatewayV2(settings)),
-    s3Inventory: once(async () => (await import('./s3-inventory.js')).createS3Inventory(settings)),
-    cloudWatch: once(async () => (await import('./cloudwatch.js')).createCloudWatch(settings)),
-    dashboards: once(async () => (await import('./quicksight-dashboards.js')).createDashboards(settings)),
+    sts: once(async () => (await import('./sts.js')).createSts(await ready())),
+    apiGateway: once(async () => (await import('./apigateway.js')).createApiGateway(await ready())),
+    cloudFormation: once(async () => (await import('./cloudformation.js')).createCloudFormation(await ready())),
+    s3: once(async () => (await import('./s3.js')).createS3(await ready())),
+    athena: once(async () => (await import('./athena.js')).createAthena(await ready())),
+    s3Download: once(async () => (await import('./s3-download.js')).createS3Download(await ready())),
+    apiGatewayV2: once(async () => (await import('./apigatewayv2.js')).createApiGatewayV2(await ready())),
+    s3Inventory: once(async () => (await import('./s3-inventory.js')).createS3Inventory(await ready())),
+    cloudWatch: once(async () => (await import('./cloudwatch.js')).createCloudWatch(await ready())),
+    dashboards: once(async () => (await import('./quicksight-dashboards.js')).createDashboards(await ready())),
     quickSight,
   };
 }

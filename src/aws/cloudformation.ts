@@ -18,7 +18,7 @@ import {
   type Stack,
   type StackEvent,
 } from '@aws-sdk/client-cloudformation';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 import type { Now, Sleep } from './throttle.js';
 import { CancelledError, UserError } from '../errors.js';

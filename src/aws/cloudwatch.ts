@@ -1,6 +1,6 @@
 /** CloudWatch metrics for `status`: one GetMetricData call for every figure of an installation. */
 import { CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 
 export interface MetricQuery {

@@ -1,6 +1,6 @@
 /** The deployed dashboard's state for `status`: DescribeDashboard in the region the assets live in. */
 import { DescribeDashboardCommand, QuickSightClient } from '@aws-sdk/client-quicksight';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 
 export interface DashboardsApi {

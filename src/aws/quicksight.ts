@@ -19,7 +19,7 @@ import {
   QuickSightClient,
 } from '@aws-sdk/client-quicksight';
 import { fromAwsError, UsageError, UserError } from '../errors.js';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import type { CallerIdentity, StsApi } from './sts.js';
 
 /** The flags `init` exposes for these checks, named in every resolution. */

@@ -5,7 +5,7 @@
  * confirmed by their project tag.
  */
 import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 import { TAG_PROJECT, TOOL } from '../core/names.js';
 

@@ -25,7 +25,7 @@ import {
   type BucketLocationConstraint,
   type ObjectIdentifier,
 } from '@aws-sdk/client-s3';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 import { CancelledError, UserError } from '../errors.js';
 import { TOOL } from '../core/names.js';
@@ -78,6 +78,35 @@ export interface EmptyBucketResult extends EmptyBucketProgress {
 
 export type BucketState = 'owned' | 'missing' | 'forbidden';
 
+/**
+ * S3 conditional writes and deletes (SDK fields IfNoneMatch / IfMatch on PutObjectCommand, IfMatch
+ * on DeleteObjectCommand): If-None-Match: * writes only when the key has no current object,
+ * If-Match: <ETag> writes or deletes only when the current object still has that ETag. A failed
+ * precondition is 412 PreconditionFailed (If-Match on a key with no current object: 404
+ * NoSuchKey), and a concurrent conditional request on the same key can get 409
+ * ConditionalRequestConflict. Deleting with an ETag also needs s3:GetObject.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html
+ */
+export interface WriteCondition {
+  /** '*': create only. */
+  ifNoneMatch?: '*';
+  /** Replace only this version (an ETag from getJsonVersioned). */
+  ifMatch?: string;
+}
+
+export type ConditionalOutcome = 'written' | 'precondition-failed' | 'conflict';
+
+/** How S3 answered a conditional request that it did not carry out, or null for any other error. */
+function conditionFailure(e: unknown): 'precondition-failed' | 'conflict' | 'not-found' | null {
+  const name = errorName(e);
+  const status = httpStatus(e);
+  if (name === 'PreconditionFailed' || status === 412) return 'precondition-failed';
+  if (name === 'ConditionalRequestConflict' || status === 409) return 'conflict';
+  if (name === 'NoSuchKey' || status === 404) return 'not-found';
+  return null;
+}
+
 export interface S3Api {
   readonly region: string;
   /** Whether the bucket exists and is reachable as `expectedOwner` ('forbidden': another owner, or no s3:ListBucket). */
@@ -86,10 +115,18 @@ export interface S3Api {
   ensureArtifactsBucket(options: { account: string; tags?: Record<string, string> }): Promise<ArtifactsBucket>;
   /** Stages a template under a content-addressed key and returns its TemplateURL. */
   uploadTemplate(bucket: string, body: string, options?: OwnerOption): Promise<StagedTemplate>;
-  putJson(bucket: string, key: string, value: unknown, options?: OwnerOption): Promise<void>;
+  /**
+   * Writes a JSON object. With a condition (S3 conditional writes) it returns 'precondition-failed'
+   * instead of writing when the object is not as expected, and 'conflict' when a concurrent write
+   * to the key won (409 ConditionalRequestConflict: read again and retry).
+   */
+  putJson(bucket: string, key: string, value: unknown, options?: OwnerOption & WriteCondition): Promise<ConditionalOutcome>;
   /** The parsed object, or null when there is no such key. */
   getJson<T = unknown>(bucket: string, key: string, options?: OwnerOption): Promise<T | null>;
-  deleteObject(bucket: string, key: string, options?: OwnerOption): Promise<void>;
+  /** The parsed object and its ETag (for a later If-Match), or null when there is no such key. */
+  getJsonVersioned<T = unknown>(bucket: string, key: string, options?: OwnerOption): Promise<{ value: T; etag: string } | null>;
+  /** With `ifMatch`, deletes only the version read ('precondition-failed' if it changed, 'not-found' if it went). */
+  deleteObject(bucket: string, key: string, options?: OwnerOption & { ifMatch?: string }): Promise<ConditionalOutcome | 'not-found'>;
   /** Every current object under the prefix (ListObjectsV2, all pages). */
   listKeys(bucket: string, prefix?: string, options?: OwnerOption): Promise<ObjectInfo[]>;
   /** Count and bytes of the current objects under the prefix (noncurrent versions not included). */
@@ -298,24 +335,46 @@ export function createS3(settings: ClientSettings): S3Api {
     },
 
     async putJson(bucket, key, value, options) {
-      await callAws(settings, `writing s3://${bucket}/${key} (s3:PutObject)`, () =>
-        client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: JSON.stringify(value), ContentType: 'application/json', ...owner(options) })),
-      );
+      const conditional = options?.ifNoneMatch !== undefined || options?.ifMatch !== undefined;
+      return callAws(settings, `writing s3://${bucket}/${key} (s3:PutObject)`, async () => {
+        try {
+          await client.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: JSON.stringify(value),
+              ContentType: 'application/json',
+              ...(options?.ifNoneMatch ? { IfNoneMatch: options.ifNoneMatch } : {}),
+              ...(options?.ifMatch ? { IfMatch: options.ifMatch } : {}),
+              ...owner(options),
+            }),
+          );
+          return 'written' as const;
+        } catch (e) {
+          const failure = conditional ? conditionFailure(e) : null;
+          if (failure === null) throw e;
+          return failure === 'conflict' ? 'conflict' : 'precondition-failed';
+        }
+      });
     },
 
     async getJson<T = unknown>(bucket: string, key: string, options?: OwnerOption): Promise<T | null> {
-      const text = await callAws(settings, `reading s3://${bucket}/${key} (s3:GetObject)`, async () => {
+      return (await this.getJsonVersioned<T>(bucket, key, options))?.value ?? null;
+    },
+
+    async getJsonVersioned<T = unknown>(bucket: string, key: string, options?: OwnerOption): Promise<{ value: T; etag: string } | null> {
+      const got = await callAws(settings, `reading s3://${bucket}/${key} (s3:GetObject)`, async () => {
         try {
           const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...owner(options) }));
-          return (await out.Body?.transformToString('utf-8')) ?? '';
+          return { text: (await out.Body?.transformToString('utf-8')) ?? '', etag: out.ETag ?? '' };
         } catch (e) {
           if (errorName(e) === 'NoSuchKey') return null;
           throw e;
         }
       });
-      if (text === null) return null;
+      if (got === null) return null;
       try {
-        return JSON.parse(text) as T;
+        return { value: JSON.parse(got.text) as T, etag: got.etag };
       } catch (e) {
         throw new UserError('CorruptState', `s3://${bucket}/${key} is not valid JSON.`, {
           resolution: 'It may have been edited by hand. Restore it from a previous version, or delete it and run the command again.',
@@ -325,9 +384,17 @@ export function createS3(settings: ClientSettings): S3Api {
     },
 
     async deleteObject(bucket, key, options) {
-      await callAws(settings, `deleting s3://${bucket}/${key} (s3:DeleteObject)`, () =>
-        client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...owner(options) })),
-      );
+      const ifMatch = options?.ifMatch;
+      return callAws(settings, `deleting s3://${bucket}/${key} (s3:DeleteObject)`, async () => {
+        try {
+          await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, ...(ifMatch ? { IfMatch: ifMatch } : {}), ...owner(options) }));
+          return 'written' as const;
+        } catch (e) {
+          const failure = ifMatch ? conditionFailure(e) : null;
+          if (failure === null) throw e;
+          return failure;
+        }
+      });
     },
 
     async listKeys(bucket, prefix, options) {

@@ -1,5 +1,5 @@
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { ClientSettings } from './clients.js';
+import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 
 export interface CallerIdentity {

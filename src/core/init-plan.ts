@@ -29,6 +29,8 @@ export interface InitPlan {
   version: string;
   dashboard: { enabled: false } | { enabled: true; principalArn: string; identityRegion: string; createGroup: boolean };
   parameters: Record<string, string>;
+  /** The log bucket a previous installation kept, which the stack continues with (null: the stack creates one). */
+  keptBucket: { name: string; alsoKept: string[] } | null;
   resources: string[];
   stages: PlannedStage[];
   cost: Pick<CostEstimate, 'fixedMonthly' | 'perMillionRequests' | 'lines'>;
@@ -75,6 +77,10 @@ export function renderPlan(plan: InitPlan, style: { bold: (s: string) => string;
     `  Stack     ${plan.stackName}: ${plan.operation === 'create' ? 'create' : `upgrade from ${plan.installedVersion ?? 'an unknown version'} to ${plan.version} (the change set shows what changes)`}`,
   );
   out.push(`  Resources ${plan.resources.join(', ')}`);
+  if (plan.keptBucket) {
+    out.push(`  Bucket    continue with ${plan.keptBucket.name}, which a previous installation of ${plan.project} kept: its data shows in the new dashboard (the stack does not manage that bucket)`);
+    if (plan.keptBucket.alsoKept.length) out.push(`            also kept: ${plan.keptBucket.alsoKept.join(', ')} (uninstall --purge-bucket removes every kept bucket)`);
+  }
   if (plan.dashboard.enabled) {
     out.push(
       `  Dashboard shared with ${plan.dashboard.principalArn}${plan.dashboard.createGroup ? ' (group created first)' : ''}; QuickSight identity region ${plan.dashboard.identityRegion}`,

@@ -63,6 +63,8 @@ export interface StageStateRecord {
   applied: AccessLogSettings;
   connectedAt: string;
   connectedBy: string;
+  /** Random per write, so every write changes the object's ETag (conditional writes compare it). */
+  revision?: string;
 }
 
 export function stateKey(s: StageRef): string {

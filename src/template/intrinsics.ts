@@ -30,6 +30,9 @@ export const join = (separator: string, parts: readonly CfnStringPart[] | CfnLis
 });
 export const split = (separator: string, value: CfnValue): CfnList => ({ 'Fn::Split': [separator, value] }) as unknown as CfnList;
 
+export const fnIf = (condition: string, whenTrue: CfnValue, whenFalse: CfnValue): CfnValue => ({ 'Fn::If': [condition, whenTrue, whenFalse] });
+export const equals = (a: CfnValue, b: CfnValue): CfnValue => ({ 'Fn::Equals': [a, b] });
+
 export const AWS_ACCOUNT_ID = ref('AWS::AccountId');
 export const AWS_REGION = ref('AWS::Region');
 export const AWS_PARTITION = ref('AWS::Partition');

@@ -14,6 +14,7 @@ import { RECORD_FIELDS, lambdaFieldSpecFor } from '../core/log-format.js';
 import { STREAM_PREFIX, TOOL } from '../core/names.js';
 import {
   AWS_ACCOUNT_ID,
+  equals,
   getAtt,
   join,
   policyDocument,
@@ -24,7 +25,8 @@ import {
   sub,
   type PolicyStatement,
 } from './intrinsics.js';
-import { LOGICAL_IDS, PARAMETERS, type CfnOutput, type CfnParameter, type CfnResource, type CfnValue, type TemplateFragment } from './types.js';
+import { LOG_BUCKET_ARN, LOG_BUCKET_NAME } from './log-bucket.js';
+import { CONDITIONS, LOGICAL_IDS, PARAMETERS, type CfnOutput, type CfnParameter, type CfnResource, type CfnValue, type TemplateFragment } from './types.js';
 
 /** Logical ids of the fragment's own supporting resources (the shared ones are in LOGICAL_IDS). */
 export const PIPELINE_IDS = {
@@ -96,9 +98,9 @@ export interface PipelineOptions {
 }
 
 const projectName = ref(PARAMETERS.projectName);
-const bucketArn = getAtt(LOGICAL_IDS.logBucket, 'Arn');
+const bucketArn = LOG_BUCKET_ARN;
 const bucketObjects = (prefix: string): CfnValue => join('', [bucketArn, `/${prefix}*`]);
-const s3Uri = (prefix: string): CfnValue => join('', ['s3://', ref(LOGICAL_IDS.logBucket), `/${prefix}`]);
+const s3Uri = (prefix: string): CfnValue => join('', ['s3://', LOG_BUCKET_NAME, `/${prefix}`]);
 
 function parameters(): Record<string, CfnParameter> {
   return {
@@ -131,12 +133,21 @@ function parameters(): Record<string, CfnParameter> {
       Default: DEFAULTS.athenaBytesScannedCutoff,
       MinValue: 10_000_000,
     },
+    [PARAMETERS.existingLogBucket]: {
+      Type: 'String',
+      Description:
+        'Leave empty to create the log bucket. The name of a log bucket a previous installation of this project kept (init finds it by its project tag) to continue with its data; the stack then does not manage that bucket.',
+      Default: '',
+      AllowedPattern: '^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$',
+      ConstraintDescription: 'Empty, or an S3 bucket name (3 to 63 lowercase letters, digits, dots and hyphens).',
+    },
   };
 }
 
 function logBucket(): CfnResource {
   return {
     Type: 'AWS::S3::Bucket',
+    Condition: CONDITIONS.createLogBucket,
     // Access logs are the user's data: deleting the stack (or a change that would replace the
     // bucket) leaves it in place; `uninstall --purge-bucket` empties and deletes it on purpose.
     DeletionPolicy: 'Retain',
@@ -169,6 +180,8 @@ function logBucket(): CfnResource {
 function logBucketPolicy(): CfnResource {
   return {
     Type: 'AWS::S3::BucketPolicy',
+    // A kept bucket keeps the policy its first stack put on it (retained with it).
+    Condition: CONDITIONS.createLogBucket,
     // Kept with the retained bucket, so the data left behind stays TLS-only.
     DeletionPolicy: 'Retain',
     UpdateReplacePolicy: 'Retain',
@@ -458,7 +471,7 @@ function outputs(version: string): Record<string, CfnOutput> {
   return {
     [OUTPUT_KEYS.templateVersion]: { Description: 'Version of apigw-log-analytics that generated this template', Value: version },
     [OUTPUT_KEYS.projectName]: { Description: 'Project name of this installation', Value: projectName },
-    [OUTPUT_KEYS.bucketName]: { Description: 'Log bucket (retained when the stack is deleted)', Value: ref(LOGICAL_IDS.logBucket) },
+    [OUTPUT_KEYS.bucketName]: { Description: 'Log bucket (retained when the stack is deleted)', Value: LOG_BUCKET_NAME },
     [OUTPUT_KEYS.bucketArn]: { Description: 'Log bucket ARN', Value: bucketArn },
     [OUTPUT_KEYS.deliveryStreamName]: { Description: 'Firehose stream that receives the access logs', Value: ref(LOGICAL_IDS.deliveryStream) },
     [OUTPUT_KEYS.deliveryStreamArn]: {
@@ -477,6 +490,7 @@ function outputs(version: string): Record<string, CfnOutput> {
 export function pipelineFragment(options: PipelineOptions & { version: string }): TemplateFragment {
   return {
     Parameters: parameters(),
+    Conditions: { [CONDITIONS.createLogBucket]: equals(ref(PARAMETERS.existingLogBucket), '') },
     Resources: {
       [PIPELINE_IDS.logBucket]: logBucket(),
       [PIPELINE_IDS.logBucketPolicy]: logBucketPolicy(),

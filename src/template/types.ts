@@ -67,4 +67,11 @@ export const PARAMETERS = {
   bufferIntervalSeconds: 'BufferIntervalSeconds',
   athenaBytesScannedCutoff: 'AthenaBytesScannedCutoff',
   quickSightPrincipalArn: 'QuickSightPrincipalArn',
+  existingLogBucket: 'ExistingLogBucket',
+} as const;
+
+/** Condition names shared across fragments. */
+export const CONDITIONS = {
+  /** True unless ExistingLogBucket names a bucket a previous installation kept. */
+  createLogBucket: 'CreateLogBucket',
 } as const;

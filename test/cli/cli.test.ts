@@ -33,18 +33,21 @@ interface Run {
   stdout: string;
   stderr: string;
   targets: AwsTarget[];
+  timeouts: unknown[];
   prompterBuilt: boolean;
 }
 
 async function cli(args: string[], env: Record<string, string | undefined> = { AWS_REGION: 'us-east-1' }, tty = false): Promise<Run> {
   const records: Recorded[] = [];
   const targets: AwsTarget[] = [];
+  const timeouts: unknown[] = [];
   let prompterBuilt = false;
   const code = await run(
     { argv: ['node', 'apigw-log-analytics', ...args], env, stdout: new RecordingStream('stdout', records, tty), stderr: new RecordingStream('stderr', records, tty), stdinIsTTY: tty },
     {
-      createAws: (target) => {
+      createAws: (target, options) => {
         targets.push(target);
+        timeouts.push(options?.timeouts);
         return createAwsServices({ target, sleep: () => Promise.resolve(), now: () => 0 });
       },
       createPrompter: () => {
@@ -54,10 +57,19 @@ async function cli(args: string[], env: Record<string, string | undefined> = { A
     },
   );
   const text = (s: string) => records.filter((r) => r.stream === s).map((r) => r.text).join('');
-  return { code, stdout: text('stdout'), stderr: text('stderr'), targets, prompterBuilt };
+  return { code, stdout: text('stdout'), stderr: text('stderr'), targets, timeouts, prompterBuilt };
 }
 
 describe('global options', () => {
+  it('--cli-read-timeout and --cli-connect-timeout set every AWS call\'s timeouts in seconds, 60 each by default, 0 for none', async () => {
+    expect((await cli(['status'])).timeouts).toEqual([{ connectMs: 60_000, readMs: 60_000 }]);
+    expect((await cli(['--cli-read-timeout', '2.5', 'status', '--cli-connect-timeout', '0'])).timeouts).toEqual([{ connectMs: 0, readMs: 2500 }]);
+    const bad = await cli(['status', '--cli-read-timeout', '-1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("option '--cli-read-timeout <seconds>' argument '-1' is invalid. \"-1\" is not a number of seconds (0 or more; 0 waits for ever).");
+    expect(bad.targets).toEqual([]);
+  });
+
   it('--region and --profile decide the target', async () => {
     const r = await cli(['status', '--region', 'eu-west-2', '--profile', 'ops']);
     expect(r.code).toBe(0);

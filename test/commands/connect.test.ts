@@ -40,10 +40,10 @@ describe('connectStages', () => {
   it('stores the previous settings before patching, patches both fields in one call, and verifies', async () => {
     const log: string[] = [];
     const { h, apiGateway, state } = await setup(account(), log);
-    const origPut = state.put.bind(state);
-    state.put = (r) => {
+    const origCreate = state.create.bind(state);
+    state.create = (r) => {
       log.push(`StatePut ${r.apiId}/${r.stageName}`);
-      return origPut(r);
+      return origCreate(r);
     };
     const results = await connectStages(
       [{ apiId: 'a1b2c3d4e5', stageName: 'prod' }],
@@ -70,6 +70,7 @@ describe('connectStages', () => {
       applied: TARGET,
       connectedAt: '2026-11-25T12:00:00.000Z',
       connectedBy: 'arn:aws:iam::111122223333:user/jane',
+      revision: expect.any(String),
     });
   });
 
@@ -86,7 +87,7 @@ describe('connectStages', () => {
     );
     expect(results.map((r) => r.outcome)).toEqual(['connected', 'unchanged', 'updated']);
     expect(state.records.get('a1b2c3d4e5/dev')?.previous).toBeNull();
-    expect(state.log).toEqual(['put a1b2c3d4e5/dev']);
+    expect(state.log).toEqual(['create a1b2c3d4e5/dev']); // 'old' has no record (connected by hand): patched, nothing saved
     expect(apigw.commandCalls(UpdateStageCommand).map((c) => `${c.args[0].input.restApiId}/${c.args[0].input.stageName}`)).toEqual([
       'a1b2c3d4e5/dev',
       'f6g7h8i9j0/old',
@@ -142,8 +143,8 @@ describe('disconnectOne', () => {
     const { h, apiGateway, state } = await setup(acc);
     const ref = { apiId: 'a1b2c3d4e5', stageName: 'prod' };
     const record = { schemaVersion: 1 as const, project: 'shop', region: 'us-east-1', ...ref, previous, applied: TARGET, connectedAt: '', connectedBy: '' };
-    await state.put(record);
-    const r = await disconnectOne(ref, record, { apigw: apiGateway, state, io: h.ctx.io, signal: h.ctx.signal, now: h.ctx.now }, () => Promise.resolve(false));
+    const stored = state.put(record);
+    const r = await disconnectOne(ref, stored, { apigw: apiGateway, state, io: h.ctx.io, signal: h.ctx.signal, now: h.ctx.now }, () => Promise.resolve(false));
     expect(r.outcome).toBe('restored');
     expect(apigw.commandCalls(UpdateStageCommand)[0]!.args[0].input.patchOperations).toEqual(ops);
     expect(acc.apis[0]!.stages[0]!.accessLogSettings ?? null).toEqual(previous);
@@ -155,9 +156,9 @@ describe('disconnectOne', () => {
     const { h, apiGateway, state } = await setup(acc);
     const ref = { apiId: 'a1b2c3d4e5', stageName: 'prod' };
     const record = { schemaVersion: 1 as const, project: 'shop', region: 'us-east-1', ...ref, previous: null, applied: TARGET, connectedAt: '', connectedBy: '' };
-    await state.put(record);
+    const stored = state.put(record);
     const seen: unknown[] = [];
-    const r = await disconnectOne(ref, record, { apigw: apiGateway, state, io: h.ctx.io, signal: h.ctx.signal, now: h.ctx.now }, (current) => {
+    const r = await disconnectOne(ref, stored, { apigw: apiGateway, state, io: h.ctx.io, signal: h.ctx.signal, now: h.ctx.now }, (current) => {
       seen.push(current);
       return Promise.resolve(false);
     });

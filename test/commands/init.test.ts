@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-quicksight';
 import { runInit } from '../../src/commands/init/run.js';
 import type { InitOptions } from '../../src/commands/init/index.js';
+import { runUninstall } from '../../src/commands/uninstall/run.js';
 import { accessLogFormat, accessLogFormatFor } from '../../src/core/log-format.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { isAppError } from '../../src/errors.js';
@@ -246,6 +247,7 @@ describe('init', () => {
       applied: { destinationArn: STREAM_ARN, format: accessLogFormat() },
       connectedAt: expect.stringMatching(/^2026-11-25T12:00:\d\d\.000Z$/),
       connectedBy: CALLER_ARN,
+      revision: expect.any(String),
     });
   });
 
@@ -368,5 +370,53 @@ describe('init', () => {
     // Nothing half-done: a stage has a saved record exactly when it was patched.
     const saved = [...fakeS3.current(BUCKET).keys()].filter((k) => k.startsWith('_state/')).map((k) => k.replace('_state/stages/', '').replace('.json', ''));
     expect(saved.sort()).toEqual([...connected].sort());
+  });
+
+  describe('re-install after an uninstall that kept the log bucket (issue 13 §3)', () => {
+    const OLD = 'apigw-log-analytics-shop-logbucket-old999';
+    const TAG = { 'apigw-log-analytics:project': 'shop' };
+    const parametersSent = () => Object.fromEntries((cfnMock.commandCalls(CreateChangeSetCommand).at(-1)!.args[0].input.Parameters ?? []).map((p) => [p.ParameterKey, p.ParameterValue]));
+
+    it('uninstall keeps the bucket; init finds it by its tag, shows it in the plan and the stack continues with it', async () => {
+      fakeS3.buckets.get(BUCKET)!.tags = TAG;
+      fakeS3.put(BUCKET, 'logs/dt=2026-11-20/old.json.gz', 'kept data');
+      cfn.withStack('CREATE_COMPLETE', { outputs: OUTPUTS });
+      account.apis[0]!.stages[1]!.accessLogSettings = { destinationArn: STREAM_ARN, format: accessLogFormat() };
+      const gone = await runUninstall({ project: 'shop', purgeBucket: false, retainStuckResources: false, yes: true, dryRun: false, json: false }, createTestContext().ctx);
+      expect(gone.bucket).toEqual({ name: BUCKET, outcome: 'kept' });
+      expect(cfn.stack?.status).toBe('DELETE_COMPLETE');
+      // The artifacts bucket went with the last installation; init makes it again (tested elsewhere; this fake cannot create buckets).
+      fakeS3.bucket(ARTIFACTS, { 'apigw-log-analytics:purpose': 'artifacts' });
+
+      const h = createTestContext();
+      const r = await runInit(flags(), h.ctx);
+      expect(r.plan.keptBucket).toEqual({ name: BUCKET, alsoKept: [] });
+      expect(h.out('stderr')).toContain(`Bucket    continue with ${BUCKET}, which a previous installation of shop kept`);
+      expect(parametersSent()).toMatchObject({ ProjectName: 'shop', ExistingLogBucket: BUCKET });
+      expect(fakeS3.get(BUCKET, 'logs/dt=2026-11-20/old.json.gz')).toBe('kept data');
+      // The stage's previous settings went into the kept bucket, where the new stack reads them.
+      expect(fakeS3.get(BUCKET, '_state/stages/a1b2c3d4e5/dev.json')).toBeDefined();
+    });
+
+    it('with two kept buckets: continues with one and names the other in the plan', async () => {
+      fakeS3.buckets.get(BUCKET)!.tags = TAG;
+      fakeS3.bucket(OLD, TAG);
+      const r = await runInit(flags({ dryRun: true }), createTestContext().ctx);
+      expect(r.plan.keptBucket).toEqual({ name: BUCKET, alsoKept: [OLD] });
+      expect(r.plan.parameters.ExistingLogBucket).toBe(BUCKET);
+    });
+
+    it('an upgrade of a stack that continues with a kept bucket passes the parameter again (the default would create a new bucket)', async () => {
+      cfn.withStack('UPDATE_COMPLETE', { outputs: OUTPUTS });
+      cfn.stack!.parameters = { ProjectName: 'shop', RetentionDays: '90', ExistingLogBucket: BUCKET };
+      await runInit(flags(), createTestContext().ctx);
+      expect(parametersSent()).toMatchObject({ ExistingLogBucket: BUCKET });
+    });
+
+    it('a fresh install with no kept bucket creates one (no ExistingLogBucket)', async () => {
+      const r = await runInit(flags(), createTestContext().ctx);
+      expect(r.plan.keptBucket).toBeNull();
+      expect(parametersSent().ExistingLogBucket).toBeUndefined();
+    });
   });
 });

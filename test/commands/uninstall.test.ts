@@ -16,7 +16,8 @@ import type { UninstallOptions } from '../../src/commands/uninstall/index.js';
 import { accessLogFormat } from '../../src/core/log-format.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { isAppError } from '../../src/errors.js';
-import { createTestContext } from '../helpers/context.js';
+import { createInterrupts } from '../../src/interrupts.js';
+import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
 import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
 import { FakeS3 } from '../helpers/fake-s3.js';
 import { FakeCloudFormation } from '../deploy/fake-cloudformation.js';
@@ -66,8 +67,8 @@ describe('uninstall', () => {
     const h = createTestContext();
     const r = await runUninstall(opts(), h.ctx);
     expect(r.stages).toEqual([
-      { stage: 'a1b2c3d4e5/prod', outcome: 'restored' },
       { stage: 'a1b2c3d4e5/dev', outcome: 'turned-off' },
+      { stage: 'a1b2c3d4e5/prod', outcome: 'restored' },
     ]);
     expect(account.apis[0]!.stages[0]!.accessLogSettings).toEqual(CW);
     expect(account.apis[0]!.stages[1]!.accessLogSettings).toBeUndefined();
@@ -103,8 +104,8 @@ describe('uninstall', () => {
       project: 'shop',
       stack: { name: 'apigw-log-analytics-shop', status: 'CREATE_COMPLETE' },
       stages: [
-        { stage: 'a1b2c3d4e5/prod', restoreTo: 'CloudWatch Logs /api/orders', saved: true },
-        { stage: 'a1b2c3d4e5/dev', restoreTo: 'no access logs', saved: false },
+        { stage: 'a1b2c3d4e5/dev', action: 'turn-off', restoreTo: 'no access logs', saved: false },
+        { stage: 'a1b2c3d4e5/prod', action: 'restore', restoreTo: 'CloudWatch Logs /api/orders', saved: true },
       ],
       bucket: { name: BUCKET, objects: 2, action: 'keep' },
       artifactsBucket: { name: ARTIFACTS, action: 'delete' },
@@ -140,6 +141,31 @@ describe('uninstall', () => {
     expect(fakeS3.buckets.has(BUCKET)).toBe(false);
   });
 
+  it('--purge-bucket removes every bucket the project kept, listing each in the plan', async () => {
+    const OLD = 'apigw-log-analytics-shop-logbucket-old999';
+    fakeS3.bucket(OLD, { 'apigw-log-analytics:project': 'shop' });
+    fakeS3.put(OLD, 'logs/dt=2026-10-01/a.json.gz', 'old data');
+    fakeS3.bucket('apigw-log-analytics-other-logbucket-x1', { 'apigw-log-analytics:project': 'other' });
+    const h = createTestContext();
+    const r = await runUninstall(opts({ purgeBucket: true }), h.ctx);
+    expect(r.plan.bucket).toMatchObject({ name: BUCKET, action: 'purge' });
+    expect(r.plan.retainedBuckets).toEqual([{ name: OLD, objects: 1, bytes: 8, action: 'purge' }]);
+    expect(h.out('stderr')).toContain(`Kept earlier DELETE ${OLD} and all 1 objects (8 B), every version`);
+    expect(r.retainedBuckets).toEqual([{ name: OLD, outcome: 'purged' }]);
+    expect(fakeS3.buckets.has(BUCKET)).toBe(false);
+    expect(fakeS3.buckets.has(OLD)).toBe(false);
+    expect(fakeS3.buckets.has('apigw-log-analytics-other-logbucket-x1')).toBe(true);
+  });
+
+  it('after the stack is gone, --purge-bucket removes every kept bucket of the project', async () => {
+    await runUninstall(opts(), createTestContext().ctx);
+    const OLD = 'apigw-log-analytics-shop-logbucket-old999';
+    fakeS3.bucket(OLD, { 'apigw-log-analytics:project': 'shop' });
+    const r = await runUninstall(opts({ purgeBucket: true }), createTestContext().ctx);
+    expect([r.bucket?.name, ...r.retainedBuckets.map((b) => b.name)].sort()).toEqual([BUCKET, OLD]);
+    expect(fakeS3.buckets.has(BUCKET) || fakeS3.buckets.has(OLD)).toBe(false);
+  });
+
   it('after the stack is gone, without --purge-bucket, says the bucket is kept', async () => {
     await runUninstall(opts(), createTestContext().ctx);
     const h = createTestContext();
@@ -172,6 +198,108 @@ describe('uninstall', () => {
     expect(r.stack).toBe('deleted-with-retained-resources');
     expect(calls).toBe(2);
     expect(cfnMock.commandCalls(DeleteStackCommand).slice(first).map((c) => c.args[0].input.RetainResources)).toEqual([undefined, ['DataSet']]);
+  });
+
+  describe('when the saved settings cannot be read (issue 13 §1)', () => {
+    const pointingAtStream = () => account.apis[0]!.stages.filter((s) => s.accessLogSettings?.destinationArn === OURS.destinationArn).map((s) => s.stageName);
+
+    it('the log bucket was deleted by hand: the plan says both stages will log nothing, and that is exactly what happens before the stack goes', async () => {
+      fakeS3.buckets.delete(BUCKET);
+      const h = createTestContext();
+      const r = await runUninstall(opts(), h.ctx);
+      expect(r.plan.stages).toEqual([
+        { stage: 'a1b2c3d4e5/dev', action: 'turn-off', restoreTo: 'no access logs', saved: false, note: `its saved settings were in ${BUCKET}, which no longer exists` },
+        { stage: 'a1b2c3d4e5/prod', action: 'turn-off', restoreTo: 'no access logs', saved: false, note: `its saved settings were in ${BUCKET}, which no longer exists` },
+      ]);
+      expect(r.stages).toEqual([
+        { stage: 'a1b2c3d4e5/dev', outcome: 'turned-off' },
+        { stage: 'a1b2c3d4e5/prod', outcome: 'turned-off' },
+      ]);
+      expect(pointingAtStream()).toEqual([]);
+      expect(r.stack).toBe('deleted');
+      expect(h.out('stderr')).toContain(`a1b2c3d4e5/prod: turn access logs off (its saved settings were in ${BUCKET}, which no longer exists)`);
+    });
+
+    it('the bucket is gone and a person answers: the question says the stages will log nothing, and "no" changes nothing', async () => {
+      fakeS3.buckets.delete(BUCKET);
+      const prompter = new ScriptedPrompter([{ match: /Uninstall shop\? 2 stages have no saved settings and will log nothing/, answer: false }]);
+      const err = await runUninstall(opts({ yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+      expect(isAppError(err) && err.kind).toBe('abort');
+      expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+      expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+    });
+
+    it('HeadBucket answers 403: stops before touching any stage or the stack, and says why and what to run', async () => {
+      fakeS3.forbidden.add(BUCKET);
+      const h = createTestContext();
+      const err = await runUninstall(opts(), h.ctx).catch((e: unknown) => e);
+      expect(isAppError(err) && err.code).toBe('SavedSettingsUnreadable');
+      expect(isAppError(err) && err.message).toContain('2 connected stages (a1b2c3d4e5/dev, a1b2c3d4e5/prod) still send logs to this installation');
+      expect(isAppError(err) && err.resolution).toContain(`s3:ListBucket, s3:GetObject and s3:DeleteObject on ${BUCKET}`);
+      expect(isAppError(err) && err.resolution).toContain('npx apigw-log-analytics uninstall --region us-east-1 --project shop --yes');
+      expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+      expect(cfnMock.commandCalls(DeleteStackCommand)).toHaveLength(0);
+      expect(pointingAtStream()).toEqual(['prod', 'dev']);
+      expect(h.out('stderr')).toContain('a1b2c3d4e5/prod: CANNOT RESTORE');
+    });
+
+    it('HeadBucket answers 403 in a dry run: the plan says uninstall would stop', async () => {
+      fakeS3.forbidden.add(BUCKET);
+      const h = createTestContext();
+      const r = await runUninstall(opts({ dryRun: true }), h.ctx);
+      expect(r.plan.blocked).toContain('cannot be read');
+      expect(h.out('stdout')).toContain('Uninstall stops before changing anything');
+    });
+
+    it('a stage saved in the bucket that now logs elsewhere: its record is dropped, the stage is left alone, and the stack goes', async () => {
+      account.apis[0]!.stages[0]!.accessLogSettings = { ...CW, destinationArn: CW.destinationArn.replace('orders', 'mine') };
+      const r = await runUninstall(opts(), createTestContext().ctx);
+      expect(r.plan.stages[1]).toMatchObject({ stage: 'a1b2c3d4e5/prod', action: 'forget', note: 'now sends to CloudWatch Logs /api/mine; left as it is' });
+      expect(r.stages).toEqual([
+        { stage: 'a1b2c3d4e5/dev', outcome: 'turned-off' },
+        { stage: 'a1b2c3d4e5/prod', outcome: 'forgotten' },
+      ]);
+      expect(account.apis[0]!.stages[0]!.accessLogSettings?.destinationArn).toContain('/api/mine');
+      expect(fakeS3.get(BUCKET, '_state/stages/a1b2c3d4e5/prod.json')).toBeUndefined();
+      expect(r.stack).toBe('deleted');
+    });
+  });
+
+  describe('Ctrl+C (issue 13 §4)', () => {
+    function sigint(setTimer?: (f: () => void) => void) {
+      const written: string[] = [];
+      const exits: number[] = [];
+      const abort = new AbortController();
+      const { interrupts, onSigint } = createInterrupts({
+        abort: () => abort.abort(),
+        write: (t) => written.push(t),
+        exit: (c) => exits.push(c),
+        ...(setTimer ? { setTimer } : {}),
+      });
+      const h = createTestContext({ interrupts, signal: abort.signal });
+      return { h, written, exits, onSigint };
+    }
+
+    it('while stages are being restored: the first says what a second would leave behind and the command goes on to a safe point; the second exits 130', async () => {
+      const s = sigint();
+      let pressed = 0;
+      installFakeApiGateway(apigw, account, { before: (op) => void (op === 'UpdateStage' && pressed++ === 0 && s.onSigint()) });
+      await runUninstall(opts(), s.h.ctx).catch((e: unknown) => e);
+      expect(s.written.join('')).toContain(
+        'Cancelling at the next safe point. Ctrl+C again stops at once and leaves the uninstall half done: some stages restored, the stack perhaps still deleting in CloudFormation (it carries on). Run again to finish: npx apigw-log-analytics uninstall --region us-east-1 --project shop --yes',
+      );
+      expect(s.exits).toEqual([]);
+      s.onSigint();
+      expect(s.exits).toEqual([130]);
+    });
+
+    it('while it only reads (looking for stages): the first Ctrl+C ends it', async () => {
+      const s = sigint((f) => f());
+      installFakeApiGateway(apigw, account, { before: (op) => void (op === 'GetRestApis' && s.onSigint()) });
+      await runUninstall(opts(), s.h.ctx).catch((e: unknown) => e);
+      expect(s.written.join('')).toContain('Cancelled.');
+      expect(s.exits[0]).toBe(130);
+    });
   });
 
   it('an unknown project lists the installations that exist', async () => {

@@ -3,7 +3,8 @@
  * (the CLI honours AWS_ENDPOINT_URL). It speaks just enough of three protocols: AWS Query (STS,
  * CloudFormation: form body in, XML out), REST JSON (API Gateway) and REST XML (S3). Handlers are
  * keyed by Query action ("GetCallerIdentity") or "METHOD /path" (path without query string).
- * Every request is recorded so a test can assert nothing mutating was sent.
+ * Every request is recorded so a test can assert nothing mutating was sent. A handler keyed "*"
+ * answers every request that has no handler of its own.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,8 @@ export type StubReply =
   | { query: Record<string, unknown> } // AWS Query: serialised as <ActionResponse><ActionResult>…
   | { json: unknown; status?: number }
   | { xml: string; status?: number }
+  /** Not AWS at all: a proxy's or a wrong endpoint's page. */
+  | { html: string; status: number }
   | { error: { code: string; message: string; status: number; protocol: 'query' | 'json' | 'xml' } };
 
 export type StubHandler = (req: StubRequest) => StubReply;
@@ -65,7 +68,7 @@ export async function startAwsStub(handlers: Record<string, StubHandler>): Promi
       const operation = isForm && params.Action ? params.Action : `${req.method} ${path}`;
       const record: StubRequest = { method: req.method ?? 'GET', path, query, operation, params, body };
       requests.push(record);
-      const handler = handlers[operation];
+      const handler = handlers[operation] ?? handlers['*'];
       if (!handler) {
         res.writeHead(501, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: `stub has no handler for ${operation}` }));
@@ -81,6 +84,9 @@ export async function startAwsStub(handlers: Record<string, StubHandler>): Promi
       } else if ('json' in reply) {
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' });
         res.end(JSON.stringify(reply.json));
+      } else if ('html' in reply) {
+        res.writeHead(reply.status, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(reply.html);
       } else if ('xml' in reply) {
         res.writeHead(reply.status ?? 200, { 'content-type': 'application/xml' });
         res.end(reply.xml);

@@ -293,7 +293,8 @@ export interface EvalContext {
   /** Physical id (what Ref returns) per logical id; GetAtt X.Arn resolves to `arn:<X>`, others to `<X>.<attr>`. */
   resources?: Record<string, string>;
   pseudo?: Record<string, string>;
-  conditions?: Record<string, boolean>;
+  /** Each condition's value, or the template's Conditions section (evaluated with the same stand-ins). */
+  conditions?: Record<string, boolean | unknown>;
 }
 
 const DEFAULT_PSEUDO: Record<string, string> = {
@@ -311,16 +312,20 @@ function contextScope(ctx: EvalContext): Scope {
     if (found === undefined) throw new Error(`"${name}" is not a parameter, stand-in resource or pseudo parameter`);
     return found;
   };
-  return {
+  const scope: Scope = {
     ref: lookup,
     getAtt: (id, attr) => (attr === 'Arn' ? `arn:${lookup(id)}` : `${lookup(id)}.${attr}`),
     condition: (name) => {
       const c = ctx.conditions?.[name];
       if (c === undefined) throw new Error(`condition "${name}" is not declared`);
-      return c;
+      if (typeof c === 'boolean') return c;
+      const r = resolveValue(c, `Conditions.${name}`, scope, 'condition');
+      if (typeof r !== 'boolean') throw new CfnError(`Conditions.${name}`, `expected a boolean, got ${JSON.stringify(r)}`);
+      return r;
     },
     isParameter: (name) => name in ctx.parameters || name in pseudo,
   };
+  return scope;
 }
 
 /** Resolves one expression with the context's stand-ins; throws CfnError on a shape CloudFormation rejects. */

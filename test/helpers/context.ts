@@ -8,6 +8,7 @@ import stripAnsi from 'strip-ansi';
 import { createAwsServices } from '../../src/aws/clients.js';
 import type { AppContext, GlobalOptions, RunContext } from '../../src/context.js';
 import { runContext } from '../../src/cli.js';
+import { noInterrupts, type Interrupts } from '../../src/interrupts.js';
 import { createIo, type OutStream } from '../../src/ui/io.js';
 import type { Choice, Prompter } from '../../src/ui/prompts.js';
 
@@ -88,6 +89,9 @@ export interface TestContextOptions {
   /** Start of the virtual clock, in ms. */
   startMs?: number;
   apiGatewayRate?: { ratePerSecond: number; burst: number };
+  interrupts?: Interrupts;
+  /** The run's Ctrl+C signal (default: the harness's own `abort`). */
+  signal?: AbortSignal;
 }
 
 export interface TestHarness {
@@ -130,7 +134,8 @@ export function createTestContext(options: TestContextOptions = {}): TestHarness
       createAwsServices({ target, sleep, now, ...(options.apiGatewayRate ? { apiGatewayRate: options.apiGatewayRate } : {}) }),
     sleep,
     now,
-    signal: abort.signal,
+    signal: options.signal ?? abort.signal,
+    interrupts: options.interrupts ?? noInterrupts,
   };
   const globals: GlobalOptions = { interactive: true, verbose: 0, color: false, ...options.globals };
   const ctx = runContext(app, globals);

@@ -39,6 +39,8 @@ export interface FakeOptions {
   admit?: (operation: string, input: Record<string, unknown>) => boolean;
   /** Every call, in order: "GetStage a1/prod", "UpdateStage a1/prod". */
   log?: string[];
+  /** Awaited before every call ("UpdateStage", input), so a test can run another command in the middle of one. */
+  before?: (operation: string, input: Record<string, unknown>) => Promise<void> | void;
 }
 
 export function throttled(): TooManyRequestsException {
@@ -52,24 +54,25 @@ export function installFakeApiGateway(mock: ApiGatewayMock, account: FakeAccount
     if (!stage) throw new NotFoundException({ message: 'Invalid stage identifier specified', $metadata: { httpStatusCode: 404 } });
     return stage;
   };
-  const gate = (op: string, input: Record<string, unknown>, label: string) => {
+  const gate = async (op: string, input: Record<string, unknown>, label: string) => {
+    await options.before?.(op, input);
     options.log?.push(`${op} ${label}`);
     if (options.admit && !options.admit(op, input)) throw throttled();
   };
-  mock.on(GetRestApisCommand).callsFake((input: Record<string, unknown>) => {
-    gate('GetRestApis', input, '');
+  mock.on(GetRestApisCommand).callsFake(async (input: Record<string, unknown>) => {
+    await gate('GetRestApis', input, '');
     return { items: account.apis.map((a) => ({ id: a.id, name: a.name })) };
   });
-  mock.on(GetStagesCommand).callsFake((input: { restApiId: string }) => {
-    gate('GetStages', input, input.restApiId);
+  mock.on(GetStagesCommand).callsFake(async (input: { restApiId: string }) => {
+    await gate('GetStages', input, input.restApiId);
     return { item: structuredClone(account.apis.find((a) => a.id === input.restApiId)?.stages ?? []) };
   });
-  mock.on(GetStageCommand).callsFake((input: { restApiId: string; stageName: string }) => {
-    gate('GetStage', input, `${input.restApiId}/${input.stageName}`);
+  mock.on(GetStageCommand).callsFake(async (input: { restApiId: string; stageName: string }) => {
+    await gate('GetStage', input, `${input.restApiId}/${input.stageName}`);
     return structuredClone(find(input.restApiId, input.stageName));
   });
-  mock.on(UpdateStageCommand).callsFake((input: { restApiId: string; stageName: string; patchOperations: Array<{ op: string; path: string; value?: string }> }) => {
-    gate('UpdateStage', input, `${input.restApiId}/${input.stageName}`);
+  mock.on(UpdateStageCommand).callsFake(async (input: { restApiId: string; stageName: string; patchOperations: Array<{ op: string; path: string; value?: string }> }) => {
+    await gate('UpdateStage', input, `${input.restApiId}/${input.stageName}`);
     const stage = find(input.restApiId, input.stageName);
     for (const p of input.patchOperations) {
       if (p.op === 'remove' && p.path === '/accessLogSettings') delete stage.accessLogSettings;

@@ -2,8 +2,12 @@
  * An in-memory S3 behind aws-sdk-client-mock, versioned like the log bucket: objects, their
  * versions and delete markers, bucket tags, and the calls our adapters make (objects, listings
  * with paging, HeadBucket, ListObjectVersions, DeleteObjects, DeleteBucket, ListBuckets,
- * GetBucketTagging).
+ * GetBucketTagging). PutObject and DeleteObject honour S3's conditional requests (If-None-Match: *,
+ * If-Match: <ETag>) with S3's answers: 412 PreconditionFailed, 404 NoSuchKey for If-Match on a key
+ * with no current object. `before` runs (and is awaited) ahead of every call, so a test can run
+ * another command in the middle of one.
  */
+import { createHash } from 'node:crypto';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import {
   DeleteBucketCommand,
@@ -23,6 +27,7 @@ import {
 interface Version {
   key: string;
   versionId: string;
+  etag: string;
   body: string | null; // null: a delete marker
   size: number;
   lastModified: Date;
@@ -40,6 +45,10 @@ export class FakeS3 {
   private seq = 0;
   /** Listings return at most this many keys per page. */
   pageSize = 1000;
+  /** Buckets that answer HeadBucket with 403 (a caller without s3:ListBucket). */
+  readonly forbidden = new Set<string>();
+  /** Awaited before every call: (operation, input). */
+  before: ((op: string, input: Record<string, unknown>) => Promise<void> | void) | undefined;
 
   bucket(name: string, tags: Record<string, string> = {}): this {
     if (!this.buckets.has(name)) this.buckets.set(name, { versions: [], tags });
@@ -48,11 +57,11 @@ export class FakeS3 {
 
   put(bucket: string, key: string, body: string, lastModified = new Date('2026-11-25T11:00:00Z')): void {
     this.bucket(bucket);
-    this.buckets.get(bucket)!.versions.push({ key, versionId: `v${++this.seq}`, body, size: body.length, lastModified });
+    this.buckets.get(bucket)!.versions.push({ key, versionId: `v${++this.seq}`, etag: `"${createHash('md5').update(body).digest('hex')}"`, body, size: body.length, lastModified });
   }
 
   deleteMarker(bucket: string, key: string): void {
-    this.buckets.get(bucket)!.versions.push({ key, versionId: `v${++this.seq}`, body: null, size: 0, lastModified: new Date('2026-11-25T11:00:00Z') });
+    this.buckets.get(bucket)!.versions.push({ key, versionId: `v${++this.seq}`, etag: '', body: null, size: 0, lastModified: new Date('2026-11-25T11:00:00Z') });
   }
 
   /** The current (latest, not deleted) objects of a bucket. */
@@ -75,24 +84,41 @@ export class FakeS3 {
       if (!b) throw s3Error('NoSuchBucket', 404, 'The specified bucket does not exist');
       return b;
     };
-    mock.on(HeadBucketCommand).callsFake((i: { Bucket: string }) => {
+    const noSuchKey = () => new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+    /** S3's If-None-Match / If-Match evaluation against the current version. */
+    const check = (bucket: string, key: string, c: { IfNoneMatch?: string; IfMatch?: string }) => {
+      const current = this.current(bucket).get(key);
+      if (c.IfNoneMatch === '*' && current) throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
+      if (c.IfMatch !== undefined && !current) throw noSuchKey();
+      if (c.IfMatch !== undefined && current && c.IfMatch !== current.etag) throw s3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold');
+    };
+    const on = <I extends object>(command: unknown, op: string, fn: (i: I) => unknown) =>
+      mock.on(command as Parameters<typeof mock.on>[0]).callsFake(async (i: I) => {
+        await this.before?.(op, i as Record<string, unknown>);
+        return fn(i);
+      });
+    on(HeadBucketCommand, 'HeadBucket', (i: { Bucket: string }) => {
+      if (this.forbidden.has(i.Bucket)) throw s3Error('Forbidden', 403, 'Forbidden');
       if (!this.buckets.has(i.Bucket)) throw s3Error('NotFound', 404);
       return {};
     });
-    mock.on(PutObjectCommand).callsFake((i: { Bucket: string; Key: string; Body: string }) => {
+    on(PutObjectCommand, 'PutObject', (i: { Bucket: string; Key: string; Body: string; IfNoneMatch?: string; IfMatch?: string }) => {
       need(i.Bucket);
+      check(i.Bucket, i.Key, i);
       this.put(i.Bucket, i.Key, String(i.Body));
-      return {};
+      return { ETag: this.current(i.Bucket).get(i.Key)!.etag };
     });
-    mock.on(GetObjectCommand).callsFake((i: { Bucket: string; Key: string }) => {
+    on(GetObjectCommand, 'GetObject', (i: { Bucket: string; Key: string }) => {
       need(i.Bucket);
-      const body = this.get(i.Bucket, i.Key);
-      if (body === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
+      const v = this.current(i.Bucket).get(i.Key);
+      if (!v || v.body === null) throw noSuchKey();
+      const body = v.body;
       // The adapter only calls transformToString on the body.
-      return { Body: { transformToString: () => Promise.resolve(body) } as never };
+      return { ETag: v.etag, Body: { transformToString: () => Promise.resolve(body) } as never };
     });
-    mock.on(DeleteObjectCommand).callsFake((i: { Bucket: string; Key: string }) => {
+    on(DeleteObjectCommand, 'DeleteObject', (i: { Bucket: string; Key: string; IfMatch?: string }) => {
       need(i.Bucket);
+      check(i.Bucket, i.Key, i);
       this.deleteMarker(i.Bucket, i.Key);
       return {};
     });

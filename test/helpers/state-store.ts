@@ -1,24 +1,45 @@
-import type { StageStateStore } from '../../src/commands/shared/connect.js';
+import type { StageStateStore, StoredStageState } from '../../src/commands/shared/connect.js';
 import { stageKey, type StageRef, type StageStateRecord } from '../../src/core/stage-patch.js';
 
-/** An in-memory StageStateStore that records the order of writes. */
+/** An in-memory StageStateStore with S3's conditional semantics that records the order of writes. */
 export class MemoryStateStore implements StageStateStore {
-  readonly records = new Map<string, StageStateRecord>();
+  readonly stored = new Map<string, StoredStageState>();
   readonly log: string[] = [];
+  private seq = 0;
+  /** The records, without their versions. */
+  get records(): Map<string, StageStateRecord> {
+    return new Map([...this.stored].map(([k, v]) => [k, v.record]));
+  }
   get(ref: StageRef) {
-    return Promise.resolve(this.records.get(stageKey(ref)) ?? null);
+    return Promise.resolve(this.stored.get(stageKey(ref)) ?? null);
   }
-  put(record: StageStateRecord) {
-    this.log.push(`put ${stageKey(record)}`);
-    this.records.set(stageKey(record), record);
-    return Promise.resolve();
+  /** Unconditional, for test setup. */
+  put(record: StageStateRecord): StoredStageState {
+    const s = { record, etag: `"e${++this.seq}"` };
+    this.stored.set(stageKey(record), s);
+    return s;
   }
-  delete(ref: StageRef) {
+  create(record: StageStateRecord) {
+    this.log.push(`create ${stageKey(record)}`);
+    if (this.stored.has(stageKey(record))) return Promise.resolve('precondition-failed' as const);
+    this.put(record);
+    return Promise.resolve('written' as const);
+  }
+  replace(record: StageStateRecord, etag: string) {
+    this.log.push(`replace ${stageKey(record)}`);
+    if (this.stored.get(stageKey(record))?.etag !== etag) return Promise.resolve('precondition-failed' as const);
+    this.put(record);
+    return Promise.resolve('written' as const);
+  }
+  delete(ref: StageRef, etag: string) {
     this.log.push(`delete ${stageKey(ref)}`);
-    this.records.delete(stageKey(ref));
-    return Promise.resolve();
+    const s = this.stored.get(stageKey(ref));
+    if (!s) return Promise.resolve('gone' as const);
+    if (s.etag !== etag) return Promise.resolve('precondition-failed' as const);
+    this.stored.delete(stageKey(ref));
+    return Promise.resolve('deleted' as const);
   }
   list() {
-    return Promise.resolve([...this.records.values()]);
+    return Promise.resolve([...this.stored.values()]);
   }
 }

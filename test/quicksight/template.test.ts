@@ -24,8 +24,9 @@ const fragment = quickSightFragment();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const props = (id: string): any => template.Resources[id]?.Properties ?? {};
 const ctx = (project = 'shop-api'): EvalContext => ({
-  parameters: { ProjectName: project, [QS_PARAMETERS.principalArn]: 'arn:aws:quicksight:us-east-1:123456789012:group/default/shop-api-Admins' },
+  parameters: { ProjectName: project, ExistingLogBucket: '', [QS_PARAMETERS.principalArn]: 'arn:aws:quicksight:us-east-1:123456789012:group/default/shop-api-Admins' },
   resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: 'apigw_shop_api', GlueTable: 'access_logs', AthenaWorkGroup: 'apigw-log-analytics-shop-api' },
+  conditions: template.Conditions ?? {},
 });
 
 describe('the QuickSight part of the stack', () => {

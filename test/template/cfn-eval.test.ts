@@ -25,9 +25,11 @@ const SHORTEST = 'a-b';
 const LONGEST = `p${'-x9'.repeat(10)}z`;
 const PARTITION_NAMES: Partition[] = ['aws', 'aws-cn', 'aws-us-gov'];
 const DASHBOARD = ['off', 'DIRECT_QUERY', 'SPICE'] as const;
+/** A new log bucket, or one an earlier installation of the project kept (issue 13). */
+const BUCKET = ['new', 'kept'] as const;
 
 /** What `init` sends: the stack is named after the project, the principal is in the stack's partition. */
-function deployInput(project: string, partition: Partition = 'aws', dashboard: (typeof DASHBOARD)[number] = 'DIRECT_QUERY'): DeployInput {
+function deployInput(project: string, partition: Partition = 'aws', dashboard: (typeof DASHBOARD)[number] = 'DIRECT_QUERY', bucket: (typeof BUCKET)[number] = 'new'): DeployInput {
   const { region } = PARTITIONS[partition];
   const principal = `arn:${partition}:quicksight:${region}:123456789012:group/default/${defaultGroupName(project)}`;
   return {
@@ -37,12 +39,14 @@ function deployInput(project: string, partition: Partition = 'aws', dashboard: (
       ProjectName: project,
       QuickSightPrincipalArn: dashboard === 'off' ? '' : principal,
       ...(dashboard === 'off' ? {} : { QuickSightImportMode: dashboard }),
+      // A bucket an earlier installation kept, at the longest name S3 allows (63 characters).
+      ...(bucket === 'kept' ? { ExistingLogBucket: `apigw-log-analytics-${'k'.repeat(20)}-logbucket-a1b2c3d4e5f6` } : {}),
     },
   };
 }
 
 const SETS = [SHORTEST, LONGEST].flatMap((project) =>
-  PARTITION_NAMES.flatMap((partition) => DASHBOARD.map((dashboard) => ({ project, partition, dashboard }))),
+  PARTITION_NAMES.flatMap((partition) => DASHBOARD.flatMap((dashboard) => BUCKET.map((bucket) => ({ project, partition, dashboard, bucket })))),
 );
 
 describe('the committed template, evaluated as CloudFormation would', () => {
@@ -53,10 +57,11 @@ describe('the committed template, evaluated as CloudFormation would', () => {
     expect(projectNameProblem('ab')).toBeDefined();
   });
 
-  it.each(SETS)('deploys for project "$project", $partition, dashboard $dashboard', ({ project, partition, dashboard }) => {
-    const ev = evaluateStack(committed, deployInput(project, partition, dashboard));
+  it.each(SETS)('deploys for project "$project", $partition, dashboard $dashboard, $bucket log bucket', ({ project, partition, dashboard, bucket }) => {
+    const ev = evaluateStack(committed, deployInput(project, partition, dashboard, bucket));
     expect(formatProblems(ev.problems)).toBe('');
-    expect(ev.conditions).toEqual({ QuickSightEnabled: dashboard !== 'off', QuickSightSpice: dashboard === 'SPICE' });
+    expect(ev.conditions).toEqual({ CreateLogBucket: bucket === 'new', QuickSightEnabled: dashboard !== 'off', QuickSightSpice: dashboard === 'SPICE' });
+    expect(Object.keys(ev.resources).includes('LogBucket')).toBe(bucket === 'new');
   });
 
   it('creates the QuickSight resources only with the dashboard, and the refresh schedules only with SPICE', () => {

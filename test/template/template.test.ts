@@ -31,8 +31,9 @@ function resource(id: string): CfnResource {
 const props = (id: string): any => resource(id).Properties ?? {};
 
 /** Physical ids stand-ins, so expressions resolve to the strings CloudFormation would produce. */
-const ctx = (project = 'shop-api'): EvalContext => ({
-  parameters: { ProjectName: project, RetentionDays: '90', BufferIntervalSeconds: '60', AthenaBytesScannedCutoff: '10737418240' },
+const ctx = (project = 'shop-api', existingLogBucket = ''): EvalContext => ({
+  parameters: { ProjectName: project, RetentionDays: '90', BufferIntervalSeconds: '60', AthenaBytesScannedCutoff: '10737418240', ExistingLogBucket: existingLogBucket },
+  conditions: template.Conditions ?? {},
   resources: {
     LogBucket: 'shop-logs-bucket',
     GlueDatabase: glueDatabaseName(project),
@@ -88,7 +89,7 @@ describe('the committed template', () => {
 
   it('declares the parameters with safe defaults and a ProjectName rule equal to the CLI one', () => {
     const p = template.Parameters ?? {};
-    const own = [PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, PARAMETERS.athenaBytesScannedCutoff];
+    const own = [PARAMETERS.projectName, PARAMETERS.retentionDays, PARAMETERS.bufferIntervalSeconds, PARAMETERS.athenaBytesScannedCutoff, PARAMETERS.existingLogBucket];
     expect(Object.keys(pipeline.Parameters ?? {})).toEqual(own);
     expect(Object.keys(p).slice(0, own.length)).toEqual(own);
     expect(p.ProjectName?.Default).toBeUndefined();
@@ -117,7 +118,24 @@ describe('the committed template', () => {
     expect(o.ProjectName?.Value).toEqual({ Ref: PARAMETERS.projectName });
     expect(o.GlueTableName?.Value).toBe(GLUE_TABLE_NAME);
     expect(o.GlueDatabaseName?.Value).toEqual({ Ref: LOGICAL_IDS.glueDatabase });
-    expect(o.LogBucketName?.Value).toEqual({ Ref: LOGICAL_IDS.logBucket });
+    expect(evaluateString(o.LogBucketName?.Value, ctx())).toBe('shop-logs-bucket');
+  });
+
+  it('continues with a bucket a previous installation kept: ExistingLogBucket replaces the created bucket everywhere', () => {
+    const p = template.Parameters?.ExistingLogBucket;
+    expect(p).toMatchObject({ Type: 'String', Default: '' });
+    const pattern = new RegExp(p?.AllowedPattern ?? 'x');
+    for (const [name, ok] of [['', true], ['apigw-log-analytics-shop-logbucket-1a2b3c', true], ['Bad_Name', false], ['ab', false]] as const) expect([name, pattern.test(name)]).toEqual([name, ok]);
+    expect(template.Conditions?.CreateLogBucket).toEqual({ 'Fn::Equals': [{ Ref: 'ExistingLogBucket' }, ''] });
+    expect(resource('LogBucket').Condition).toBe('CreateLogBucket');
+    expect(resource('LogBucketPolicy').Condition).toBe('CreateLogBucket');
+    // No Ref or GetAtt of the bucket outside a Fn::If on that condition (it does not exist when one is kept).
+    const unguarded = JSON.stringify({ ...template.Resources, LogBucket: undefined, LogBucketPolicy: undefined, Outputs: template.Outputs }).replace(/\{"Fn::If":\["CreateLogBucket",(\{"Ref":"LogBucket"\}|\{"Fn::GetAtt":\["LogBucket","Arn"\]\})/g, '');
+    expect(unguarded).not.toMatch(/"Ref":"LogBucket"|"LogBucket","Arn"|\$\{LogBucket/);
+    const kept = ctx('shop-api', 'apigw-log-analytics-shop-logbucket-1a2b3c');
+    expect(evaluateString(template.Outputs?.LogBucketName?.Value, kept)).toBe('apigw-log-analytics-shop-logbucket-1a2b3c');
+    expect(evaluateString(props('DeliveryStream').ExtendedS3DestinationConfiguration.BucketARN, kept)).toBe('arn:aws:s3:::apigw-log-analytics-shop-logbucket-1a2b3c');
+    expect(evaluateString(props('GlueTable').TableInput.StorageDescriptor.Location, kept)).toBe('s3://apigw-log-analytics-shop-logbucket-1a2b3c/logs/');
   });
 
   it('uses the shared logical ids and tags everything that takes tags with the project', () => {

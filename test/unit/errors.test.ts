@@ -103,3 +103,47 @@ describe('error kinds', () => {
     expect(deniedAction('nothing here')).toEqual({});
   });
 });
+
+describe('fromAwsError: timeouts and answers not from AWS (issue 13)', () => {
+  const tagged = <T extends object>(e: T, tags: Record<string, unknown>): T => {
+    for (const [k, v] of Object.entries(tags)) Object.defineProperty(e, k, { value: v, enumerable: false });
+    return e;
+  };
+
+  it('a connect timeout names the service, the endpoint, the time and the flag', () => {
+    const e = tagged(Object.assign(new Error('@smithy/node-http-handler - the request socket did not establish a connection'), { name: 'TimeoutError', $metadata: { attempts: 3 } }), {
+      $endpoint: 'https://s3.eu-west-1.amazonaws.com',
+      $service: 's3',
+      $timeout: { kind: 'connect', ms: 5000 },
+    });
+    const err = fromAwsError(e, { doing: 'reading s3://b/k (s3:GetObject)' });
+    expect(err.code).toBe('Timeout');
+    expect(err.message).toBe('Could not connect to S3 at https://s3.eu-west-1.amazonaws.com within 5 s while reading s3://b/k (s3:GetObject) (3 attempts).');
+    expect(err.resolution).toContain('--cli-connect-timeout SECONDS');
+  });
+
+  it('a 404 without an AWS request id is not from AWS', () => {
+    const e = Object.assign(new Error('UnknownError'), {
+      name: 'NotFound',
+      $metadata: { httpStatusCode: 404 },
+      $response: tagged({ statusCode: 404, headers: { 'content-type': 'text/html' } }, { $endpoint: 'http://proxy:8080', $service: 'cloudformation' }),
+    });
+    const err = fromAwsError(e, { doing: 'listing stacks' });
+    expect(err.code).toBe('NotFromAws');
+    expect(err.message).toBe('The answer from CloudFormation at http://proxy:8080 while listing stacks did not come from AWS: HTTP 404, text/html.');
+  });
+
+  it('a proxy\'s 403 page is not reported as AWS denying the request', () => {
+    const e = Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 }, $response: { statusCode: 403, headers: { 'content-type': 'text/html' } } });
+    expect(fromAwsError(e).code).toBe('NotFromAws');
+  });
+
+  it('an AWS error with a request id stays an AWS error', () => {
+    const e = Object.assign(new Error('Stack does not exist'), {
+      name: 'ValidationError',
+      $metadata: { httpStatusCode: 400, requestId: 'r1' },
+      $response: { statusCode: 400, headers: { 'x-amzn-requestid': 'r1', 'content-type': 'text/xml' } },
+    });
+    expect(fromAwsError(e).code).toBe('ValidationError');
+  });
+});

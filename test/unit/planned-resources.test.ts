@@ -10,18 +10,20 @@ const ids = (p: Record<string, string>) => plannedResources(template, { ProjectN
 
 describe('planned resources', () => {
   it('evaluates both conditions each way on the committed template', () => {
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: '' })).toEqual({ QuickSightEnabled: false, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE' })).toEqual({ QuickSightEnabled: false, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL })).toEqual({ QuickSightEnabled: true, QuickSightSpice: false });
-    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual({ QuickSightEnabled: true, QuickSightSpice: true });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: '' })).toEqual({ CreateLogBucket: true, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: '', QuickSightImportMode: 'SPICE' })).toEqual({ CreateLogBucket: true, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL })).toEqual({ CreateLogBucket: true, QuickSightEnabled: true, QuickSightSpice: false });
+    expect(evaluateConditions(template, { QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual({ CreateLogBucket: true, QuickSightEnabled: true, QuickSightSpice: true });
     // An omitted parameter takes the template's default (QuickSightPrincipalArn defaults to '').
-    expect(evaluateConditions(template, {})).toEqual({ QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, {})).toEqual({ CreateLogBucket: true, QuickSightEnabled: false, QuickSightSpice: false });
+    expect(evaluateConditions(template, { ExistingLogBucket: 'kept-bucket' })).toEqual({ CreateLogBucket: false, QuickSightEnabled: false, QuickSightSpice: false });
   });
 
   it('lists every unconditioned resource, and the conditioned ones only when their condition holds', () => {
     const all = Object.keys(template.Resources);
     const conditioned = all.filter((id) => template.Resources[id]!.Condition);
-    expect(ids({ QuickSightPrincipalArn: '' })).toEqual(all.filter((id) => !conditioned.includes(id)));
+    expect(ids({ QuickSightPrincipalArn: '' })).toEqual(all.filter((id) => !conditioned.includes(id) || template.Resources[id]!.Condition === 'CreateLogBucket'));
+    expect(ids({ QuickSightPrincipalArn: '', ExistingLogBucket: 'kept-bucket' })).toEqual(all.filter((id) => !conditioned.includes(id)));
     expect(ids({ QuickSightPrincipalArn: PRINCIPAL, QuickSightImportMode: 'SPICE' })).toEqual(all);
     expect(ids({ QuickSightPrincipalArn: PRINCIPAL })).toEqual(all.filter((id) => template.Resources[id]!.Condition !== 'QuickSightSpice'));
   });

@@ -6,7 +6,7 @@ import { accessLogFormat } from '../../core/log-format.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { AbortError, UserError } from '../../errors.js';
-import { connectStages, renderStageResults, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
+import { CONNECT_LEFT_BEHIND, connectStages, renderStageResults, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
 import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages } from '../shared/stages.js';
 import { s3StateStore } from '../shared/state-store.js';
@@ -82,10 +82,12 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
     if (!(await ctx.prompter.confirm({ message: 'Connect them? [--yes]', default: true }))) throw new AbortError();
   }
   const s3 = await aws.s3();
-  const results = await connectStages(
-    chosen,
-    { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project: inst.project, region, callerArn: who.arn },
-    { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+  const results = await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
+    connectStages(
+      chosen,
+      { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project: inst.project, region, callerArn: who.arn },
+      { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+    ),
   );
   const result: ConnectStageResult = {
     project: inst.project,

@@ -7,7 +7,7 @@ import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { parseStageRef, stageKey, type StageRef, type StageStateRecord } from '../../core/stage-patch.js';
 import { AbortError, UsageError, UserError, isAppError } from '../../errors.js';
 import { settleLimit } from '../../aws/throttle.js';
-import { disconnectOne, type ConnectDeps, type DisconnectResult } from '../shared/connect.js';
+import { RESTORE_LEFT_BEHIND, disconnectOne, type ConnectDeps, type DisconnectResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
 import { s3StateStore } from '../shared/state-store.js';
 
@@ -46,9 +46,11 @@ export async function runDisconnectStage(options: DisconnectStageOptions, ctx: R
   const inst = await chooseInstallation(await listInstallations(cfn), options.project, ctx, region);
   const outputs = requireOutputs(inst, [OUTPUT_KEYS.bucketName]);
   const state = s3StateStore(s3, outputs[OUTPUT_KEYS.bucketName] as string, who.account);
-  const records = await state.list();
+  const stored = await state.list();
+  const records = stored.map((s) => s.record);
   const refs = await pick(options, records, ctx);
-  const recordOf = (ref: StageRef) => records.find((r) => stageKey(r) === stageKey(ref)) ?? null;
+  const storedOf = (ref: StageRef) => stored.find((s) => stageKey(s.record) === stageKey(ref)) ?? null;
+  const recordOf = (ref: StageRef) => storedOf(ref)?.record ?? null;
   const planned: DisconnectStageResult = {
     project: inst.project,
     dryRun: true,
@@ -85,8 +87,8 @@ export async function runDisconnectStage(options: DisconnectStageOptions, ctx: R
     });
   };
   // One at a time when prompts may come; otherwise a few at once (the bucket paces the calls).
-  const settled = await settleLimit(refs, ctx.interactive && !options.overwriteChanged ? 1 : 5, (ref) =>
-    disconnectOne(ref, recordOf(ref), deps, (current) => overwrite(ref, current)),
+  const settled = await ctx.interrupts.changing(RESTORE_LEFT_BEHIND, () =>
+    settleLimit(refs, ctx.interactive && !options.overwriteChanged ? 1 : 5, (ref) => disconnectOne(ref, storedOf(ref), deps, (current) => overwrite(ref, current))),
   );
   const results: DisconnectResult[] = settled.map((s, i) =>
     s.ok ? s.value : { ref: refs[i] as StageRef, outcome: 'failed', error: isAppError(s.error) ? s.error.message : String(s.error) },
@@ -104,6 +106,7 @@ export async function runDisconnectStage(options: DisconnectStageOptions, ctx: R
   };
   const label: Record<DisconnectResult['outcome'], string> = {
     restored: 'restored',
+    reconnected: 'connected again by another run at the same time; its saved settings are kept',
     'not-connected': 'not connected (nothing saved for it)',
     'changed-since': 'left alone: changed since it was connected',
     gone: 'stage no longer exists; record dropped',

@@ -15,12 +15,13 @@ import { equivalentCommand, renderPlan, type InitPlan, type PlannedStage } from 
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages, type StageInfo } from '../shared/stages.js';
-import { connectStages, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
+import { CONNECT_LEFT_BEHIND, connectStages, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
 import { resolveDashboard, type DashboardChoice } from './quicksight.js';
 import { loadStackTemplate, resourceSummary, stackParameters } from './template.js';
+import { findKeptBucket } from './kept-bucket.js';
 
 export interface InitResult {
   plan: InitPlan;
@@ -29,6 +30,10 @@ export interface InitResult {
 }
 
 const DEFAULT_PROJECT = 'api-analytics';
+/** What a second Ctrl+C during the deploy leaves (src/interrupts.ts). */
+const DEPLOY_LEFT_BEHIND = (project: string, region: string): string =>
+  `the stack change running in CloudFormation (it carries on; \`npx ${TOOL} status --region ${region} --project ${project}\` shows where it is, and running init again finishes).`;
+
 const NOT_INSTALLED = new Set(['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_COMPLETE']);
 
 async function resolveProject(options: InitOptions, ctx: RunContext, installations: Installation[]): Promise<string> {
@@ -128,7 +133,8 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
 
   // 6. The plan.
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
-  const parameters = stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters });
+  const keptBucket = await findKeptBucket({ aws, existing, project, account: who.account, io });
+  const parameters = stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters, ...(keptBucket ? { existingLogBucket: keptBucket.name } : {}) });
   const template = loadStackTemplate();
   const cost = estimateCost({
     bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60),
@@ -151,6 +157,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
       ? { enabled: true, principalArn: dashboard.principalArn, identityRegion: dashboard.identityRegion, createGroup: dashboard.createGroup }
       : { enabled: false },
     parameters,
+    keptBucket,
     resources: resourceSummary(template, parameters),
     stages: plannedStages,
     cost: { fixedMonthly: cost.fixedMonthly, perMillionRequests: cost.perMillionRequests, lines: cost.lines },
@@ -177,7 +184,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   // 7. QuickSight group (only now that the plan is confirmed), then the stack.
   if (dashboard.enabled && dashboard.prepare) await dashboard.prepare();
   const s3 = await aws.s3();
-  const deployed = await deployStack(
+  const deployed = await ctx.interrupts.changing(DEPLOY_LEFT_BEHIND(project, region), () => deployStack(
     {
       stackName,
       account: who.account,
@@ -206,7 +213,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
         return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
       },
     },
-  );
+  ));
 
   // 8. Connect the stages.
   const outputs = deployed.outputs;
@@ -220,10 +227,12 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   const results =
     chosen.length === 0
       ? []
-      : await connectStages(
-          chosen,
-          { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project, region, callerArn: who.arn },
-          { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+      : await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
+          connectStages(
+            chosen,
+            { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project, region, callerArn: who.arn },
+            { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+          ),
         );
 
   // 9. Summary.

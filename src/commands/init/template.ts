@@ -30,6 +30,8 @@ export interface ParameterInputs {
   dashboard: DashboardChoice;
   /** The installed stack's parameter values (an upgrade): those init does not choose are kept. */
   installed?: Readonly<Record<string, string>> | undefined;
+  /** A log bucket a previous installation kept, to continue with. */
+  existingLogBucket?: string;
 }
 
 /**
@@ -47,6 +49,7 @@ export function stackParameters(input: ParameterInputs, known: readonly string[]
     [PARAMETERS.projectName]: input.project,
     [PARAMETERS.retentionDays]: String(input.retentionDays),
     ...input.dashboard.parameters,
+    ...(input.existingLogBucket ? { [PARAMETERS.existingLogBucket]: input.existingLogBucket } : {}),
   };
   const unknown = Object.keys(p).filter((k) => !known.includes(k));
   if (unknown.length > 0) throw new Error(`internal: the template has no parameter ${unknown.join(', ')}`);

@@ -3,7 +3,18 @@
  * change), patch destination and format in one UpdateStage, then read the stage back to verify.
  * Stages run concurrently; the API Gateway adapter's token bucket keeps every call inside the
  * account's 10 requests/second budget, and a stage that fails does not stop the others.
+ *
+ * Two runs at once (two people, or connect-stage racing disconnect-stage or uninstall) must never
+ * leave a stage pointing at our stream without a record of its original settings. The record
+ * store is conditional (create only if absent, replace or delete only the version read), and:
+ * - connect writes the record before it patches, and after patching makes sure a record still
+ *   exists (a disconnect that ran in between restored the stage and dropped the record; the
+ *   settings it restored are the ones connect saved, so connect saves them again);
+ * - disconnect restores, then deletes only the version it read: if a connect rewrote the record
+ *   meanwhile, the delete fails and the record stays with the stage it describes.
+ * Every record written carries a fresh `revision`, so its ETag changes even when nothing else does.
  */
+import { randomUUID } from 'node:crypto';
 import type { AccessLogSettings, ApiGatewayApi, StageSummary } from '../../aws/apigateway.js';
 import type { ApiGatewayV2Api } from '../../aws/apigatewayv2.js';
 import { accessLogFormatFor, type V2Kind } from '../../core/log-format.js';
@@ -14,6 +25,7 @@ import {
   connectPatch,
   decideConnect,
   isV2,
+  type ConnectDecision,
   restorePatch,
   sameSettings,
   stageKey,
@@ -22,13 +34,29 @@ import {
 } from '../../core/stage-patch.js';
 import type { Io } from '../../ui/io.js';
 
-/** Where the previous settings of connected stages are kept (the log bucket's `_state/`). */
-export interface StageStateStore {
-  get(ref: StageRef): Promise<StageStateRecord | null>;
-  put(record: StageStateRecord): Promise<void>;
-  delete(ref: StageRef): Promise<void>;
-  list(): Promise<StageStateRecord[]>;
+export interface StoredStageState {
+  record: StageStateRecord;
+  /** The version read, for a conditional replace or delete. */
+  etag: string;
 }
+
+/**
+ * Where the previous settings of connected stages are kept (the log bucket's `_state/`). Writes
+ * are conditional: 'precondition-failed' and 'conflict' mean another run changed the record first.
+ */
+export interface StageStateStore {
+  get(ref: StageRef): Promise<StoredStageState | null>;
+  /** Only when there is no record yet. */
+  create(record: StageStateRecord): Promise<'written' | 'precondition-failed' | 'conflict'>;
+  /** Only when the record is still the version `etag`. */
+  replace(record: StageStateRecord, etag: string): Promise<'written' | 'precondition-failed' | 'conflict'>;
+  /** Only when the record is still the version `etag`; 'gone' when it was deleted already. */
+  delete(ref: StageRef, etag: string): Promise<'deleted' | 'gone' | 'precondition-failed' | 'conflict'>;
+  list(): Promise<StoredStageState[]>;
+}
+
+/** Reads before a conditional write lost to another run; after that many, the stage is reported failed. */
+export const STATE_WRITE_ATTEMPTS = 5;
 
 export type ConnectOutcome = 'connected' | 'updated' | 'unchanged' | 'failed' | 'skipped';
 
@@ -63,6 +91,12 @@ export interface ConnectDeps {
 
 export const CONNECT_CONCURRENCY = 10;
 
+/** What stopping at once leaves, for the Ctrl+C notice (src/interrupts.ts). */
+export const CONNECT_LEFT_BEHIND =
+  'the stages being connected half done: each has its previous settings saved and may or may not be switched yet (running the command again finishes them; disconnect-stage undoes them).';
+export const RESTORE_LEFT_BEHIND =
+  'the stages being restored half done: each is either still connected or back on its previous settings, and its saved settings are kept until it is (running the command again finishes them).';
+
 /** What HTTP and WebSocket stages get, from an installation's outputs (none before the bridge). */
 export function v2TargetsOf(outputs: Readonly<Record<string, string>>): Partial<Record<V2Kind, AccessLogSettings>> {
   const destinationArn = outputs[OUTPUT_KEYS.accessLogGroupArn];
@@ -73,14 +107,14 @@ export function v2TargetsOf(outputs: Readonly<Record<string, string>>): Partial<
   };
 }
 
-function v2Api(ref: StageRef, deps: ConnectDeps): ApiGatewayV2Api {
+function v2Api(ref: StageRef, deps: Pick<ConnectDeps, 'apigwV2'>): ApiGatewayV2Api {
   if (!deps.apigwV2) throw new Error(`internal: stage ${stageKey(ref)} is an ${ref.apiKind ?? 'REST'} stage but no apigatewayv2 adapter was given`);
   return deps.apigwV2;
 }
 
 /** A stage's current settings, from the API that owns its kind. */
 export function readStage(ref: StageRef, deps: Pick<ConnectDeps, 'apigw' | 'apigwV2'>): Promise<StageSummary> {
-  return isV2(ref) ? v2Api(ref, deps as ConnectDeps).getStage(ref.apiId, ref.stageName) : deps.apigw.getStage(ref.apiId, ref.stageName);
+  return isV2(ref) ? v2Api(ref, deps).getStage(ref.apiId, ref.stageName) : deps.apigw.getStage(ref.apiId, ref.stageName);
 }
 
 /**
@@ -89,7 +123,7 @@ export function readStage(ref: StageRef, deps: Pick<ConnectDeps, 'apigw' | 'apig
  * DeleteAccessLogSettings.
  */
 export async function writeAccessLog(ref: StageRef, settings: AccessLogSettings | null, deps: Pick<ConnectDeps, 'apigw' | 'apigwV2'>): Promise<void> {
-  if (isV2(ref)) await v2Api(ref, deps as ConnectDeps).setAccessLog(ref.apiId, ref.stageName, settings);
+  if (isV2(ref)) await v2Api(ref, deps).setAccessLog(ref.apiId, ref.stageName, settings);
   else await deps.apigw.updateStage(ref.apiId, ref.stageName, settings ? connectPatch(settings) : restorePatch(null));
 }
 
@@ -106,30 +140,79 @@ function targetOf(ref: StageRef, options: ConnectOptions): AccessLogSettings {
 }
 
 async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectDeps): Promise<StageResult> {
-  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   const target = targetOf(ref, options);
-  const current = await readStage(ref, deps);
-  const decision = decideConnect(current, target);
-  if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
-  // Past this point a stage is saved and patched together: Ctrl+C never leaves a record without the patch.
-  if (deps.signal.aborted) return { ref, outcome: 'skipped' };
-  if (decision.action === 'connect') {
-    await deps.state.put({
-      schemaVersion: 1,
-      project: options.project,
-      region: options.region,
-      apiId: ref.apiId,
-      stageName: ref.stageName,
-      ...(isV2(ref) ? { apiKind: ref.apiKind } : {}),
-      previous: decision.previous,
-      applied: target,
-      connectedAt: new Date(deps.now()).toISOString(),
-      connectedBy: options.callerArn,
-    });
+  for (let attempt = 1; attempt <= STATE_WRITE_ATTEMPTS; attempt++) {
+    if (deps.signal.aborted) return { ref, outcome: 'skipped' };
+    const current = await readStage(ref, deps);
+    const decision = decideConnect(current, target);
+    if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
+    // Past this point a stage is saved and patched together: Ctrl+C never leaves a record without the patch.
+    if (deps.signal.aborted) return { ref, outcome: 'skipped' };
+    const saved = await saveBeforeConnect(ref, decision, target, options, deps);
+    if (saved === 'retry') continue;
+    await writeAccessLog(ref, target, deps);
+    await verify(ref, target, deps);
+    if (saved) await ensureRecord(saved, deps);
+    return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
   }
-  await writeAccessLog(ref, target, deps);
-  await verify(ref, target, deps);
-  return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
+  throw new UserError('StateConflict', `The saved settings of ${stageKey(ref)} kept changing while this run tried to save them (another run is working on the stage).`, {
+    resolution: 'Wait for the other run to finish, then run the command again.',
+  });
+}
+
+function newRecord(ref: StageRef, previous: AccessLogSettings | null, target: AccessLogSettings, options: ConnectOptions, deps: ConnectDeps): StageStateRecord {
+  return {
+    schemaVersion: 1,
+    project: options.project,
+    region: options.region,
+    apiId: ref.apiId,
+    stageName: ref.stageName,
+    ...(isV2(ref) ? { apiKind: ref.apiKind } : {}),
+    previous,
+    applied: target,
+    connectedAt: new Date(deps.now()).toISOString(),
+    connectedBy: options.callerArn,
+    revision: randomUUID(),
+  };
+}
+
+/**
+ * Saves what connecting must keep: for a new connection the stage's settings now (creating the
+ * record, or replacing one another run left), for a format update the record that exists. Returns
+ * the record written, null for a stage connected before records existed, or 'retry' when another
+ * run changed the record or the stage under us (read both again).
+ */
+async function saveBeforeConnect(
+  ref: StageRef,
+  decision: Exclude<ConnectDecision, { action: 'noop' }>,
+  target: AccessLogSettings,
+  options: ConnectOptions,
+  deps: ConnectDeps,
+): Promise<StageStateRecord | null | 'retry'> {
+  const existing = await deps.state.get(ref);
+  if (decision.action === 'connect') {
+    const record = newRecord(ref, decision.previous, target, options, deps);
+    const out = existing ? await deps.state.replace(record, existing.etag) : await deps.state.create(record);
+    return out === 'written' ? record : 'retry';
+  }
+  if (!existing) {
+    // Ours with no record: either a disconnect just restored the stage and dropped its record (our
+    // read of the stage is stale: read again), or it was connected by hand. Only the second survives a re-read.
+    const again = await readStage(ref, deps);
+    return decideConnect(again, target).action === 'update-format' ? null : 'retry';
+  }
+  const record: StageStateRecord = { ...existing.record, applied: target, revision: randomUUID() };
+  return (await deps.state.replace(record, existing.etag)) === 'written' ? record : 'retry';
+}
+
+/**
+ * After patching: a disconnect that ran between our save and our patch has restored `previous` and
+ * dropped the record, and our patch connected the stage again. Save the same settings again so
+ * they stay restorable (if another run created a record meanwhile, it describes the stage too).
+ */
+async function ensureRecord(record: StageStateRecord, deps: ConnectDeps): Promise<void> {
+  if (await deps.state.get(record)) return;
+  await deps.state.create({ ...record, revision: randomUUID() });
 }
 
 async function verify(ref: StageRef, expected: AccessLogSettings | null, deps: ConnectDeps): Promise<void> {
@@ -170,7 +253,8 @@ export async function connectStages(stages: readonly StageRef[], options: Connec
 
 export interface DisconnectResult {
   ref: StageRef;
-  outcome: 'restored' | 'not-connected' | 'changed-since' | 'gone' | 'failed' | 'skipped';
+  /** 'reconnected': another run connected the stage again while this one restored it; its record stays. */
+  outcome: 'restored' | 'reconnected' | 'not-connected' | 'changed-since' | 'gone' | 'failed' | 'skipped';
   /** What the stage pointed at when we looked (for changed-since). */
   current?: AccessLogSettings | null;
   restored?: AccessLogSettings | null;
@@ -183,12 +267,13 @@ export interface DisconnectResult {
  */
 export async function disconnectOne(
   ref: StageRef,
-  record: StageStateRecord | null,
+  stored: StoredStageState | null,
   deps: ConnectDeps,
   overwriteChanged: (current: AccessLogSettings | null) => Promise<boolean>,
 ): Promise<DisconnectResult> {
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
-  if (!record) return { ref, outcome: 'not-connected' };
+  if (!stored) return { ref, outcome: 'not-connected' };
+  const { record, etag } = stored;
   // The record knows the stage's kind; a --stage value does not.
   const stage: StageRef = record.apiKind ? { ...ref, apiKind: record.apiKind } : ref;
   let current: AccessLogSettings | null;
@@ -197,7 +282,7 @@ export async function disconnectOne(
   } catch (e) {
     // The stage (or its API) was deleted: nothing to restore; its record goes.
     if (isAppError(e) && e.code === 'NotFoundException') {
-      await deps.state.delete(ref);
+      await deps.state.delete(ref, etag);
       return { ref, outcome: 'gone' };
     }
     throw e;
@@ -207,7 +292,11 @@ export async function disconnectOne(
   }
   await writeAccessLog(stage, record.previous, deps);
   await verify(stage, record.previous, deps);
-  await deps.state.delete(ref);
+  // Only the version we read: a connect that rewrote the record meanwhile keeps it.
+  const dropped = await deps.state.delete(ref, etag);
+  if (dropped === 'deleted' || dropped === 'gone') return { ref, outcome: 'restored', restored: record.previous };
+  const now = (await readStage(stage, deps)).accessLog ?? null;
+  if (now?.destinationArn === record.applied.destinationArn) return { ref, outcome: 'reconnected', current: now };
   return { ref, outcome: 'restored', restored: record.previous };
 }
 

@@ -74,7 +74,7 @@ export async function collectHealth(
     if (errors) errorsLastDay = errors.filter((e) => e.lastModified && now - e.lastModified.getTime() < DAY_MS).length;
     const records = await attempt('connected stages', unknown, () => s3StateStore(s3, bucket, account).list());
     // A stage with a saved record that no longer points here was switched by someone since.
-    if (records) drifted = records.map((r) => stageKey(r)).filter((k) => !stagesPointingHere.includes(k)).length;
+    if (records) drifted = records.map((r) => stageKey(r.record)).filter((k) => !stagesPointingHere.includes(k)).length;
   }
 
   const bridge = await bridgeFacts(inst, v2StagesPointingHere, aws, now, unknown);

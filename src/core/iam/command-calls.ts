@@ -141,9 +141,13 @@ export const COMMAND_CALLS: readonly CommandCalls[] = [
         Action: ['quicksight:CreateGroup', 'quicksight:CreateGroupMembership'],
         Resource: 'arn:aws:quicksight:*:*:group/default/*',
       },
+      { Sid: 'FindKeptLogBucket', Effect: 'Allow', Action: 's3:ListAllMyBuckets', Resource: '*' },
+      { Sid: 'FindKeptLogBucketTags', Effect: 'Allow', Action: 's3:GetBucketTagging', Resource: ARN.logBucket },
     ],
     notes: [
       V2_LOG_DELIVERY_NOTE,
+      '`FindKeptLogBucket*` let `init` find a log bucket an earlier installation of the project kept (`ListBuckets` takes no resource-level restriction: [S3](https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html)); without them `init` warns and creates a new bucket.',
+      'The saved stage settings are written with S3 conditional writes (`If-None-Match`, `If-Match`), which need no other permission; a conditional delete with an ETag needs `s3:GetObject` as well as `s3:DeleteObject` ([conditional deletes](https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-deletes.html)).',
       '`QuickSightChecks` reads the account, namespace, group and user the dashboard is shared with before anything is created; the group and user names are yours, not the tool\'s, so they are not scoped by name.',
     ],
   },

@@ -4,7 +4,8 @@
  * condition, so an empty principal (`--no-dashboard`) deploys the pipeline alone.
  */
 import { BUCKET_PREFIXES } from '../../core/outputs.js';
-import { projectTags } from '../intrinsics.js';
+import { join, projectTags } from '../intrinsics.js';
+import { LOG_BUCKET_ARN } from '../log-bucket.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnValue } from '../types.js';
 import { DATASET_COLUMNS, datasetSql, FIELD_FOLDERS, LOG_DATE_COLUMN } from './columns.js';
 import { buildDashboard } from './definition/dashboard.js';
@@ -28,9 +29,9 @@ const ARNS = {
   glueDatabase: sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:database/\${${LOGICAL_IDS.glueDatabase}}`),
   // Every table of our own database: Athena's metadata listing (GetTables) needs the wildcard form.
   glueTables: sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:table/\${${LOGICAL_IDS.glueDatabase}}/*`),
-  bucket: getAtt(LOGICAL_IDS.logBucket, 'Arn'),
-  logObjects: sub(`\${${LOGICAL_IDS.logBucket}.Arn}/${BUCKET_PREFIXES.logs}*`),
-  resultObjects: sub(`\${${LOGICAL_IDS.logBucket}.Arn}/${BUCKET_PREFIXES.athenaResults}*`),
+  bucket: LOG_BUCKET_ARN,
+  logObjects: join('', [LOG_BUCKET_ARN, `/${BUCKET_PREFIXES.logs}*`]),
+  resultObjects: join('', [LOG_BUCKET_ARN, `/${BUCKET_PREFIXES.athenaResults}*`]),
 };
 
 /**
