@@ -137,6 +137,8 @@ async function cloudWatchLogsBatch(): Promise<void> {
     fieldSpec: lambdaFieldSpec(),
     v2FieldSpecs: { HTTP: lambdaFieldSpecFor('HTTP'), WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET') },
     firehose,
+    client: catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS),
+    sdk,
     logger: { warn: () => undefined },
   });
   const { event, compressed, json, events } = envelopeBatch(ENVELOPES_PER_BATCH);

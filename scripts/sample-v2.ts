@@ -82,8 +82,8 @@ function webSocketRecords(bases: readonly RawAccessLogRecord[], seed: number): R
         let pick = next() * WS_ROUTES.reduce((n, [, w]) => n + w, 0);
         for (const [name, w] of WS_ROUTES) if ((pick -= w) < 0) { routeKey = name; break; }
       }
-      // A client that goes away without a close frame ends with 1006 in the DISCONNECT event's status.
-      const status = eventType === 'DISCONNECT' ? (next() < 0.15 ? '1006' : '200') : Number(base.status) >= 500 ? '500' : '200';
+      // The status of the route's integration response; a failing backend answers 500.
+      const status = Number(base.status) >= 500 ? '500' : '200';
       out.push({
         ...base,
         apiId: WS_API_ID,

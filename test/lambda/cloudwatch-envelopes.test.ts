@@ -10,9 +10,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import type * as FirehoseSdk from '@aws-sdk/client-firehose';
 import { lambdaFieldSpecFor, NUMERIC_KEYS } from '../../src/core/log-format.js';
-import { firehoseTransformationEvent, generateAccessLogLines } from '../../scripts/sample-data.js';
+import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines } from '../../scripts/sample-data.js';
 import { cloudWatchEnvelope, controlEnvelope, dataMessage, generateV2Lines } from '../../scripts/sample-v2.js';
-import { lambda, type FirehoseResult } from './harness.js';
+import { catalogClient, lambda, sdk, type FirehoseResult } from './harness.js';
 
 const require = createRequire(import.meta.url);
 const fh = require('@aws-sdk/client-firehose') as typeof FirehoseSdk;
@@ -26,6 +26,9 @@ const handler = () =>
     fieldSpec: lambdaFieldSpecFor('REST'),
     v2FieldSpecs: { HTTP: lambdaFieldSpecFor('HTTP'), WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET') },
     firehose: new fh.FirehoseClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
+    // WebSocket rows can carry an API key: lookups answer from the sample's catalogue, never the network.
+    client: catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS),
+    sdk,
     sleep: () => Promise.resolve(),
     logger: { warn: (m: string) => warnings.push(m) },
   });
