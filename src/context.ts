@@ -17,10 +17,14 @@ import type { Prompter } from './ui/prompts.js';
 export interface GlobalOptions {
   region?: string;
   profile?: string;
+  /** `--endpoint-url`: the endpoint every AWS client calls. */
+  endpointUrl?: string;
   /** false with --no-interactive. */
   interactive: boolean;
   /** How many times -v was given. */
   verbose: number;
+  /** `--debug`, the AWS CLI's habit: the same as -vv. */
+  debug?: boolean;
   /** false with --no-color. */
   color: boolean;
   /** --cli-read-timeout / --cli-connect-timeout, in seconds (0: none). */

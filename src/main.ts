@@ -34,6 +34,7 @@ export function earlyFlags(argv: readonly string[]): { noColor: boolean; verbosi
     if (a === '--') break;
     if (a === '--no-color') noColor = true;
     else if (a === '--verbose') verbosity++;
+    else if (a === '--debug') verbosity += 2;
     else if (/^-v+$/.test(a)) verbosity += a.length - 1;
   }
   return { noColor, verbosity };
@@ -115,7 +116,10 @@ export async function run(proc: ProcessLike, overrides: Partial<AppContext> = {}
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      // `help` asked for (stdout) is 0; no command given (help on stderr, exitCode 1) is, as for the
+      // AWS CLI, a bad command line.
+      if (e.code === 'commander.help' && e.exitCode === 0) return 0;
       return EXIT_CODES.usage;
     }
     const err = isAppError(e) ? e : fromAwsError(e);

@@ -59,6 +59,8 @@ export function createAwsServices(options: AwsServicesOptions): AwsServices {
   const rate = options.apiGatewayRate ?? API_GATEWAY_BUDGET;
   const clientConfig: ClientSettings['clientConfig'] = { region: options.target.region };
   if (options.target.profile) clientConfig.profile = options.target.profile;
+  // --endpoint-url, the AWS CLI's global option: one endpoint for every client, as AWS_ENDPOINT_URL.
+  if (options.target.endpointUrl) clientConfig.endpoint = options.target.endpointUrl;
   if (options.sdkLogger) clientConfig.logger = options.sdkLogger;
   const settings: ClientSettings = {
     target: options.target,

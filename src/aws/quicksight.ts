@@ -87,7 +87,7 @@ export class QuickSightRegionError extends UserError {
   }
 }
 
-const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d+';
+const REGION = '[a-z]{2,4}(?:-[a-z]+)+-\\d+';
 
 /**
  * The identity region named in QuickSight's AccessDenied text ("... but your identity region is
@@ -115,7 +115,7 @@ function errorMessage(e: unknown): string {
 
 export function notSubscribedError(accountId: string, cause?: unknown): UserError {
   return new UserError('QuickSightNotSubscribed', `Account ${accountId} has no QuickSight subscription.`, {
-    resolution: `Sign up for QuickSight Enterprise edition at https://quicksight.aws.amazon.com/ (one-time, in the console), then run again; ${NO_DASHBOARD_HINT}.`,
+    resolution: `Sign up for QuickSight Enterprise edition at https://quicksight.aws.amazon.com/ (one-time, in the console), then run again; ${NO_DASHBOARD_HINT} and read the data with \`apigw-log-analytics report\` (or Athena).`,
     cause,
   });
 }
@@ -280,7 +280,7 @@ export interface QuickSightCheckResult {
   accountId: string;
   /** Where QuickSight keeps users and groups; the principal ARN names this region. */
   identityRegion: string;
-  identityRegionSource: 'list-namespaces' | 'error-message' | 'deploy-region';
+  identityRegionSource: QuickSightAccountInfo['identityRegionSource'];
   namespace: string;
   edition: string;
   authenticationType?: string;
@@ -304,41 +304,53 @@ export function quickSightPrincipalArn(partition: string, identityRegion: string
   return `arn:${partition}:quicksight:${identityRegion}:${accountId}:${type === 'GROUP' ? 'group' : 'user'}/${namespace}/${name}`;
 }
 
+/** What decides the dashboard choices, found before `init` asks anything: subscription, edition, identity region. */
+export interface QuickSightAccountInfo {
+  accountId: string;
+  partition: string;
+  /** Where QuickSight keeps users and groups; principal ARNs name this region. */
+  identityRegion: string;
+  identityRegionSource: 'list-namespaces' | 'error-message' | 'deploy-region';
+  namespace: string;
+  /** STANDARD, ENTERPRISE, ENTERPRISE_AND_Q, or UNKNOWN. */
+  edition: string;
+  authenticationType?: string;
+  /** The principal looked up to find the identity region when ListNamespaces was denied, and what was found. */
+  probed?: { type: 'GROUP' | 'USER'; name: string; region: string; found: QuickSightPrincipalInfo | undefined };
+}
+
+export interface QuickSightProbeOptions {
+  /** The region the stack will be deployed to. */
+  region: string;
+  namespace?: string;
+  caller?: CallerIdentity;
+  /** The principal to look up if ListNamespaces is denied (default: the caller's QuickSight user). */
+  principal?: { type: 'GROUP' | 'USER'; name: string };
+}
+
+function probePrincipal(callerArn: string, given?: { type: 'GROUP' | 'USER'; name: string }): { type: 'GROUP' | 'USER'; name: string } {
+  if (given) return given;
+  try {
+    return { type: 'USER', name: quickSightUserNameFor(callerArn).userName };
+  } catch {
+    // The root user has no QuickSight user name; any group name gets the same region answer.
+    return { type: 'GROUP', name: 'apigw-log-analytics-probe' };
+  }
+}
+
 /**
- * The pre-deploy QuickSight checks. Read-only: they find the identity region, check the
- * subscription and edition, and resolve the principal that will own the assets. When the group is
- * missing and `createGroup` is set, they check it can be created (edition, identity source, the
- * caller is a QuickSight user) and return `groupToCreate`; `createQuickSightGroup` does it once the
- * plan is confirmed.
- *
- * Calls: STS GetCallerIdentity (unless `caller` is given); ListNamespaces in the deploy region; in
- * the identity region DescribeAccountSubscription and DescribeGroup or DescribeUser, and with
- * `createGroup` and a missing group DescribeUser for the caller.
+ * The account-level QuickSight facts, read-only: the identity region (ListNamespaces names it;
+ * outside it, QuickSight's refusal names it), then the subscription and edition there. Throws
+ * `notSubscribedError` (code QuickSightNotSubscribed) for an account without QuickSight.
  */
-export async function checkQuickSight(options: QuickSightCheckOptions, deps: QuickSightCheckDeps): Promise<QuickSightCheckResult> {
-  if (options.group && options.user) {
-    throw new UsageError('QuickSightPrincipal', `${QUICKSIGHT_FLAGS.group} and ${QUICKSIGHT_FLAGS.user} cannot be used together.`, {
-      resolution: `Give the dashboard to a group (${QUICKSIGHT_FLAGS.group}) or to a user (${QUICKSIGHT_FLAGS.user}), not both.`,
-    });
-  }
-  if (options.user && options.createGroup) {
-    throw new UsageError('QuickSightPrincipal', `${QUICKSIGHT_FLAGS.createGroup} cannot be used with ${QUICKSIGHT_FLAGS.user}.`, {
-      resolution: `Drop ${QUICKSIGHT_FLAGS.createGroup}, or use ${QUICKSIGHT_FLAGS.group} instead of ${QUICKSIGHT_FLAGS.user}.`,
-    });
-  }
+export async function probeQuickSightAccount(options: QuickSightProbeOptions, deps: QuickSightCheckDeps): Promise<QuickSightAccountInfo> {
   const namespace = options.namespace ?? 'default';
   const caller = options.caller ?? (await (await deps.sts()).getCallerIdentity());
   const accountId = caller.account;
   const partition = /^arn:(aws[a-z-]*):/.exec(caller.arn)?.[1] ?? 'aws';
-  const notes: string[] = [];
-  const wanted = options.user
-    ? { type: 'USER' as const, name: options.user }
-    : { type: 'GROUP' as const, name: options.group ?? `${options.project}-Admins` };
-
-  // 1. The identity region: ListNamespaces names it; outside it, QuickSight's refusal names it.
   const home = await deps.quickSight(options.region);
   let identityRegion: string | undefined;
-  let identityRegionSource: QuickSightCheckResult['identityRegionSource'] = 'list-namespaces';
+  let identityRegionSource: QuickSightAccountInfo['identityRegionSource'] = 'list-namespaces';
   try {
     identityRegion = (await home.listNamespaces(accountId)).find((n) => n.name === namespace)?.capacityRegion;
   } catch (e) {
@@ -350,10 +362,11 @@ export async function checkQuickSight(options: QuickSightCheckOptions, deps: Qui
     }
     // ListNamespaces denied (a narrow policy or an SCP): a user or group call names the region instead.
   }
-  let probe: { found: QuickSightPrincipalInfo | undefined } | undefined;
+  let probed: QuickSightAccountInfo['probed'];
   if (!identityRegion) {
+    const principal = probePrincipal(caller.arn, options.principal);
     try {
-      probe = { found: await describePrincipal(home, accountId, namespace, wanted) };
+      probed = { ...principal, region: options.region, found: await describePrincipal(home, accountId, namespace, principal) };
       identityRegion = options.region;
       identityRegionSource = 'deploy-region';
     } catch (e) {
@@ -362,25 +375,83 @@ export async function checkQuickSight(options: QuickSightCheckOptions, deps: Qui
       identityRegionSource = 'error-message';
     }
   }
+  const qs = identityRegion === options.region ? home : await deps.quickSight(identityRegion);
+  const account = await qs.describeAccountSubscription(accountId);
+  if (!account || /UNSUBSCRIBED|FAILED/i.test(account.status ?? '')) throw notSubscribedError(accountId);
+  return {
+    accountId,
+    partition,
+    identityRegion,
+    identityRegionSource,
+    namespace,
+    edition: account.edition ?? 'UNKNOWN',
+    ...(account.authenticationType ? { authenticationType: account.authenticationType } : {}),
+    ...(probed ? { probed } : {}),
+  };
+}
+
+/**
+ * QuickSight user roles that can own the stack's data source, dataset and dashboard. The API
+ * reference (https://docs.aws.amazon.com/quicksight/latest/APIReference/API_User.html, `Role`)
+ * describes READER as "read-only access to dashboards" and READER_PRO as the Reader role plus
+ * generative BI; AUTHOR and AUTHOR_PRO "can create data sources, datasets, analyses, and
+ * dashboards"; ADMIN and ADMIN_PRO are authors who also manage settings. Owners get the
+ * data-source and dataset owner actions, which readers cannot hold, so readers cannot own.
+ */
+export const OWNER_ROLES: readonly string[] = ['ADMIN', 'AUTHOR', 'ADMIN_PRO', 'AUTHOR_PRO'];
+
+function readerCannotOwn(user: QuickSightUserInfo, namespace: string): UserError {
+  return new UserError('QuickSightReaderOwner', `QuickSight user ${user.name} has the role ${user.role}, which cannot own the dashboard and its dataset (namespace ${namespace}).`, {
+    resolution: `Pass ${QUICKSIGHT_FLAGS.user} with a user whose role is ${OWNER_ROLES.slice(0, -1).join(', ')} or ${OWNER_ROLES.at(-1)}, or a group of authors with ${QUICKSIGHT_FLAGS.group} NAME, or change ${user.name}'s role in QuickSight > Manage users; ${NO_DASHBOARD_HINT}.`,
+  });
+}
+
+/**
+ * The pre-deploy QuickSight checks. Read-only: they find the identity region, check the
+ * subscription and edition (`probeQuickSightAccount`, or `account` when already probed), and
+ * resolve the principal that will own the assets. A user must have an author or admin role. When
+ * the group is missing and `createGroup` is set, they check it can be created (edition, identity
+ * source, the caller is a QuickSight user) and return `groupToCreate`; `createQuickSightGroup` does
+ * it once the plan is confirmed.
+ *
+ * Calls: STS GetCallerIdentity (unless `caller` is given); ListNamespaces in the deploy region; in
+ * the identity region DescribeAccountSubscription and DescribeGroup or DescribeUser, and with
+ * `createGroup` and a missing group DescribeUser for the caller.
+ */
+export async function checkQuickSight(options: QuickSightCheckOptions & { account?: QuickSightAccountInfo }, deps: QuickSightCheckDeps): Promise<QuickSightCheckResult> {
+  if (options.group && options.user) {
+    throw new UsageError('QuickSightPrincipal', `${QUICKSIGHT_FLAGS.group} and ${QUICKSIGHT_FLAGS.user} cannot be used together.`, {
+      resolution: `Give the dashboard to a group (${QUICKSIGHT_FLAGS.group}) or to a user (${QUICKSIGHT_FLAGS.user}), not both.`,
+    });
+  }
+  if (options.user && options.createGroup) {
+    throw new UsageError('QuickSightPrincipal', `${QUICKSIGHT_FLAGS.createGroup} cannot be used with ${QUICKSIGHT_FLAGS.user}.`, {
+      resolution: `Drop ${QUICKSIGHT_FLAGS.createGroup}, or use ${QUICKSIGHT_FLAGS.group} instead of ${QUICKSIGHT_FLAGS.user}.`,
+    });
+  }
+  const caller = options.caller ?? (await (await deps.sts()).getCallerIdentity());
+  const wanted = options.user
+    ? { type: 'USER' as const, name: options.user }
+    : { type: 'GROUP' as const, name: options.group ?? `${options.project}-Admins` };
+  const account =
+    options.account ??
+    (await probeQuickSightAccount({ region: options.region, caller, principal: wanted, ...(options.namespace ? { namespace: options.namespace } : {}) }, deps));
+  const { accountId, identityRegion, namespace, edition } = account;
+  const notes: string[] = [];
   if (identityRegion !== options.region) {
     notes.push(`QuickSight keeps users and groups in ${identityRegion}; the dashboard will be in ${options.region}.`);
   }
-  const qs = identityRegion === options.region ? home : await deps.quickSight(identityRegion);
-
-  // 2. Subscription and edition.
-  const account = await qs.describeAccountSubscription(accountId);
-  if (!account || /UNSUBSCRIBED|FAILED/i.test(account.status ?? '')) throw notSubscribedError(accountId);
-  const edition = account.edition ?? 'UNKNOWN';
   if (wanted.type === 'GROUP' && edition === 'STANDARD') {
     throw new UserError('QuickSightStandardEdition', 'This account has QuickSight Standard edition, which has no groups.', {
       resolution: `Upgrade to Enterprise edition (QuickSight > Manage QuickSight > Account settings), or give the dashboard to a user with ${QUICKSIGHT_FLAGS.user} NAME, ${NO_DASHBOARD_HINT}.`,
     });
   }
+  const qs = await deps.quickSight(identityRegion);
 
   const result = (principal: QuickSightCheckResult['principal'], extra: Partial<QuickSightCheckResult> = {}): QuickSightCheckResult => ({
     accountId,
-    identityRegion: identityRegion!,
-    identityRegionSource,
+    identityRegion,
+    identityRegionSource: account.identityRegionSource,
     namespace,
     edition,
     ...(account.authenticationType ? { authenticationType: account.authenticationType } : {}),
@@ -390,9 +461,14 @@ export async function checkQuickSight(options: QuickSightCheckOptions, deps: Qui
     ...extra,
   });
 
-  // 3. The principal.
-  const found = probe && qs === home ? probe.found : await describePrincipal(qs, accountId, namespace, wanted);
-  if (found) return result({ type: wanted.type, name: found.name, arn: found.arn, exists: true });
+  // The principal (looked up once: the probe may have found it already).
+  const p = account.probed;
+  const found = p && p.type === wanted.type && p.name === wanted.name && p.region === identityRegion ? p.found : await describePrincipal(qs, accountId, namespace, wanted);
+  if (found) {
+    const role = (found as QuickSightUserInfo).role;
+    if (role && /READER/.test(role)) throw readerCannotOwn(found as QuickSightUserInfo, namespace);
+    return result({ type: wanted.type, name: found.name, arn: found.arn, exists: true });
+  }
 
   if (wanted.type === 'USER') {
     throw new UserError('QuickSightUserMissing', `QuickSight user ${wanted.name} does not exist (namespace ${namespace}, identity region ${identityRegion}).`, {
@@ -412,7 +488,7 @@ export async function checkQuickSight(options: QuickSightCheckOptions, deps: Qui
     );
   }
 
-  // 4. The group can be created with the caller in it only if the caller is a QuickSight user.
+  // The group can be created with the caller in it only if the caller is a QuickSight user.
   const me = quickSightUserNameFor(caller.arn);
   const meInQuickSight = await qs.describeUser(accountId, namespace, me.userName);
   if (!meInQuickSight) {
@@ -426,7 +502,7 @@ export async function checkQuickSight(options: QuickSightCheckOptions, deps: Qui
   }
   notes.push(`QuickSight group ${wanted.name} will be created, with ${meInQuickSight.name} in it.`);
   return result(
-    { type: 'GROUP', name: wanted.name, arn: quickSightPrincipalArn(partition, identityRegion, accountId, 'GROUP', namespace, wanted.name), exists: false },
+    { type: 'GROUP', name: wanted.name, arn: quickSightPrincipalArn(account.partition, identityRegion, accountId, 'GROUP', namespace, wanted.name), exists: false },
     { groupToCreate: { name: wanted.name, member: meInQuickSight.name }, caller: { arn: caller.arn, quickSightUserName: meInQuickSight.name } },
   );
 }

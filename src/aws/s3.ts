@@ -29,6 +29,7 @@ import type { ClientSettings } from './settings.js';
 import { callAws } from './call.js';
 import { CancelledError, UserError } from '../errors.js';
 import { TOOL } from '../core/names.js';
+import { partitionOf } from './config.js';
 
 export const ARTIFACTS_BUCKET_PREFIX = `${TOOL}-artifacts-`;
 /** Staged templates live under this prefix and expire after TEMPLATE_EXPIRY_DAYS. */
@@ -143,10 +144,7 @@ export interface S3Api {
 
 /** The partition and DNS suffix of a region, for ARNs and URLs. */
 export function regionPartition(region: string): { partition: string; dnsSuffix: string } {
-  if (region.startsWith('cn-')) return { partition: 'aws-cn', dnsSuffix: 'amazonaws.com.cn' };
-  if (region.startsWith('us-gov-')) return { partition: 'aws-us-gov', dnsSuffix: 'amazonaws.com' };
-  if (region.startsWith('eusc-')) return { partition: 'aws-eusc', dnsSuffix: 'amazonaws.eu' };
-  return { partition: 'aws', dnsSuffix: 'amazonaws.com' };
+  return partitionOf(region) ?? { partition: 'aws', dnsSuffix: 'amazonaws.com' };
 }
 
 /**

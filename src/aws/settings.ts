@@ -31,7 +31,7 @@ export interface HttpTimeouts {
 export interface ClientSettings {
   target: AwsTarget;
   /** Passed to every SDK client constructor. */
-  clientConfig: { region: string; profile?: string; maxAttempts?: number; logger?: SdkLogger; requestHandler?: NodeHttpHandler };
+  clientConfig: { region: string; profile?: string; endpoint?: string; maxAttempts?: number; logger?: SdkLogger; requestHandler?: NodeHttpHandler };
   /** One bucket for every API Gateway control-plane call of the run. */
   apiGatewayBucket: TokenBucket;
   apiGatewayMaxAttempts: number;

@@ -15,14 +15,18 @@ import { sqlString } from '../core/report/dialect.js';
 import type { ReportSource } from '../core/report/compile.js';
 import { RECORD_FIELDS, type LogField } from '../core/log-format.js';
 import { BUCKET_PREFIXES } from '../core/outputs.js';
+import type { SkippedInput } from '../core/report/model.js';
 
 export interface LocalFiles {
   gzip: string[];
   plain: string[];
   bytes: number;
-  /** Files seen but not read (not gzip, not JSON lines), for -v. */
+  /** Files seen but not read (not gzip, not JSON lines). */
   skipped: string[];
 }
+
+/** A file, or lines of one, left out of the report, and why. */
+export type Skip = SkippedInput;
 
 /** The sample shipped in the package (package.json "files"): `--local assets/sample` works anywhere. */
 export const SAMPLE_PATH = 'assets/sample';
@@ -74,9 +78,24 @@ async function sniff(path: string): Promise<'gzip' | 'json' | 'other' | 'empty'>
   }
 }
 
-export async function findLogFiles(path: string): Promise<LocalFiles> {
-  const root = resolve(path);
+/** The log files under every path (each a file or a folder), in order, each file once. */
+export async function findLogFiles(paths: string | readonly string[]): Promise<LocalFiles> {
+  const list = typeof paths === 'string' ? [paths] : paths;
   const out: LocalFiles = { gzip: [], plain: [], bytes: 0, skipped: [] };
+  const seen = new Set<string>();
+  for (const path of list) await addPath(path, out, seen);
+  if (out.gzip.length + out.plain.length === 0) {
+    const named = list.join(' ');
+    throw new UserError('NoLogFiles', `No access-log files under ${named}.`, {
+      resolution: 'Pass a folder holding gzip or plain JSON lines (for example a copy of the bucket\'s logs/ prefix), or a single file.',
+      ...(out.skipped.length ? { details: [`${out.skipped.length} other file(s) were skipped (neither gzip nor JSON lines), e.g. ${out.skipped[0]}`] } : {}),
+    });
+  }
+  return out;
+}
+
+async function addPath(path: string, out: LocalFiles, seen: Set<string>): Promise<void> {
+  const root = resolve(path);
   let info;
   try {
     info = await stat(root);
@@ -86,7 +105,9 @@ export async function findLogFiles(path: string): Promise<LocalFiles> {
       cause: e,
     });
   }
-  const add = async (file: string, size: number, explicit: boolean) => {
+  const add = async (file: string, size: number) => {
+    if (seen.has(file)) return;
+    seen.add(file);
     const kind = await sniff(file);
     // DuckDB reads each path as a glob pattern: a name with * ? [ ] would read other files, or none.
     if ((kind === 'gzip' || kind === 'json') && /[*?[\]]/.test(file)) {
@@ -97,18 +118,14 @@ export async function findLogFiles(path: string): Promise<LocalFiles> {
     if (kind === 'gzip') out.gzip.push(file);
     else if (kind === 'json') out.plain.push(file);
     else if (kind === 'empty') return;
-    else if (explicit) {
-      throw new UserError('NotAccessLogs', `--local ${path} is neither gzip nor JSON lines.`, {
-        resolution: 'Pass access logs as Firehose delivers them (gzip JSON lines) or plain JSON lines, one object per line.',
-      });
-    } else {
+    else {
       out.skipped.push(file);
       return;
     }
     out.bytes += size;
   };
   if (info.isFile()) {
-    await add(root, info.size, true);
+    await add(root, info.size);
   } else if (info.isDirectory()) {
     const walk = async (dir: string): Promise<void> => {
       const entries = await readdir(dir, { withFileTypes: true });
@@ -119,40 +136,128 @@ export async function findLogFiles(path: string): Promise<LocalFiles> {
         if (e.isDirectory()) {
           if (!SKIPPED_FOLDERS.has(e.name)) await walk(p);
         } else if (e.isFile()) {
-          await add(p, (await stat(p)).size, false);
+          await add(p, (await stat(p)).size);
         }
       }
     };
     await walk(root);
   }
-  if (out.gzip.length + out.plain.length === 0) {
-    throw new UserError('NoLogFiles', `No access-log files under ${path}.`, {
-      resolution: 'Pass a folder holding gzip or plain JSON lines (for example a copy of the bucket\'s logs/ prefix), or a single file.',
-      ...(out.skipped.length ? { details: [`${out.skipped.length} other file(s) were skipped, e.g. ${out.skipped[0]}`] } : {}),
-    });
-  }
-  return out;
 }
 
 const SQL_TYPE: Record<LogField['type'], string> = { string: 'VARCHAR', int: 'INTEGER', bigint: 'BIGINT' };
 
 /**
- * Every column is read as text and then typed, so the reader accepts both the Lambda's output
- * (numbers as numbers, null for empty) and raw lines as API Gateway writes them (every value a
- * string, `-` for empty). A missing key reads as null.
+ * `$context.requestTime` as API Gateway writes it (CLF, `06/Jan/2025:22:00:41 +0000`), for logs in
+ * AWS's documented JSON example format, which has no requestTimeEpoch:
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html
  */
-export function duckDbSource(files: Pick<LocalFiles, 'gzip' | 'plain'>, fields: readonly LogField[] = RECORD_FIELDS): ReportSource {
-  const columns = `{${fields.map((f) => `${sqlString(f.key)}: 'VARCHAR'`).join(', ')}}`;
+const CLF_TIME = '%d/%b/%Y:%H:%M:%S %z';
+const TIME_SQL = `COALESCE(TRY_CAST(NULLIF("requestTimeEpoch", '-') AS BIGINT), epoch_ms(try_strptime(NULLIF("requestTime", '-'), '${CLF_TIME}')))`;
+
+/**
+ * A line is an access-log record when it has a request id: API Gateway requires every access-log
+ * format to include `$context.requestId` or `$context.extendedRequestId` (same page). Other JSON
+ * (`{"foo":1}`) is not counted as a request.
+ */
+const ACCESS_SQL = `(NULLIF("requestId", '-') IS NOT NULL OR NULLIF("extendedRequestId", '-') IS NOT NULL)`;
+
+/** Keys of AWS's documented JSON example that name one of our fields differently. */
+const ALIASES: Readonly<Record<string, string>> = { identityCaller: 'caller', identityUser: 'user' };
+
+/** Files read leniently (lines that are not JSON skipped): those that failed a strict read. */
+export interface ReadPlan {
+  gzip: string[];
+  plain: string[];
+  /** Of those, the files read with the engine's ignore_errors. */
+  lenient?: ReadonlySet<string>;
+}
+
+function readJson(list: readonly string[], compression: string, columns: string, lenient: boolean, filename = false): string {
+  return (
+    `read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', compression = '${compression}', columns = ${columns}, ` +
+    `maximum_object_size = 1048576${lenient ? ', ignore_errors = true' : ''}${filename ? ', filename = true' : ''})`
+  );
+}
+
+/** One read_json per compression and strictness. */
+function reads(files: ReadPlan, each: (list: string[], compression: string, lenient: boolean) => string): string[] {
+  const parts: string[] = [];
+  for (const [list, compression] of [[files.gzip, 'gzip'], [files.plain, 'uncompressed']] as const) {
+    const lenient = list.filter((f) => files.lenient?.has(f));
+    const strict = list.filter((f) => !files.lenient?.has(f));
+    if (strict.length) parts.push(each(strict, compression, false));
+    if (lenient.length) parts.push(each(lenient, compression, true));
+  }
+  return parts;
+}
+
+/** The columns read (every field), and the typed select list (only the `keep` fields, when given). */
+function recordSelect(fields: readonly LogField[], keep?: ReadonlySet<string>): { columns: string; select: string } {
+  const keys = [...fields.map((f) => f.key), ...fields.flatMap((f) => (ALIASES[f.key] ? [ALIASES[f.key] as string] : []))];
+  const columns = `{${keys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;
   const select = fields
+    .filter((f) => !keep || keep.has(f.key))
     .map((f) => {
-      const v = `NULLIF("${f.key}", '-')`;
+      const alias = ALIASES[f.key];
+      const v = alias ? `COALESCE(NULLIF("${f.key}", '-'), NULLIF("${alias}", '-'))` : `NULLIF("${f.key}", '-')`;
+      if (f.key === 'requestTimeEpoch') return `${TIME_SQL} AS "${f.key}"`;
       return f.type === 'string' ? `${v} AS "${f.key}"` : `TRY_CAST(${v} AS ${SQL_TYPE[f.type]}) AS "${f.key}"`;
     })
     .join(', ');
-  const read = (list: string[], compression: string) =>
-    `SELECT ${select} FROM read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', compression = '${compression}', columns = ${columns}, maximum_object_size = 1048576)`;
-  const parts: string[] = [];
-  if (files.gzip.length) parts.push(read(files.gzip, 'gzip'));
-  if (files.plain.length) parts.push(read(files.plain, 'uncompressed'));
+  return { columns, select };
+}
+
+/**
+ * Every column is read as text and then typed, so the reader accepts both the Lambda's output
+ * (numbers as numbers, null for empty) and raw lines as API Gateway writes them (every value a
+ * string, `-` for empty). A missing key reads as null; lines without a request id are left out.
+ */
+export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECORD_FIELDS): ReportSource {
+  const { columns, select } = recordSelect(fields);
+  const parts = reads(files, (list, compression, lenient) => `SELECT ${select} FROM ${readJson(list, compression, columns, lenient)} WHERE ${ACCESS_SQL}`);
   return { from: `(\n${parts.join('\n  UNION ALL\n')}\n) AS logs`, where: [] };
+}
+
+/** Columns the loaded table adds to the record: its file, and whether it is an access-log record. */
+export const FILE_COLUMN = '__file';
+export const ACCESS_COLUMN = '__access';
+
+/**
+ * Reads the files once into a temporary table: every line (typed as in duckDbSource) with its file
+ * and whether it is an access-log record, so the counts of what was skipped and the report itself
+ * come from one parse of the JSON. `keep`: the fields the report's statement uses (the others are
+ * not stored, which keeps a million records within the engine's memory limit).
+ */
+export function loadTableSql(table: string, files: ReadPlan, keep?: ReadonlySet<string>, fields: readonly LogField[] = RECORD_FIELDS): string {
+  const { columns, select } = recordSelect(fields, keep);
+  const parts = reads(files, (list, compression, lenient) =>
+    // A hash of the file name, not the name: 8 bytes a row instead of a path (a million rows).
+    `SELECT ${select}, hash(filename) AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(list, compression, columns, lenient, true)}`,
+  );
+  return `CREATE OR REPLACE TEMP TABLE ${table} AS\n${parts.join('\n  UNION ALL\n')}`;
+}
+
+/** Per file of the loaded table: lines, access-log records, first and last request time. */
+export function tableSurveySql(table: string, files: ReadPlan): string {
+  const names = [...files.gzip, ...files.plain];
+  const counts =
+    `SELECT ${FILE_COLUMN} AS h, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
+    `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${table} GROUP BY 1`;
+  const named = `SELECT name, hash(name) AS h FROM (SELECT unnest([${names.map(sqlString).join(', ')}]) AS name)`;
+  return `SELECT n.name, c.lines, c.records, c.first_ms, c.last_ms FROM (${counts}) c JOIN (${named}) n USING (h)`;
+}
+
+/** The report's source over the loaded table: its access-log records only. */
+export function tableSource(table: string): ReportSource {
+  return { from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${table} WHERE ${ACCESS_COLUMN}) AS logs`, where: [] };
+}
+
+const SURVEY_COLUMNS = `{${['requestId', 'extendedRequestId', 'requestTime', 'requestTimeEpoch'].map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;
+
+/** Per file: lines read, access-log records among them, and the first and last request time (used to find damaged files one by one). */
+export function surveySql(files: ReadPlan): string {
+  const parts = reads(files, (list, compression, lenient) =>
+    `SELECT filename, ${ACCESS_SQL} AS access, ${TIME_SQL} AS t FROM ${readJson(list, compression, SURVEY_COLUMNS, lenient, true)}`,
+  );
+  return `SELECT filename, count(*) AS lines, count(*) FILTER (WHERE access) AS records, min(t) FILTER (WHERE access) AS first_ms, max(t) FILTER (WHERE access) AS last_ms\nFROM (${parts.join('\n  UNION ALL\n')})\nGROUP BY filename`;
 }

@@ -23,6 +23,8 @@ export interface Io {
   readonly style: ChalkInstance;
   /** Whether spinners and live redraws are used (a terminal, outside CI). */
   readonly animate: boolean;
+  /** Columns of stdout when it is a terminal that reports its width; null for a file, a pipe or a width of 0. */
+  readonly width: number | null;
   error(message: string): void;
   warn(message: string): void;
   info(message: string): void;
@@ -45,11 +47,24 @@ export interface IoOptions {
   animate?: boolean;
 }
 
+/**
+ * Below this width a spinner line cannot be redrawn in place. A terminal that reports 0 columns
+ * (`script`, some CI ptys, serial consoles) made ora erase lines without end (ESC[1A ESC[0K, hundreds
+ * of MB), so 0, a missing width and anything narrow mean plain lines instead.
+ */
+export const MIN_ANIMATE_COLUMNS = 20;
+
+/** Whether a stream is wide enough for live redraws (a width of 0 means unknown). */
+export function wideEnough(stream: OutStream): boolean {
+  const columns = stream.columns;
+  return typeof columns === 'number' && Number.isFinite(columns) && columns >= MIN_ANIMATE_COLUMNS;
+}
+
 export function createIo(options: IoOptions): Io {
   const { stdout, stderr } = options;
   const style = new Chalk({ level: options.colorLevel });
   const verbosity = options.verbosity ?? 0;
-  const animate = options.animate ?? false;
+  const animate = (options.animate ?? false) && wideEnough(stderr);
   const line = (stream: OutStream, text: string) => {
     stream.write(text.endsWith('\n') ? text : `${text}\n`);
   };
@@ -62,6 +77,7 @@ export function createIo(options: IoOptions): Io {
     verbosity,
     style,
     animate,
+    width: stdout.isTTY === true && wideEnough(stdout) ? (stdout.columns as number) : null,
     error: (m) => line(stderr, `${symbols.error} ${m}`),
     warn: (m) => line(stderr, `${symbols.warn} ${style.yellow(m)}`),
     info: (m) => line(stderr, m),

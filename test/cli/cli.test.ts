@@ -4,6 +4,9 @@ import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import stripAnsi from 'strip-ansi';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { run, earlyFlags } from '../../src/main.js';
 import { createProgram } from '../../src/cli.js';
 import type { AwsTarget } from '../../src/aws/config.js';
@@ -60,6 +63,13 @@ async function cli(args: string[], env: Record<string, string | undefined> = { A
   return { code, stdout: text('stdout'), stderr: text('stderr'), targets, timeouts, prompterBuilt };
 }
 
+/** A shared config file with the profiles the tests name. */
+function awsConfig(text = '[default]\nregion = us-east-1\n[profile ops]\nregion = eu-west-2\n[profile dev]\n'): string {
+  const dir = mkdtempSync(join(tmpdir(), 'apigw-cli-'));
+  writeFileSync(join(dir, 'config'), text);
+  return join(dir, 'config');
+}
+
 describe('global options', () => {
   it('--cli-read-timeout and --cli-connect-timeout set every AWS call\'s timeouts in seconds, 60 each by default, 0 for none', async () => {
     expect((await cli(['status'])).timeouts).toEqual([{ connectMs: 60_000, readMs: 60_000 }]);
@@ -71,7 +81,7 @@ describe('global options', () => {
   });
 
   it('--region and --profile decide the target', async () => {
-    const r = await cli(['status', '--region', 'eu-west-2', '--profile', 'ops']);
+    const r = await cli(['status', '--region', 'eu-west-2', '--profile', 'ops'], { AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: awsConfig() });
     expect(r.code).toBe(0);
     expect(r.targets).toEqual([{ region: 'eu-west-2', profile: 'ops' }]);
   });
@@ -82,7 +92,7 @@ describe('global options', () => {
   });
 
   it('falls back to AWS_REGION and AWS_PROFILE', async () => {
-    const r = await cli(['status'], { AWS_REGION: 'sa-east-1', AWS_PROFILE: 'dev' });
+    const r = await cli(['status'], { AWS_REGION: 'sa-east-1', AWS_PROFILE: 'dev', AWS_CONFIG_FILE: awsConfig() });
     expect(r.targets).toEqual([{ region: 'sa-east-1', profile: 'dev' }]);
   });
 

@@ -71,6 +71,14 @@ describe('connect-stage', () => {
     expect(r.project).toBe('shop');
   });
 
+  it('"Connect them?" defaults to no: a stray Enter changes nothing', async () => {
+    const prompter = new ScriptedPrompter([{ match: /Connect them/, answer: false }]);
+    const err = await runConnectStage(opts({ project: 'shop', stage: ['a1b2c3d4e5/dev'], yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+    expect(prompter.asked.map((a) => [a.kind, a.default])).toEqual([['confirm', false]]);
+    expect(isAppError(err) && err.kind).toBe('abort');
+    expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+  });
+
   it('is a no-op for a stage that is already connected', async () => {
     const h = createTestContext();
     const r = await runConnectStage(opts({ project: 'shop', stage: ['f6g7h8i9j0/v1'] }), h.ctx);
@@ -97,14 +105,18 @@ describe('connect-stage', () => {
 
   it('rejects missing stages and APIs, naming the values', async () => {
     const h = createTestContext();
-    const err = await runConnectStage(opts({ project: 'shop', stage: ['httpapi001/$default', 'a1b2c3d4e5/qa', 'zzzzzzzzzz/v1', 'bad'] }), h.ctx).catch((e: unknown) => e);
+    const err = await runConnectStage(opts({ project: 'shop', stage: ['httpapi001/$default', 'a1b2c3d4e5/qa', 'zzzzzzzzzz/v1'] }), h.ctx).catch((e: unknown) => e);
     expect(isAppError(err) && err.exitCode).toBe(2);
     expect(isAppError(err) && err.details).toEqual([
       '--stage httpapi001/$default: HTTP API httpapi001 (webhooks) has no stages',
       '--stage a1b2c3d4e5/qa: REST API a1b2c3d4e5 (orders) has no stage "qa"; it has dev, prod',
       '--stage zzzzzzzzzz/v1: there is no REST, HTTP or WebSocket API zzzzzzzzzz in this region',
-      '--stage "bad" is not API_ID/STAGE (for example a1b2c3d4e5/prod)',
     ]);
+    // A value that is not ID/NAME at all is refused before any AWS call.
+    const calls = sts.calls().length;
+    const shape = await runConnectStage(opts({ project: 'shop', stage: ['bad'] }), createTestContext().ctx).catch((e: unknown) => e);
+    expect(isAppError(shape) && shape.message).toBe('--stage "bad" is not API_ID/STAGE (for example a1b2c3d4e5/prod).');
+    expect(sts.calls()).toHaveLength(calls);
   });
 
   it('--dry-run sends no mutating call', async () => {

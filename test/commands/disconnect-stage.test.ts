@@ -47,7 +47,7 @@ beforeEach(() => {
   record('a1b2c3d4e5', 'dev', null);
 });
 
-const opts = (o: Partial<DisconnectStageOptions>): DisconnectStageOptions => ({ all: false, overwriteChanged: false, yes: true, dryRun: false, json: false, ...o });
+const opts = (o: Partial<DisconnectStageOptions>): DisconnectStageOptions => ({ allStages: false, overwriteChanged: false, yes: true, dryRun: false, json: false, ...o });
 
 describe('disconnect-stage', () => {
   it('restores CloudWatch settings exactly and drops the record', async () => {
@@ -63,9 +63,9 @@ describe('disconnect-stage', () => {
     expect(s3.commandCalls(DeleteObjectCommand)[0]!.args[0].input).toMatchObject({ Key: '_state/stages/a1b2c3d4e5/prod.json', ExpectedBucketOwner: ACCOUNT });
   });
 
-  it('--all removes the settings of a stage that had none', async () => {
+  it('--all-stages removes the settings of a stage that had none', async () => {
     const h = createTestContext();
-    const r = await runDisconnectStage(opts({ project: 'shop', all: true }), h.ctx);
+    const r = await runDisconnectStage(opts({ project: 'shop', allStages: true }), h.ctx);
     expect(r.stages.map((s) => [s.stage, s.outcome])).toEqual([
       ['a1b2c3d4e5/dev', 'restored'],
       ['a1b2c3d4e5/prod', 'restored'],
@@ -95,6 +95,14 @@ describe('disconnect-stage', () => {
     expect(account.apis[0]!.stages[0]!.accessLogSettings).toEqual(CW);
   });
 
+  it('"Restore them?" defaults to no: a stray Enter changes nothing', async () => {
+    const prompter = new ScriptedPrompter([{ match: /Restore them/, answer: false }]);
+    const err = await runDisconnectStage(opts({ project: 'shop', stage: ['a1b2c3d4e5/prod'], yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+    expect(prompter.asked.map((a) => [a.kind, a.default])).toEqual([['confirm', false]]);
+    expect(isAppError(err) && err.kind).toBe('abort');
+    expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+  });
+
   it('drops the record of a stage that no longer exists', async () => {
     account.apis[0]!.stages.splice(0, 1);
     const h = createTestContext();
@@ -105,7 +113,7 @@ describe('disconnect-stage', () => {
 
   it('--dry-run sends no mutating call', async () => {
     const h = createTestContext();
-    const r = await runDisconnectStage(opts({ project: 'shop', all: true, dryRun: true }), h.ctx);
+    const r = await runDisconnectStage(opts({ project: 'shop', allStages: true, dryRun: true }), h.ctx);
     expect(r.dryRun).toBe(true);
     expect(r.stages.map((s) => s.restoreTo)).toEqual(['no access logs', 'CloudWatch Logs /api/orders']);
     expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
@@ -113,9 +121,9 @@ describe('disconnect-stage', () => {
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
-  it('without flags and without a terminal, names --stage and --all', async () => {
+  it('without flags and without a terminal, names --stage and --all-stages', async () => {
     const h = createTestContext();
     const err = await runDisconnectStage(opts({ project: 'shop' }), h.ctx).catch((e: unknown) => e);
-    expect(isAppError(err) && err.resolution).toMatch(/--stage API_ID\/STAGE.*--all/);
+    expect(isAppError(err) && err.resolution).toMatch(/--stage API_ID\/STAGE.*--all-stages/);
   });
 });

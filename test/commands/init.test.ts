@@ -175,14 +175,134 @@ describe('init', () => {
 
   it('--no-interactive with a missing input fails naming the flag, before any change', async () => {
     const noProject = await runInit(flags({ project: undefined }), createTestContext().ctx).catch((e: unknown) => e);
-    expect(isAppError(noProject) && noProject.resolution).toContain('Pass --project NAME');
+    expect(isAppError(noProject) && noProject.kind).toBe('usage');
+    expect(isAppError(noProject) && noProject.message).toBe('--project NAME is missing (for example --project api-analytics; the same name upgrades an installation).');
     const noStage = await runInit(flags({ stage: undefined }), createTestContext().ctx).catch((e: unknown) => e);
     expect(isAppError(noStage) && noStage.resolution).toContain('--stage API_ID/STAGE (repeatable) or --all-stages');
     const noYes = await runInit(flags({ yes: false }), createTestContext().ctx).catch((e: unknown) => e);
-    expect(isAppError(noYes) && noYes.resolution).toContain('Pass --yes');
+    expect(isAppError(noYes) && noYes.message).toContain('--yes is missing');
     const badProject = await runInit(flags({ project: 'shop_1' }), createTestContext().ctx).catch((e: unknown) => e);
+    expect(isAppError(badProject) && badProject.kind).toBe('usage');
     expect(isAppError(badProject) && badProject.message).toBe('--project "shop_1" cannot be used: use only lowercase letters, digits and hyphens (it feeds S3, Glue, Firehose and QuickSight names).');
     expect(mutating()).toEqual({ updateStage: 0, createChangeSet: 0, execute: 0, putObject: 0, createGroup: 0 });
+  });
+
+  it('a bad or missing flag is refused before any AWS call, every one at once (exit 2)', async () => {
+    const all = await runInit(flags({ project: 'Bad Name!', yes: false, stage: ['nope'], allStages: true, dashboard: false, quicksightGroup: 'g' }), createTestContext().ctx).catch((e: unknown) => e);
+    expect(isAppError(all) && all.exitCode).toBe(2);
+    expect(isAppError(all) && all.message).toBe('5 problems with the command line:');
+    expect(isAppError(all) && all.details).toEqual([
+      '- --project "Bad Name!" cannot be used: it must start with a lowercase letter',
+      '- --stage and --all-stages cannot be used together: pass one of them',
+      '- --stage "nope" is not API_ID/STAGE (for example a1b2c3d4e5/prod)',
+      '- --no-dashboard cannot be used with --quicksight-group, --quicksight-user or --create-group: drop one side',
+      '- --yes is missing (it confirms the plan; --dry-run only shows it)',
+    ]);
+    expect(sts.calls()).toHaveLength(0);
+    expect(apigw.calls()).toHaveLength(0);
+    expect(qs.calls()).toHaveLength(0);
+  });
+
+  it('every prompt that changes the account defaults to no', async () => {
+    qs.on(DescribeGroupCommand).rejects(new ResourceNotFoundException({ message: 'Group not found', $metadata: { httpStatusCode: 404 } }));
+    qs.on(DescribeUserCommand).resolves({ User: { UserName: 'Admin/jane', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/Admin/jane`, Role: 'ADMIN' } });
+    qs.on(CreateGroupCommand).resolves({ Group: { GroupName: 'shop-Admins', Arn: GROUP_ARN } });
+    qs.on(CreateGroupMembershipCommand).resolves({});
+    const prompter = new ScriptedPrompter([
+      { match: /Switch them to apigw-log-analytics/, answer: true },
+      { match: /Create the group shop-Admins/, answer: true },
+      { match: /Deploy this plan/, answer: true },
+    ]);
+    await runInit(flags({ stage: ['a1b2c3d4e5/prod'], quicksightGroup: 'shop-Admins', yes: false }), createTestContext({ interactive: true, prompter }).ctx);
+    const confirms = prompter.asked.filter((a) => a.kind === 'confirm');
+    expect(confirms.map((c) => c.message.slice(0, 20))).toEqual(['Switch them to apigw', 'Create the group sho', 'Deploy this plan? [-']);
+    expect(confirms.map((c) => c.default)).toEqual([false, false, false]);
+  });
+
+  it('no QuickSight subscription: found before any question; the wizard offers to go on without a dashboard', async () => {
+    qs.on(DescribeAccountSubscriptionCommand).rejects(new ResourceNotFoundException({ message: `Account ${ACCOUNT} is not signed up with QuickSight`, $metadata: { httpStatusCode: 404 } }));
+    const prompter = new ScriptedPrompter([
+      { match: /Continue without the QuickSight dashboard/, answer: 'none' },
+      { match: /Project name/, answer: 'shop' },
+      { match: /Which stages/, answer: ['f6g7h8i9j0/v1'] },
+      { match: /Deploy this plan/, answer: true },
+    ]);
+    const h = createTestContext({ interactive: true, prompter });
+    const r = await runInit(flags({ project: undefined, stage: undefined, yes: false }), h.ctx);
+    expect(prompter.asked.map((a) => a.kind)).toEqual(['select', 'input', 'checkbox', 'confirm']);
+    expect(prompter.asked[0]!.choices!.map((c) => c.name)).toEqual([
+      'continue without a dashboard: the pipeline, Glue table and Athena workgroup are installed; read the data with `apigw-log-analytics report` (or Athena)',
+      'stop here, to sign up for QuickSight first',
+    ]);
+    expect(r.plan.dashboard).toEqual({ enabled: false });
+    expect(r.plan.command).toBe('npx apigw-log-analytics init --region us-east-1 --project shop --stage f6g7h8i9j0/v1 --no-dashboard --yes');
+    expect(cfnMock.commandCalls(CreateChangeSetCommand)[0]!.args[0].input.Parameters).toContainEqual({ ParameterKey: 'QuickSightPrincipalArn', ParameterValue: '' });
+    expect(h.out('stderr')).toContain(`Account ${ACCOUNT} has no QuickSight subscription.`);
+  });
+
+  it('no QuickSight subscription, "stop here": nothing else is asked, and the way to subscribe is named', async () => {
+    qs.on(DescribeAccountSubscriptionCommand).rejects(new ResourceNotFoundException({ message: `Account ${ACCOUNT} is not signed up with QuickSight`, $metadata: { httpStatusCode: 404 } }));
+    const prompter = new ScriptedPrompter([{ match: /Continue without the QuickSight dashboard/, answer: 'stop' }]);
+    const err = await runInit(flags({ project: undefined, stage: undefined, yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+    expect(prompter.asked).toHaveLength(1);
+    expect(isAppError(err) && err.kind).toBe('abort');
+    expect(isAppError(err) && err.resolution).toContain('Sign up for QuickSight Enterprise edition at https://quicksight.aws.amazon.com/');
+    expect(isAppError(err) && err.resolution).toContain('--no-dashboard');
+    // Nothing was answered but the stop itself: no command to repeat.
+    expect(isAppError(err) && err.details).toEqual([]);
+    expect(mutating()).toEqual({ updateStage: 0, createChangeSet: 0, execute: 0, putObject: 0, createGroup: 0 });
+  });
+
+  it('no QuickSight subscription without a terminal: stops before the plan, naming --no-dashboard and report', async () => {
+    qs.on(DescribeAccountSubscriptionCommand).rejects(new ResourceNotFoundException({ message: `Account ${ACCOUNT} is not signed up with QuickSight`, $metadata: { httpStatusCode: 404 } }));
+    const h = createTestContext();
+    const err = await runInit(flags(), h.ctx).catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('QuickSightNotSubscribed');
+    expect(isAppError(err) && err.resolution).toContain('--no-dashboard and read the data with `apigw-log-analytics report`');
+    expect(h.out()).not.toContain('Plan');
+    expect(mutating()).toEqual({ updateStage: 0, createChangeSet: 0, execute: 0, putObject: 0, createGroup: 0 });
+  });
+
+  it('a failure after the answers prints the command that repeats them', async () => {
+    qs.on(DescribeGroupCommand).rejects(new ResourceNotFoundException({ message: 'Group not found', $metadata: { httpStatusCode: 404 } }));
+    const prompter = new ScriptedPrompter([
+      { match: /Project name/, answer: 'shop' },
+      { match: /Which stages/, answer: ['f6g7h8i9j0/v1'] },
+      { match: /Who should own the QuickSight dashboard/, answer: 'default-group' },
+      { match: /Create the group shop-Admins/, answer: false },
+    ]);
+    const err = await runInit(flags({ project: undefined, stage: undefined, yes: false }), createTestContext({ interactive: true, prompter }).ctx).catch((e: unknown) => e);
+    expect(isAppError(err) && err.code).toBe('QuickSightGroupMissing');
+    expect(isAppError(err) && err.details).toEqual([
+      'Your answers as one command: npx apigw-log-analytics init --region us-east-1 --project shop --stage f6g7h8i9j0/v1 --quicksight-group shop-Admins --yes',
+    ]);
+  });
+
+  it('a READER cannot own the dashboard: refused before the plan, naming the role and what to pass', async () => {
+    for (const role of ['READER', 'READER_PRO'] as const) {
+      qs.on(DescribeUserCommand).resolves({ User: { UserName: 'bob', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/bob`, Role: role } });
+      const h = createTestContext();
+      const err = await runInit(flags({ quicksightUser: 'bob', dryRun: true }), h.ctx).catch((e: unknown) => e);
+      expect(isAppError(err) && err.code, role).toBe('QuickSightReaderOwner');
+      expect(isAppError(err) && err.message, role).toBe(`QuickSight user bob has the role ${role}, which cannot own the dashboard and its dataset (namespace default).`);
+      expect(isAppError(err) && err.resolution, role).toContain('--quicksight-user with a user whose role is ADMIN, AUTHOR, ADMIN_PRO or AUTHOR_PRO');
+      expect(isAppError(err) && err.resolution, role).toContain('--quicksight-group NAME');
+      expect(h.out()).not.toContain('Plan');
+    }
+    for (const role of ['AUTHOR', 'ADMIN_PRO'] as const) {
+      qs.on(DescribeUserCommand).resolves({ User: { UserName: 'amy', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/amy`, Role: role } });
+      const r = await runInit(flags({ quicksightUser: 'amy', dryRun: true }), createTestContext().ctx);
+      expect(r.plan.dashboard).toMatchObject({ enabled: true, principalArn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/amy` });
+    }
+  });
+
+  it('Standard edition: the owner question offers no group', async () => {
+    qs.on(DescribeAccountSubscriptionCommand).resolves({ AccountInfo: { Edition: 'STANDARD', AuthenticationType: 'IAM_AND_QUICKSIGHT', AccountSubscriptionStatus: 'ACCOUNT_CREATED' } });
+    qs.on(DescribeUserCommand).resolves({ User: { UserName: 'Admin/jane', Arn: `arn:aws:quicksight:us-east-1:${ACCOUNT}:user/default/Admin/jane`, Role: 'ADMIN' } });
+    const prompter = new ScriptedPrompter([{ match: /Who should own/, answer: 'me' }]);
+    const r = await runInit(flags({ dryRun: true }), createTestContext({ interactive: true, prompter }).ctx);
+    expect(prompter.asked[0]!.choices!.map((c) => c.value)).toEqual(['me', 'other-user', 'none']);
+    expect(r.plan.command).toContain('--quicksight-user Admin/jane');
   });
 
   it('--dry-run makes no mutating call and prints the plan as JSON', async () => {

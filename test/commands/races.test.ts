@@ -66,7 +66,7 @@ function connectedWithRecord(): void {
 const connect = () =>
   runConnectStage({ project: 'shop', stage: ['a1b2c3d4e5/prod'], allStages: false, replaceExistingLogs: true, yes: true, dryRun: false, json: false }, createTestContext().ctx);
 const disconnect = (overwriteChanged = false) =>
-  runDisconnectStage({ project: 'shop', stage: ['a1b2c3d4e5/prod'], all: false, overwriteChanged, yes: true, dryRun: false, json: false }, createTestContext().ctx);
+  runDisconnectStage({ project: 'shop', stage: ['a1b2c3d4e5/prod'], allStages: false, overwriteChanged, yes: true, dryRun: false, json: false }, createTestContext().ctx);
 const uninstall = () => runUninstall({ project: 'shop', purgeBucket: false, retainStuckResources: false, yes: true, dryRun: false, json: false }, uninstallContext());
 
 beforeEach(() => {

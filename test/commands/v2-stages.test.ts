@@ -80,7 +80,7 @@ describe('HTTP and WebSocket stages', () => {
 
     apigw2.resetHistory();
     log.length = 0;
-    const d = await runDisconnectStage({ all: true, yes: true, dryRun: false, json: false, overwriteChanged: false, project: 'shop' }, createTestContext().ctx);
+    const d = await runDisconnectStage({ allStages: true, yes: true, dryRun: false, json: false, overwriteChanged: false, project: 'shop' }, createTestContext().ctx);
     expect(d.stages.map((s) => [s.stage, s.outcome])).toEqual([
       ['httpapi001/$default', 'restored'],
       ['wsapi00001/prod', 'restored'],

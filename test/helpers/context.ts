@@ -7,7 +7,7 @@
 import stripAnsi from 'strip-ansi';
 import { createAwsServices } from '../../src/aws/clients.js';
 import type { AppContext, GlobalOptions, RunContext } from '../../src/context.js';
-import { runContext } from '../../src/cli.js';
+import { runContext } from '../../src/commands/options.js';
 import { noInterrupts, type Interrupts } from '../../src/interrupts.js';
 import { createIo, type OutStream } from '../../src/ui/io.js';
 import type { Choice, Prompter } from '../../src/ui/prompts.js';
@@ -51,18 +51,18 @@ export interface ScriptedAnswer {
 
 /** A prompter that answers from a script, in order, and records each question. */
 export class ScriptedPrompter implements Prompter {
-  readonly asked: Array<{ kind: string; message: string; choices?: Array<Choice<unknown>> }> = [];
+  readonly asked: Array<{ kind: string; message: string; choices?: Array<Choice<unknown>>; default?: unknown }> = [];
   constructor(private readonly script: ScriptedAnswer[] = []) {}
-  private next(kind: string, message: string, choices?: Array<Choice<unknown>>): unknown {
-    this.asked.push({ kind, message, ...(choices ? { choices } : {}) });
+  private next(kind: string, message: string, choices?: Array<Choice<unknown>>, dflt?: unknown): unknown {
+    this.asked.push({ kind, message, ...(choices ? { choices } : {}), ...(dflt !== undefined ? { default: dflt } : {}) });
     const i = this.script.findIndex((s) => s.match.test(message));
     if (i < 0) throw new Error(`unexpected ${kind} prompt: ${message}`);
     const [s] = this.script.splice(i, 1);
     if (s!.answer instanceof Error) throw s!.answer;
     return s!.answer;
   }
-  confirm(q: { message: string }): Promise<boolean> {
-    return Promise.resolve().then(() => this.next('confirm', q.message) as boolean);
+  confirm(q: { message: string; default?: boolean }): Promise<boolean> {
+    return Promise.resolve().then(() => this.next('confirm', q.message, undefined, q.default) as boolean);
   }
   input(q: { message: string; validate?: (v: string) => true | string }): Promise<string> {
     return Promise.resolve().then(() => {

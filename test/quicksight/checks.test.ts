@@ -140,6 +140,7 @@ describe('identity region', () => {
     expect(identityRegionFromMessage(regionText('eu-central-1', 'us-east-1'))).toBe('us-east-1');
     expect(identityRegionFromMessage('Please use the ap-northeast-1 endpoint.')).toBe('ap-northeast-1');
     expect(identityRegionFromMessage('Operation is being called from endpoint x, but your identity region is us-gov-west-1.')).toBe('us-gov-west-1');
+    expect(identityRegionFromMessage('... but your identity region is eusc-de-east-1.')).toBe('eusc-de-east-1');
     expect(identityRegionFromMessage('User is not authorized to perform quicksight:DescribeGroup')).toBeUndefined();
   });
 });

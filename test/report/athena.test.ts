@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { reportJson } from '../../src/core/report/render-json.js';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -126,7 +127,7 @@ describe('report (Athena)', () => {
       costUsd: (123_456_789 / 1024 ** 4) * 5,
     });
     expect(h.out('stderr')).toContain('Athena scanned 118 MB (about $0.0006 at $5 per TB)');
-    expect(JSON.parse(h.out('stdout'))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(JSON.parse(h.out('stdout'))).toEqual(JSON.parse(JSON.stringify(reportJson(report))));
   });
 
   it('defaults to the last 24 hours, and bills the 10 MB minimum for a query that read little', async () => {
@@ -297,6 +298,11 @@ describe('report (finding the installation)', () => {
       [{ top: Number.NaN }, 'InvalidTop', /--top "NaN"/],
       [{ local: FIXTURE, fromBucket: true }, 'ConflictingSource', /--local and --from-bucket/],
       [{ local: FIXTURE, project: 'shop' }, 'ConflictingSource', /--project/],
+      [{ html: '/nonexistent/dir/r.html' }, 'BadOutputPath', /--html \/nonexistent\/dir\/r\.html: the folder \/nonexistent\/dir does not exist/],
+      [{ html: '/etc/passwd' }, 'BadOutputPath', /--html \/etc\/passwd: exists and is not a report written by apigw-log-analytics/],
+      [{ html: '/etc' }, 'BadOutputPath', /--html \/etc: is a folder/],
+      [{ csv: '/etc/passwd' }, 'BadOutputPath', /--csv \/etc\/passwd: is a file, not a folder/],
+      [{ csv: '/etc/passwd/sub' }, 'BadOutputPath', /--csv \/etc\/passwd\/sub: \/etc\/passwd is a file/],
     ];
     for (const [flags, code, message] of cases) {
       const err = await runReport(options(flags), createTestContext({ startMs: NOW }).ctx).catch((e: unknown) => e);

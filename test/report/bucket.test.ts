@@ -86,6 +86,8 @@ describe('report --from-bucket', () => {
       objects: wanted.length,
       bytesDownloaded: bytes,
       engine: expect.stringMatching(/^DuckDB v\d/) as unknown as string,
+      skipped: [],
+      holds: { first: expect.stringMatching(/^2025-01-0[678]T/) as unknown as string, last: expect.stringMatching(/^2025-01-0[678]T/) as unknown as string },
     });
     expect(h.out('stderr')).toMatch(new RegExp(`Downloaded ${wanted.length} objects, [\\d.]+ KB \\(dt 2025-01-06 to 2025-01-08\\)`));
 
@@ -123,6 +125,21 @@ describe('report --from-bucket', () => {
 
     const inDay = readRecords(join(SAMPLE, 'logs')).filter((r) => (r.requestTimeEpoch as number) >= dayStart && (r.requestTimeEpoch as number) < dayEnd);
     expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(inDay.length);
+  });
+
+  it('a damaged object is skipped and named by its S3 key; the others are reported', async () => {
+    const objects = bucketObjects();
+    const damaged = objects.find((o) => o.key.startsWith('logs/dt=2025-01-07/'))!;
+    s3.on(GetObjectCommand).callsFake((input: { Key?: string }) => {
+      const o = objects.find((x) => x.key === input.Key)!;
+      const body = readFileSync(o.file);
+      return { Body: Readable.from([o.key === damaged.key ? body.subarray(0, Math.floor(body.length / 2)) : body]) };
+    });
+    const h = createTestContext({ startMs: Date.UTC(2025, 0, 7, 12, 0) });
+    const report = await runReport(options({ fromBucket: true, from: '2025-01-06', to: '2025-01-07' }), h.ctx);
+    expect(h.out('stderr')).toContain(`s3://${BUCKET}/${damaged.key}: damaged (`);
+    expect(report.source).toMatchObject({ kind: 'bucket', skipped: [{ file: `s3://${BUCKET}/${damaged.key}` }] });
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBeGreaterThan(0);
   });
 
   it('answers zeros, without the engine reading anything, when the window has no object', async () => {

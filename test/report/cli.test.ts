@@ -3,7 +3,7 @@
  * committed sample, exit codes and streams, and (from a copy of the package without node_modules,
  * as npx installs it) proof that the engine is not bundled and is never installed without consent.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,12 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(ws.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['$connect', 'sendMessage', '$disconnect']));
     expect(report.questions.map((q) => q.id)).toHaveLength(13);
     expect(r.stderr).toMatch(/Querying \d+ KB of logs/);
+    // One time convention: every point in time an ISO 8601 UTC string (docs/report-json.md).
+    expect(report.schemaVersion).toBe(2);
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ firstSeen: '2025-01-05T23:22:16.929Z', lastSeen: '2025-01-06T23:21:32.012Z' });
+    const series = report.questions.find((q) => q.id === 'requests_over_time')!.rows;
+    expect(series[0]?.bucket).toBe('2025-01-05T23:00:00Z');
+    expect(series.every((row) => typeof row.bucket === 'string' && /Z$/.test(row.bucket))).toBe(true);
   }, 60_000);
 
   it('--local assets/sample reads the sample shipped in the package from any folder (the README\'s first command)', async () => {
@@ -59,10 +65,66 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(r.stderr).toContain('for example --since 24h, 7d or 30d');
   }, 30_000);
 
+  it('an output path that cannot be written is a usage error (exit 2) before any AWS call or query', async () => {
+    const html = await runBin(ROOT, ['report', '--html', '/nonexistent/dir/r.html']);
+    expect(html.code).toBe(2);
+    expect(html.stderr).toContain('--html /nonexistent/dir/r.html: the folder /nonexistent/dir does not exist.');
+    expect(html.stderr).not.toMatch(/credentials|Finding the installation/i);
+    const csv = await runBin(ROOT, ['report', '--local', 'assets/sample', '--csv', '/etc/passwd']);
+    expect(csv.code).toBe(2);
+    expect(csv.stderr).toContain('--csv /etc/passwd: is a file, not a folder');
+    expect(csv.stderr).not.toContain('Querying');
+    expect(csv.stdout).toBe('');
+  }, 30_000);
+
+  it('a folder with one truncated .gz: exit 0, the rest reported, the file named on stderr', async () => {
+    const src = join(ROOT, 'assets', 'sample');
+    const dir = join(scratch, 'truncated');
+    mkdirSync(dir, { recursive: true });
+    const files = readdirSync(src, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+    files.slice(0, 4).forEach((f, i) => writeFileSync(join(dir, `part-${i}.gz`), readFileSync(f)));
+    const whole = readFileSync(join(dir, 'part-0.gz'));
+    writeFileSync(join(dir, 'part-0.gz'), whole.subarray(0, Math.floor(whole.length / 2)));
+    const r = await runBin(ROOT, ['report', '--local', dir, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${join(dir, 'part-0.gz')}: damaged (`);
+    const report = JSON.parse(r.stdout) as ReportData;
+    expect(report.source).toMatchObject({ files: 4, skipped: [{ file: join(dir, 'part-0.gz') }] });
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBeGreaterThan(0);
+    const strict = await runBin(ROOT, ['report', '--local', dir, '--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('--strict makes that a failure');
+    expect(strict.stdout).toBe('');
+  }, 60_000);
+
+  it('several paths: --local a --local b, and --local x.gz y.gz as a shell expands logs/*.gz', async () => {
+    const src = join(ROOT, 'assets', 'sample');
+    const files = readdirSync(src, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+    const repeated = await runBin(ROOT, ['report', '--local', files[0]!, '--local', files[1]!, '--json']);
+    expect(repeated.stderr).not.toContain('To fix');
+    expect((JSON.parse(repeated.stdout) as ReportData).source).toMatchObject({ files: 2 });
+    const expanded = await runBin(ROOT, ['report', '--local', ...files.slice(0, 5), '--json']);
+    expect(expanded.code).toBe(0);
+    expect((JSON.parse(expanded.stdout) as ReportData).source).toMatchObject({ files: 5 });
+  }, 60_000);
+
+  it('AWS\'s documented JSON example format (text requestTime only) is read with its times', async () => {
+    const dir = join(scratch, 'standard');
+    mkdirSync(dir, { recursive: true });
+    const line = (id: string, time: string) =>
+      JSON.stringify({ requestId: id, ip: '192.0.2.1', caller: '-', user: '-', requestTime: time, httpMethod: 'GET', resourcePath: '/pets', status: '200', protocol: 'HTTP/1.1', responseLength: '42' });
+    writeFileSync(join(dir, 'access.log'), `${line('a', '06/Jan/2025:22:00:41 +0000')}\n${line('b', '07/Jan/2025:09:15:07 +0000')}\n`);
+    const r = await runBin(ROOT, ['report', '--local', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/First request\s+2025-01-06T22:00:41Z/);
+    expect(r.stdout).toMatch(/Last request\s+2025-01-07T09:15:07Z/);
+    expect(r.stdout).toMatch(/2025-01-06 22:00Z\s+1/);
+  }, 60_000);
+
   it('report --help lists the sources, window, filters and outputs', async () => {
     const r = await runBin(ROOT, ['report', '--help']);
     expect(r.code).toBe(0);
-    for (const flag of ['--local <path>', '--from-bucket', '--since <duration>', '--from <time>', '--to <time>', '--stage <stage>', '--domain <name>', '--customer <id>', '--usage-plan <name>', '--top <n>', '--json', '--csv <dir>', '--html <file>', '-y, --yes']) {
+    for (const flag of ['--local <paths...>', '--strict', '--from-bucket', '--since <duration>', '--from <time>', '--to <time>', '--stage <stage>', '--domain <name>', '--customer <id>', '--usage-plan <name>', '--top <n>', '--json', '--csv <dir>', '--html <file>', '-y, --yes']) {
       expect(r.stdout).toContain(flag);
     }
   }, 30_000);

@@ -6,7 +6,7 @@
  * Needs /usr/bin/chromium (apt-get install -y chromium). Without it the suite is skipped on a
  * developer's machine, and fails in CI (CI set), where the browser is part of the setup.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { runReport } from '../../src/commands/report/run.js';
 import type { ReportData } from '../../src/core/report/model.js';
+import type { ReportOptions } from '../../src/commands/report/index.js';
 import { isCI } from '../../src/ui/env.js';
 import { createTestContext } from '../helpers/context.js';
 import { FIXTURE, options } from './helpers.js';
@@ -133,4 +134,96 @@ describe.skipIf(skip)(title, () => {
     expect(await page.locator('svg[data-question="user_agents"] title', { hasText: '<script>alert("x")</script>' }).count()).toBeGreaterThan(0);
     await page.close();
   }, 60_000);
+});
+
+/**
+ * The page at a phone's width (390 px) and a desktop's (1,400 px), for the sample, for requests
+ * without any authorizer, and for an empty window: nothing wider than the screen outside the
+ * scrolling tables and charts, chart text at a readable size, no `NaN` anywhere. Screenshots are
+ * kept under test-artifacts/ (report-<case>-<width>.png).
+ */
+describe.skipIf(skip)(`${title}: phone and desktop widths`, () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'report-html-widths-'));
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  function noAuthorizerLogs(): string {
+    const dir = join(scratch, 'no-authorizer');
+    mkdirSync(dir, { recursive: true });
+    const start = Date.UTC(2026, 10, 20, 8);
+    const lines = Array.from({ length: 120 }, (_, i) =>
+      JSON.stringify({
+        requestId: `r-${i}`,
+        apiId: 'a1b2c3d4e5',
+        stage: i % 3 ? 'prod' : 'staging',
+        httpMethod: i % 4 ? 'GET' : 'POST',
+        resourcePath: ['/pets', '/pets/{petId}', '/orders'][i % 3],
+        status: String([200, 200, 201, 404, 500][i % 5]),
+        responseLatency: String(20 + (i % 17) * 7),
+        integrationLatency: String(15 + (i % 17) * 6),
+        identityUserAgent: 'curl/8.5.0',
+        ip: `198.51.100.${i % 9}`,
+        requestTimeEpoch: String(start + i * 60_000),
+      }),
+    );
+    writeFileSync(join(dir, 'log.json'), `${lines.join('\n')}\n`);
+    return dir;
+  }
+
+  const cases: Array<{ name: string; flags: () => Partial<ReportOptions> }> = [
+    { name: 'sample', flags: () => ({ local: SAMPLE }) },
+    { name: 'no-authorizer', flags: () => ({ local: noAuthorizerLogs() }) },
+    { name: 'empty-window', flags: () => ({ local: SAMPLE, from: '2025-02-01', to: '2025-02-02' }) },
+  ];
+
+  for (const width of [390, 1400]) {
+    for (const c of cases) {
+      it(`${c.name} at ${width} px: fits the screen, readable charts, no NaN`, async () => {
+        const { chromium } = await import('playwright-core');
+        const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+        try {
+          const file = join(scratch, `${c.name}-${width}.html`);
+          await runReport(options({ ...c.flags(), html: file, json: true }), createTestContext().ctx);
+          const html = readFileSync(file, 'utf8');
+          expect(html).not.toContain('NaN');
+          const page = await browser.newPage({ viewport: { width, height: 900 } });
+          await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+          expect(await page.evaluate('document.body.innerText')).not.toContain('NaN');
+          // Only the tables and the time chart may scroll sideways, inside their own box.
+          const overflow = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+          expect(overflow).toBeLessThanOrEqual(0);
+          // Chart text boxes are 10 px high or more (type of about 9 px), whatever the scale of the view box.
+          const smallest = await page.locator('svg.chart text').evaluateAll((texts) =>
+            Math.min(...texts.filter((t) => t.getBoundingClientRect().width > 0).map((t) => t.getBoundingClientRect().height)),
+          );
+          if (Number.isFinite(smallest)) expect(smallest).toBeGreaterThanOrEqual(10);
+          mkdirSync(ARTIFACTS, { recursive: true });
+          await page.screenshot({ path: join(ARTIFACTS, `report-${c.name}-${width}.png`), fullPage: true });
+          // Every table fits the width of its section (the latency table was 1,664 px wide).
+          if (width === 1400) {
+            const tables = await page.locator('section table').evaluateAll((ts) => ts.map((t) => t.scrollWidth - (t.parentElement?.clientWidth ?? 0)));
+            expect(Math.max(0, ...tables)).toBeLessThanOrEqual(0);
+            // Printed on A4 (about 700 px of text width), the tables fit the page too.
+            await page.setViewportSize({ width: 700, height: 900 });
+            await page.emulateMedia({ media: 'print' });
+            const printed = await page.locator('section table').evaluateAll((ts) => ts.map((t) => t.scrollWidth - (t.parentElement?.clientWidth ?? 0)));
+            expect(Math.max(0, ...printed)).toBeLessThanOrEqual(0);
+            await page.emulateMedia({ media: 'screen' });
+            await page.setViewportSize({ width, height: 900 });
+          }
+          if (c.name === 'no-authorizer') {
+            expect(await page.locator('#latency_by_route').innerText()).toContain('No authorizer latency in these requests');
+            expect(await page.locator('svg[data-question="latency_by_route"]').count()).toBe(2);
+          }
+          if (c.name === 'empty-window') {
+            const ticks = await page.locator('svg[data-question="requests_over_time"] text.axis').allInnerTexts();
+            const yTicks = ticks.filter((t) => /^\d[\d,]*$/.test(t));
+            expect(new Set(yTicks).size).toBe(yTicks.length);
+          }
+          await page.close();
+        } finally {
+          await browser.close();
+        }
+      }, 60_000);
+    }
+  }
 });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { reportJson } from '../../src/core/report/render-json.js';
 import { runReport } from '../../src/commands/report/run.js';
 import type { ReportOptions } from '../../src/commands/report/index.js';
 import { FIXTURE, options } from './helpers.js';
@@ -73,7 +74,7 @@ describe('report --local, every record', () => {
     });
   }
   it('prints only JSON on stdout, and it parses back to the report', () => {
-    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(run.data)));
+    expect(JSON.parse(run.stdout)).toEqual(JSON.parse(JSON.stringify(reportJson(run.data))));
     expect(run.stderr).toContain('Querying');
   });
 });
@@ -144,15 +145,15 @@ describe('report --local outputs', () => {
     expect(h.out('stderr')).not.toContain('API Gateway access-log report');
   });
 
-  it('--csv writes one file per question: ids as headers, raw values, formulas neutralised, quotes escaped', async () => {
+  it('--csv writes one file per question: labels as headers, a BOM, raw values, formulas neutralised, quotes escaped', async () => {
     const dir = join(scratch, 'csv');
     const h = createTestContext();
     const data = await runReport(options({ local: FIXTURE, csv: dir, top: 1000 }), h.ctx);
     expect(h.out('stderr')).toContain(`Wrote 13 CSV files to ${dir}`);
     expect(readdirSync(dir).sort()).toEqual(data.questions.map((q) => `${q.id}.csv`).sort());
     const totals = readFileSync(join(dir, 'totals.csv'), 'utf8').split('\r\n');
-    expect(totals[0]).toBe('requests,s2xx,s3xx,s4xx,s5xx,responseP50,responseP90,responseP99,firstSeen,lastSeen,clientErrorRate,serverErrorRate');
-    expect(totals[1]).toMatch(/^424,\d+,\d+,\d+,\d+,[\d.]+,[\d.]+,[\d.]+,2025-01-06T21:\d\d:\d\d\.\d{3}Z,2025-01-07T0[23]:\d\d:\d\d\.\d{3}Z,0\.\d+,0\.\d+$/);
+    expect(totals[0]).toBe('\uFEFFRequests,2xx,3xx,4xx,5xx,Response p50 (ms),Response p90 (ms),Response p99 (ms),First request (UTC),Last request (UTC),4xx rate (%),5xx rate (%)');
+    expect(totals[1]).toMatch(/^424,\d+,\d+,\d+,\d+,[\d.]+,[\d.]+,[\d.]+,2025-01-06T21:\d\d:\d\d\.\d{3}Z,2025-01-07T0[23]:\d\d:\d\d\.\d{3}Z,\d+(\.\d\d?)?,\d+(\.\d\d?)?$/);
     const agents = readFileSync(join(dir, 'user_agents.csv'), 'utf8');
     expect(agents.split('\r\n')).toHaveLength(rowsOf(data, 'user_agents')!.length + 2);
     // A logged value a spreadsheet would run as a formula is written as text.
@@ -170,6 +171,28 @@ describe('report --local outputs', () => {
     for (const id of ['status_codes', 'top_routes', 'client_errors', 'server_errors_by_route', 'customers', 'auth_methods', 'user_agents', 'client_ips', 'latency_by_route', 'requests_over_time']) {
       expect(html, id).toContain(`data-question="${id}"`);
     }
+  });
+});
+
+describe('report output paths', () => {
+  it('--html overwrites an earlier report of ours, and leaves any other file untouched (exit 2)', async () => {
+    const file = join(scratch, 'again.html');
+    await runReport(options({ local: FIXTURE, html: file }), createTestContext().ctx);
+    await runReport(options({ local: FIXTURE, html: file }), createTestContext().ctx);
+    expect(readFileSync(file, 'utf8')).toContain('<meta name="generator" content="apigw-log-analytics report">');
+    const notes = join(scratch, 'notes.html');
+    writeFileSync(notes, '<p>my notes</p>\n');
+    const h = createTestContext();
+    const err = await runReport(options({ local: FIXTURE, html: notes }), h.ctx).catch((e: unknown) => e);
+    expect(isAppError(err) && [err.code, err.kind]).toEqual(['BadOutputPath', 'usage']);
+    expect(readFileSync(notes, 'utf8')).toBe('<p>my notes</p>\n');
+    expect(h.out('stderr')).not.toContain('Querying');
+  });
+
+  it('--csv creates a missing folder, nested', async () => {
+    const dir = join(scratch, 'csv', 'nested', 'deeper');
+    await runReport(options({ local: FIXTURE, csv: dir }), createTestContext().ctx);
+    expect(readdirSync(dir)).toContain('totals.csv');
   });
 });
 
@@ -191,14 +214,78 @@ describe('report --local reads what it should and refuses what it cannot', () =>
     expect(rowsOf(data, 'totals')?.[0]?.requests).toBe(lines);
   });
 
-  it('names the file holding a record that is not JSON', async () => {
+  it('a bad line or a non-access-log line skips that line, names the file and why on stderr, and counts only access-log records', async () => {
     const dir = join(scratch, 'bad');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'a.jsonl'), '{"status":200}\n{"status": 200, oops}\n');
-    const err = await report({ local: dir }).catch((e: unknown) => e);
-    expect(isAppError(err) && err.code).toBe('UnreadableLogs');
-    expect(isAppError(err) && err.message).toContain(join(dir, 'a.jsonl'));
-    expect(isAppError(err) && err.resolution).toContain('one JSON object');
+    writeFileSync(join(dir, 'a.jsonl'), '{"requestId":"r1","status":200}\n{"status": 200, oops}\n{"foo":1}\n{"requestId":"r2","status":404}\n');
+    const { data, stderr } = await report({ local: dir });
+    expect(rowsOf(data, 'totals')?.[0]).toMatchObject({ requests: 2, s2xx: 1, s4xx: 1 });
+    expect(stderr).toContain('Skipped 0 file(s) and lines of 1 other file(s):');
+    expect(stderr).toContain(`${join(dir, 'a.jsonl')}: damaged (Malformed JSON`);
+    expect(data.source).toMatchObject({ kind: 'local', files: 1, skipped: [{ file: join(dir, 'a.jsonl'), lines: 2 }] });
+  });
+
+  it('JSON lines that are not access logs are not requests, and the file is named', async () => {
+    const dir = join(scratch, 'foo');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'other.json'), '{"foo":1}\n{"bar":2}\n');
+    const { data, stderr } = await report({ local: [dir, join(FIXTURE, 'raw')] });
+    expect(rowsOf(data, 'totals')?.[0]?.requests).toBe(24);
+    expect(stderr).toContain(`${join(dir, 'other.json')}: no access-log records (JSON lines without a requestId)`);
+  });
+
+  it('one truncated .gz does not fail the folder: the rest is reported and the file named; --strict makes it a failure', async () => {
+    const dir = join(scratch, 'truncated');
+    mkdirSync(dir, { recursive: true });
+    const src = join(FIXTURE, 'logs', 'dt=2025-01-07');
+    const names = readdirSync(src).sort().slice(0, 3);
+    for (const n of names) writeFileSync(join(dir, n), readFileSync(join(src, n)));
+    const whole = readFileSync(join(src, names[0]!));
+    writeFileSync(join(dir, names[0]!), whole.subarray(0, Math.floor(whole.length / 2)));
+    writeFileSync(join(dir, 'README.md'), '# not logs\n');
+    const { data, stderr } = await report({ local: dir });
+    const intact = names.slice(1).reduce((n, f) => n + gunzipSync(readFileSync(join(src, f))).toString('utf8').split('\n').filter((l) => l.trim()).length, 0);
+    const requests = rowsOf(data, 'totals')?.[0]?.requests as number;
+    expect(requests).toBeGreaterThanOrEqual(intact);
+    expect(requests).toBeLessThan(intact + gunzipSync(whole).toString('utf8').split('\n').filter((l) => l.trim()).length);
+    expect(stderr).toContain('Skipped 1 file(s) and lines of 1 other file(s):');
+    expect(stderr).toContain(`${join(dir, names[0]!)}: damaged (`);
+    expect(stderr).toContain(`${join(dir, 'README.md')}: neither gzip nor JSON lines`);
+    const page = join(scratch, 'truncated.html');
+    await report({ local: dir, html: page });
+    expect(readFileSync(page, 'utf8')).toContain('<dt>Skipped</dt><dd>2 file(s) or parts of files that could not be read');
+    const err = await report({ local: dir, strict: true }).catch((e: unknown) => e);
+    expect(isAppError(err) && [err.code, err.kind]).toEqual(['SkippedInput', 'user']);
+    expect(isAppError(err) && err.details.join('\n')).toContain(join(dir, names[0]!));
+  });
+
+  it('reads AWS\'s documented JSON example format (text requestTime, no requestTimeEpoch) with its times', async () => {
+    const dir = join(scratch, 'standard');
+    mkdirSync(dir, { recursive: true });
+    const line = (id: string, time: string, status: string) =>
+      JSON.stringify({ requestId: id, ip: '192.0.2.1', caller: '-', user: '-', requestTime: time, httpMethod: 'GET', resourcePath: '/pets', status, protocol: 'HTTP/1.1', responseLength: '42' });
+    writeFileSync(join(dir, 'log.json'), [line('a', '06/Jan/2025:22:00:41 +0000', '200'), line('b', '07/Jan/2025:01:02:03 +0100', '404'), line('c', '07/Jan/2025:09:15:00 +0000', '200')].join('\n'));
+    const { data, stdout } = await report({ local: dir, json: false });
+    expect(rowsOf(data, 'totals')?.[0]).toMatchObject({ requests: 3, firstSeen: Date.UTC(2025, 0, 6, 22, 0, 41), lastSeen: Date.UTC(2025, 0, 7, 9, 15, 0) });
+    const series = rowsOf(data, 'requests_over_time')!.filter((r) => (r.requests as number) > 0);
+    expect(series.map((r) => [r.bucket, r.requests])).toEqual([
+      [Date.UTC(2025, 0, 6, 22), 1],
+      [Date.UTC(2025, 0, 7, 0), 1],
+      [Date.UTC(2025, 0, 7, 9), 1],
+    ]);
+    expect(stdout).toContain('2025-01-06T22:00:41');
+  });
+
+  it('--since on files from another time says which days the files hold', async () => {
+    const { stderr } = await report({ local: FIXTURE, since: '24h' });
+    expect(stderr).toMatch(/No requests from .* in these files\. They hold requests from 2025-01-06T\S+ to 2025-01-0\dT\S+ \(UTC\)/);
+    expect(stderr).toMatch(/--from 2025-01-06 --to 2025-01-0\d/);
+  });
+
+  it('--from alone in the future says so, not "make --from earlier than --to"', async () => {
+    const err = await report({ local: FIXTURE, from: '2030-01-01' }).catch((e: unknown) => e);
+    expect(isAppError(err) && [err.code, err.kind]).toEqual(['FromInFuture', 'usage']);
+    expect(isAppError(err) && err.message).toContain('--from 2030-01-01 is in the future');
   });
 
   it('refuses a log file whose path the engine would read as a wildcard', async () => {

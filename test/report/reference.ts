@@ -138,7 +138,7 @@ export function answers(recs: readonly Rec[], top: number, window?: { fromMs: nu
   const requests = recs.length;
   const s4xx = count(recs, is4xx);
   const s5xx = count(recs, is5xx);
-  const route = (r: Rec) => [str(r, 'apiId'), str(r, 'httpMethod'), str(r, 'resourcePath') ?? str(r, 'routeKey')];
+  const route = (r: Rec) => [str(r, 'apiId'), str(r, 'stage'), str(r, 'httpMethod'), str(r, 'resourcePath') ?? str(r, 'routeKey')];
   const times = recs.map((r) => num(r, 'requestTimeEpoch')).filter((v): v is number => v !== null);
   const out: Answers = {};
 
@@ -167,8 +167,9 @@ export function answers(recs: readonly Rec[], top: number, window?: { fromMs: nu
 
   out.top_routes = rank(groupBy(recs, route), (g) => g.recs.length, top).map((g) => ({
     apiId: g.keys[0],
-    httpMethod: g.keys[1],
-    resourcePath: g.keys[2],
+    stage: g.keys[1],
+    httpMethod: g.keys[2],
+    resourcePath: g.keys[3],
     requests: g.recs.length,
     s4xx: count(g.recs, is4xx),
     s5xx: count(g.recs, is5xx),
@@ -186,8 +187,9 @@ export function answers(recs: readonly Rec[], top: number, window?: { fromMs: nu
     top,
   ).map((g) => ({
     apiId: g.keys[0],
-    httpMethod: g.keys[1],
-    resourcePath: g.keys[2],
+    stage: g.keys[1],
+    httpMethod: g.keys[2],
+    resourcePath: g.keys[3],
     s5xx: count(g.recs, is5xx),
     gateway5xx: count(g.recs, (r) => is5xx(r) && str(r, 'errorResponseType') !== null),
     timeouts: count(g.recs, (r) => str(r, 'errorResponseType') === 'INTEGRATION_TIMEOUT'),
@@ -244,8 +246,9 @@ export function answers(recs: readonly Rec[], top: number, window?: { fromMs: nu
 
   out.latency_by_route = rank(groupBy(recs, route), (g) => g.recs.length, top).map((g) => ({
     apiId: g.keys[0],
-    httpMethod: g.keys[1],
-    resourcePath: g.keys[2],
+    stage: g.keys[1],
+    httpMethod: g.keys[2],
+    resourcePath: g.keys[3],
     requests: g.recs.length,
     responseP50: lat(g.recs, 'responseLatency', 0.5),
     responseP90: lat(g.recs, 'responseLatency', 0.9),

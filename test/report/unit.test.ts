@@ -8,6 +8,11 @@ import { athenaCostUsd } from '../../src/core/report/model.js';
 import { AUTH_METHODS, CLIENT_ERROR_TYPES, MEASURES, QUESTIONS, questionColumns, type Question } from '../../src/core/report/questions.js';
 import { RECORD_FIELDS } from '../../src/core/log-format.js';
 import { questionCsv } from '../../src/core/report/render-csv.js';
+import { renderHtml, rowLabel } from '../../src/core/report/render-html.js';
+import { reportJson } from '../../src/core/report/render-json.js';
+import { logRange, yTickSteps } from '../../src/core/report/svg.js';
+import type { ReportData } from '../../src/core/report/model.js';
+import type { QuestionResult } from '../../src/core/report/results.js';
 import { athenaSource } from '../../src/core/report/sources.js';
 import { parseDuration, parseInstant, partitionDays, resolveWindow } from '../../src/core/report/window.js';
 import { queryFailure } from '../../src/report/athena-query.js';
@@ -165,7 +170,32 @@ describe('CSV', () => {
         { userAgent: '-x', requests: -1, first: null, share: 0 },
       ],
     });
-    expect(csv).toBe(`userAgent,requests,first,share\r\n'=1+2,3,2026-01-01T00:00:00Z,0.25\r\n"a ""b"", c",1,,\r\n'-x,-1,,0\r\n`);
+    expect(csv).toBe(`\uFEFFUser agent,Requests,First (UTC),Share (%)\r\n'=1+2,3,2026-01-01T00:00:00Z,25\r\n"a ""b"", c",1,,\r\n'-x,-1,,0\r\n`);
+  });
+
+  it('neutralises formulas behind white space and in fullwidth forms, NUL bytes, and rounds shares', () => {
+    const rows = ['  =1+2', '\u3000@SUM(A1)', '\uFF1DHYPERLINK("x")', '\uFF0B1', 'a\u0000b', 'ünïcødé', 'plain'].map((userAgent, i) => ({ userAgent, share: [0.5366666666666666, 1 / 3, 0.001, 0, 1, 0.12345, 0.999999][i]! }));
+    const csv = questionCsv({
+      id: 'user_agents',
+      title: 't',
+      description: 'd',
+      columns: [
+        { id: 'userAgent', label: 'User agent', type: 'text' },
+        { id: 'share', label: 'Share', type: 'ratio' },
+      ],
+      rows,
+    });
+    expect(csv.startsWith('\uFEFFUser agent,Share (%)\r\n')).toBe(true);
+    expect(csv.slice(1).split('\r\n').slice(1, -1)).toEqual([
+      "'  =1+2,53.67",
+      "'\u3000@SUM(A1),33.33",
+      `"'\uFF1DHYPERLINK(""x"")",0.1`,
+      "'\uFF0B1,0",
+      'a\uFFFDb,100',
+      'ünïcødé,12.35',
+      'plain,100',
+    ]);
+    expect(csv).not.toContain('\u0000');
   });
 });
 
@@ -183,5 +213,60 @@ describe('cost and numbers', () => {
   it('tells the user to retry a failure Athena marks as its own', () => {
     const e = queryFailure({ id: 'q', state: 'FAILED', stateChangeReason: 'INTERNAL_ERROR_QUERY_ENGINE', errorCategory: 1, retryable: true, dataScannedBytes: 0 }, { sql: '', workGroup: 'w', database: 'd' });
     expect(e.resolution).toBe('This failure is on Athena\'s side. Run the report again in a minute.');
+  });
+});
+
+describe('HTML page', () => {
+  const question = (id: QuestionResult['id'], rows: QuestionResult['rows']): QuestionResult => {
+    const def = QUESTIONS.find((q) => q.id === id)!;
+    return { id, title: def.title, description: def.description, columns: questionColumns(def), rows };
+  };
+  const report = (questions: QuestionResult[]): ReportData => ({
+    schemaVersion: 2,
+    generatedAt: '2026-11-25T12:00:00Z',
+    source: { kind: 'local', path: 'logs', files: 1, bytes: 1, engine: 'DuckDB' },
+    window: { from: '2026-11-24T12:00:00Z', to: '2026-11-25T12:00:00Z' },
+    filters: { stages: [], domains: [], customers: [], usagePlans: [] },
+    top: 10,
+    bucketMs: 3_600_000,
+    questions,
+  });
+
+  it('has no NaN without authorizer data, and whole-number y ticks for an empty window', () => {
+    const route = { apiId: 'a1b2c3d4e5', stage: 'prod', httpMethod: 'GET', resourcePath: '/pets', requests: 3, responseP50: 10, responseP90: 20, responseP99: 30, integrationP50: 5, integrationP90: 6, integrationP99: 7, authorizerP50: null, authorizerP90: null, authorizerP99: null };
+    const empty = Array.from({ length: 24 }, (_, i) => ({ bucket: Date.UTC(2026, 10, 24, 12 + i), requests: 0, s4xx: 0, s5xx: 0 }));
+    const html = renderHtml(report([question('latency_by_route', [route]), question('requests_over_time', empty)]));
+    expect(html).not.toContain('NaN');
+    expect(html).toContain('No authorizer latency in these requests');
+    const ticks = [...html.matchAll(/<text class="axis" x="\d+" y="[\d.]+" text-anchor="end">([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0', '1']);
+    expect(yTickSteps(10)).toBe(5);
+    expect(yTickSteps(20)).toBe(5);
+    expect(yTickSteps(2)).toBe(2);
+    expect(logRange([])).toEqual({ lo: 10, hi: 100 });
+  });
+
+  it('cuts a 20 MB logged value in the page, keeps it whole in --json, and says each label once', () => {
+    const huge = 'Mozilla/5.0 '.repeat(1_750_000);
+    const agents = question('user_agents', [{ userAgent: huge, requests: 1, s4xx: 0, s5xx: 0, share: 1 }]);
+    const errors = question('client_errors', [{ errorType: 'Quota exceeded', errorResponseType: 'QUOTA_EXCEEDED', requests: 2, share: 1 }]);
+    const data = report([agents, errors]);
+    const html = renderHtml(data);
+    expect(huge.length).toBeGreaterThan(20_000_000);
+    expect(html.length).toBeLessThan(100_000);
+    expect(html).toContain('more characters in --json)');
+    expect(JSON.stringify(reportJson(data))).toContain(huge);
+    expect(html).toContain('>Quota exceeded</text>');
+    expect(html).not.toContain('Quota exceeded QUOTA_EXCEEDED');
+    expect(html).not.toContain('Quota exceeded (QUOTA_EXCEEDED)');
+  });
+
+  it('labels routes with their API and stage, and explains a key listed with and without a plan', () => {
+    expect(rowLabel(['httpMethod', 'resourcePath', 'apiId', 'stage'])({ httpMethod: 'GET', resourcePath: '/pets', apiId: 'a1b2c3d4e5', stage: 'prod' })).toBe('GET /pets (a1b2c3d4e5/prod)');
+    const customers = question('customers', [
+      { customerId: 'c1', apiKey: 'acme', usagePlan: 'Gold', requests: 5, quotaHits: 0, throttled: 0, s4xx: 0, s5xx: 0 },
+      { customerId: 'c1', apiKey: 'acme', usagePlan: null, requests: 2, quotaHits: 0, throttled: 0, s4xx: 0, s5xx: 0 },
+    ]);
+    expect(renderHtml(report([customers]))).toContain('A key listed twice, with and without a usage plan');
   });
 });

@@ -11,6 +11,7 @@ import { chooseInstallation, listInstallations, requireOutputs } from '../shared
 import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages } from '../shared/stages.js';
 import { s3StateStore } from '../shared/state-store.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+import { stageFlagProblems, throwUsageProblems } from '../options.js';
 
 export interface ConnectStageResult {
   project: string;
@@ -20,6 +21,7 @@ export interface ConnectStageResult {
 
 export async function runConnectStage(options: ConnectStageOptions, ctx: RunContext): Promise<ConnectStageResult> {
   const { io } = ctx;
+  throwUsageProblems(stageFlagProblems(options.stage, options.allStages), 'Fix the flags above and run again.');
   const aws = await ctx.aws();
   const region = aws.target.region;
   const [sts, cfn, apigw, apigwV2] = await Promise.all([aws.sts(), aws.cloudFormation(), aws.apiGateway(), aws.apiGatewayV2()]);
@@ -79,7 +81,7 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
     if (!ctx.interactive) {
       throw new UserError('NeedsConfirmation', 'The change was not confirmed.', { resolution: 'Pass --yes to go ahead without a prompt (or --dry-run to only see it).' });
     }
-    if (!(await ctx.prompter.confirm({ message: 'Connect them? [--yes]', default: true }))) throw new AbortError();
+    if (!(await ctx.prompter.confirm({ message: 'Connect them? [--yes]', default: false }))) throw new AbortError();
   }
   const s3 = await aws.s3();
   const results = await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>

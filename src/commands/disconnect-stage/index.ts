@@ -1,12 +1,12 @@
 import { Option, type Command } from 'commander';
-import type { RunContextFor } from '../../cli.js';
 import { TOOL } from '../../core/names.js';
-import { collect } from '../options.js';
+import { collect, parseProject, type RunContextFor } from '../options.js';
 
 export interface DisconnectStageOptions {
   project?: string;
   stage?: string[];
-  all: boolean;
+  /** `--all-stages` (or its alias `--all`). */
+  allStages: boolean;
   overwriteChanged: boolean;
   yes: boolean;
   dryRun: boolean;
@@ -22,9 +22,11 @@ export function registerDisconnectStage(program: Command, runContext: RunContext
       'Restore connected stages to exactly the access-log settings they had before they were connected (destination and format, or ' +
         'none), then drop the saved record. A stage whose settings someone changed since is not overwritten unless you say so.',
     )
-    .addOption(new Option('--project <name>', 'the installation (default: the only one in the region)'))
+    .addOption(new Option('--project <name>', 'the installation (default: the only one in the region)').argParser(parseProject))
     .addOption(new Option('--stage <API_ID/STAGE>', 'a connected stage to restore (repeatable)').argParser(collect))
-    .addOption(new Option('--all', 'restore every stage connected to the installation').default(false))
+    .addOption(new Option('--all-stages', 'restore every stage connected to the installation (alias: --all)').default(false))
+    // The name init and connect-stage use is --all-stages; --all stays as an alias for old scripts.
+    .addOption(new Option('--all').hideHelp().implies({ allStages: true }))
     .addOption(new Option('--overwrite-changed', 'restore stages even if their settings changed since they were connected').default(false))
     .addOption(new Option('-y, --yes', 'do not ask for confirmation').default(false))
     .addOption(new Option('--dry-run', 'show what would be restored and stop').default(false))
@@ -38,8 +40,9 @@ Permissions: cloudformation:DescribeStacks; apigateway:GET and apigateway:PATCH 
 Example:
   $ npx ${TOOL} disconnect-stage --project shop --stage a1b2c3d4e5/prod --yes`,
     )
-    .action(async (opts: DisconnectStageOptions, command: Command) => {
+    .action(async (opts: DisconnectStageOptions & { all?: boolean }, command: Command) => {
       const { runDisconnectStage } = await import('./run.js');
-      await runDisconnectStage(opts, runContext(command));
+      const { all: _alias, ...options } = opts;
+      await runDisconnectStage(options, runContext(command));
     });
 }

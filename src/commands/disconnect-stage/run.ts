@@ -10,6 +10,7 @@ import { settleLimit } from '../../aws/throttle.js';
 import { RESTORE_LEFT_BEHIND, disconnectOne, type ConnectDeps, type DisconnectResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
 import { s3StateStore } from '../shared/state-store.js';
+import { stageFlagProblems, throwUsageProblems } from '../options.js';
 
 export interface DisconnectStageResult {
   project: string;
@@ -18,16 +19,16 @@ export interface DisconnectStageResult {
 }
 
 async function pick(options: DisconnectStageOptions, records: StageStateRecord[], ctx: RunContext): Promise<StageRef[]> {
-  if (options.stage?.length && options.all) throw new UsageError('ConflictingFlags', '--stage and --all cannot be used together.', { resolution: 'Pass one of them.' });
+  // runDisconnectStage checked the --all-stages conflict and the values' shape before any AWS call.
   if (options.stage?.length) {
     const bad = options.stage.filter((v) => !parseStageRef(v));
     if (bad.length) throw new UsageError('BadStage', `--stage ${bad.map((b) => `"${b}"`).join(', ')} is not API_ID/STAGE (for example a1b2c3d4e5/prod).`);
     return options.stage.map((v) => parseStageRef(v) as StageRef);
   }
-  if (options.all) return records.map((r) => ({ apiId: r.apiId, stageName: r.stageName }));
+  if (options.allStages) return records.map((r) => ({ apiId: r.apiId, stageName: r.stageName }));
   if (records.length === 0) return [];
   if (!ctx.interactive) {
-    throw new UserError('MissingStages', 'No stages chosen.', { resolution: `Pass --stage API_ID/STAGE (repeatable) or --all. Connected: ${records.map((r) => stageKey(r)).join(', ')}.` });
+    throw new UserError('MissingStages', 'No stages chosen.', { resolution: `Pass --stage API_ID/STAGE (repeatable) or --all-stages. Connected: ${records.map((r) => stageKey(r)).join(', ')}.` });
   }
   const keys = await ctx.prompter.checkbox<string>({
     message: 'Which stages should go back to their previous access-log settings? [--stage API_ID/STAGE]',
@@ -39,6 +40,7 @@ async function pick(options: DisconnectStageOptions, records: StageStateRecord[]
 
 export async function runDisconnectStage(options: DisconnectStageOptions, ctx: RunContext): Promise<DisconnectStageResult> {
   const { io } = ctx;
+  throwUsageProblems(stageFlagProblems(options.stage, options.allStages), 'Fix the flags above and run again.');
   const aws = await ctx.aws();
   const region = aws.target.region;
   const [sts, cfn, apigw, apigwV2, s3] = await Promise.all([aws.sts(), aws.cloudFormation(), aws.apiGateway(), aws.apiGatewayV2(), aws.s3()]);
@@ -74,7 +76,7 @@ export async function runDisconnectStage(options: DisconnectStageOptions, ctx: R
   io.info([`Restore ${refs.length} stage${refs.length === 1 ? '' : 's'} of ${inst.project}:`, ...lines].join('\n'));
   if (!options.yes) {
     if (!ctx.interactive) throw new UserError('NeedsConfirmation', 'The change was not confirmed.', { resolution: 'Pass --yes to go ahead without a prompt (or --dry-run to only see it).' });
-    if (!(await ctx.prompter.confirm({ message: 'Restore them? [--yes]', default: true }))) throw new AbortError();
+    if (!(await ctx.prompter.confirm({ message: 'Restore them? [--yes]', default: false }))) throw new AbortError();
   }
   const deps: ConnectDeps = { apigw, apigwV2, state, io, signal: ctx.signal, now: ctx.now };
   const overwrite = async (ref: StageRef, current: AccessLogSettings | null): Promise<boolean> => {

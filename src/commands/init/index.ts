@@ -1,7 +1,6 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { RunContextFor } from '../../cli.js';
 import { TOOL } from '../../core/names.js';
-import { collect } from '../options.js';
+import { collect, parseProject, type RunContextFor } from '../options.js';
 
 export interface InitOptions {
   project?: string;
@@ -37,8 +36,8 @@ export function registerInit(program: Command, runContext: RunContextFor): void 
         'then point the chosen stages at it (their previous access-log settings are saved first). Re-running it upgrades an existing ' +
         'installation; running it twice in a row changes nothing the second time. Every prompt has a flag, shown in brackets.',
     )
-    .addOption(new Option('--project <name>', 'project name: names the stack, stream, bucket, Glue database and dashboard'))
-    .addOption(new Option('--stage <API_ID/STAGE>', 'a REST API stage to connect (repeatable)').argParser(collect))
+    .addOption(new Option('--project <name>', 'project name: names the stack, stream, bucket, Glue database and dashboard').argParser(parseProject))
+    .addOption(new Option('--stage <API_ID/STAGE>', 'a REST, HTTP or WebSocket API stage to connect (repeatable)').argParser(collect))
     .addOption(new Option('--all-stages', 'connect every REST API stage in the region').default(false))
     .addOption(new Option('--replace-existing-logs', 'switch stages that already send access logs elsewhere (their settings are saved)').default(false))
     .addOption(new Option('--quicksight-group <name>', 'QuickSight group to share the dashboard with (default <project>-Admins)'))
@@ -52,8 +51,9 @@ export function registerInit(program: Command, runContext: RunContextFor): void 
     .addHelpText(
       'after',
       `
-Permissions: see "IAM permissions for init" in the README (CloudFormation, S3 artifacts bucket,
-iam:PassRole/CreateRole for the stack's roles, apigateway:GET/PATCH on stages, QuickSight checks).
+Permissions: see the "init" policy in docs/iam.md (summary in the README's "IAM permissions"):
+CloudFormation change sets, the S3 artifacts bucket, iam:PassRole/CreateRole for the stack's roles,
+apigateway:GET/PATCH on stages, the QuickSight checks, and what the stack's resources need.
 
 Examples:
   $ npx ${TOOL} init

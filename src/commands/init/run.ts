@@ -6,20 +6,26 @@
 import type { RunContext } from '../../context.js';
 import type { InitOptions } from './index.js';
 import { DEFAULT_RETENTION_DAYS } from './index.js';
-import { UserError, AbortError } from '../../errors.js';
+import { UserError, AbortError, isAppError, fromAwsError } from '../../errors.js';
 import { installationsFromStacks, type Installation } from '../../core/installations.js';
 import { projectNameProblem, stackName as stackNameOf, streamName as streamNameOf, TAG_PROJECT, TAG_VERSION, TOOL } from '../../core/names.js';
 import { accessLogFormat } from '../../core/log-format.js';
 import { estimateCost } from '../../core/cost.js';
-import { equivalentCommand, renderPlan, type InitPlan, type PlannedStage } from '../../core/init-plan.js';
+import { equivalentCommand, renderPlan, type CommandInputs, type InitPlan, type PlannedStage } from '../../core/init-plan.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages, type StageInfo } from '../shared/stages.js';
 import { CONNECT_LEFT_BEHIND, connectStages, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
-import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
-import { resolveDashboard, type DashboardChoice } from './quicksight.js';
+import type { ApiGatewayV2Api, V2ApiSummary } from '../../aws/apigatewayv2.js';
+import type { S3Api } from '../../aws/s3.js';
+import type { CloudFormationApi } from '../../aws/cloudformation.js';
+import type { ApiGatewayApi } from '../../aws/apigateway.js';
+import { checkOwner, chooseOwner, noDashboard, probeDashboard, type DashboardChoice } from './quicksight.js';
+import { checkInitFlags } from './flags.js';
+import type { Prompter } from '../../ui/prompts.js';
+import type { QuickSightAccountInfo } from '../../aws/quicksight.js';
 import { loadStackTemplate, resourceSummary, stackParameters } from './template.js';
 import { findKeptBucket } from './kept-bucket.js';
 
@@ -37,23 +43,8 @@ const DEPLOY_LEFT_BEHIND = (project: string, region: string): string =>
 const NOT_INSTALLED = new Set(['REVIEW_IN_PROGRESS', 'ROLLBACK_COMPLETE', 'ROLLBACK_FAILED', 'CREATE_FAILED', 'DELETE_COMPLETE']);
 
 async function resolveProject(options: InitOptions, ctx: RunContext, installations: Installation[]): Promise<string> {
-  if (options.project !== undefined) {
-    const problem = projectNameProblem(options.project);
-    if (problem) {
-      throw new UserError('BadProject', `--project "${options.project}" cannot be used: ${problem}.`, {
-        resolution: 'Choose a name like "shop" or "orders-api" (3-32 lowercase letters, digits, hyphens).',
-      });
-    }
-    return options.project;
-  }
-  if (!ctx.interactive) {
-    throw new UserError('MissingProject', 'No project name given.', {
-      resolution:
-        installations.length > 0
-          ? `Pass --project (installations here: ${installations.map((i) => i.project).join(', ')}; the same name upgrades one).`
-          : `Pass --project NAME (for example --project ${DEFAULT_PROJECT}).`,
-    });
-  }
+  // checkInitFlags has refused a bad name, and a missing one without a terminal.
+  if (options.project !== undefined) return options.project;
   const first = installations[0];
   const suggestion = installations.length === 1 && first ? first.project : DEFAULT_PROJECT;
   return ctx.prompter.input({
@@ -83,20 +74,90 @@ async function confirmPlan(options: InitOptions, ctx: RunContext): Promise<void>
       resolution: 'Pass --yes to go ahead without a prompt (or --dry-run to only see the plan).',
     });
   }
-  const go = await ctx.prompter.confirm({ message: 'Deploy this plan? [--yes]', default: true });
+  // It changes the account: a stray Enter says no (as `sam deploy` asks, [y/N]).
+  const go = await ctx.prompter.confirm({ message: 'Deploy this plan? [--yes]', default: false });
   if (!go) throw new AbortError('Nothing was changed.');
 }
 
+/** What the user answered so far; on a failure after a question, the command that repeats the answers. */
+interface Answers {
+  region: string;
+  profile: string | undefined;
+  project?: string;
+  stages?: readonly StageInfo[];
+  replaceExistingLogs?: boolean;
+  dashboard?: CommandInputs['dashboard'];
+  retentionDays: number | undefined;
+  asked: number;
+}
+
+function countingPrompter(inner: Prompter, answers: Answers): Prompter {
+  const count = <T>(p: Promise<T>): Promise<T> => p.then((v) => ((answers.asked += 1), v));
+  return {
+    confirm: (q) => count(inner.confirm(q)),
+    input: (q) => count(inner.input(q)),
+    select: (q) => count(inner.select(q)),
+    checkbox: (q) => count(inner.checkbox(q)),
+  };
+}
+
+function commandFor(a: Answers & { project: string }): string {
+  return equivalentCommand({
+    region: a.region,
+    profile: a.profile,
+    project: a.project,
+    stages: [...(a.stages ?? [])],
+    replaceExistingLogs: a.replaceExistingLogs ?? false,
+    dashboard: a.dashboard ?? { enabled: false },
+    retentionDays: a.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    defaultRetentionDays: DEFAULT_RETENTION_DAYS,
+  });
+}
+
+/** Adds "the command that repeats your answers" to a failure that came after at least one answer. */
+function withRepeatCommand(e: unknown, answers: Answers): unknown {
+  if (answers.asked === 0 || answers.project === undefined) return e;
+  const err = isAppError(e) ? e : fromAwsError(e);
+  const partial = answers.dashboard === undefined || answers.stages === undefined;
+  err.details.push(
+    `Your answers as one command${partial ? ' (so far; add what is missing)' : ''}: ${commandFor({ ...answers, project: answers.project })}`,
+  );
+  return err;
+}
+
 export async function runInit(options: InitOptions, ctx: RunContext): Promise<InitResult> {
+  // The command line first: nothing is sent to AWS with flags that cannot work.
+  checkInitFlags(options, ctx.interactive);
+  const aws = await ctx.aws();
+  const answers: Answers = { region: aws.target.region, profile: aws.target.profile, retentionDays: options.retentionDays, asked: 0 };
+  const run: RunContext = ctx.interactive ? { ...ctx, prompter: countingPrompter(ctx.prompter, answers) } : ctx;
+  try {
+    return await runInitSteps(options, run, answers);
+  } catch (e) {
+    throw withRepeatCommand(e, answers);
+  }
+}
+
+async function resolveDashboard(options: InitOptions, ctx: RunContext, input: DashboardInputsFor, answers: Answers): Promise<DashboardChoice> {
+  if (input.quickSight === 'none') return noDashboard();
+  const owner = await chooseOwner(options, ctx, input, input.quickSight);
+  if (owner === 'none') {
+    answers.dashboard = { enabled: false };
+    return noDashboard();
+  }
+  answers.dashboard = { enabled: true, ...owner, createGroup: options.createGroup };
+  return checkOwner(owner, options, ctx, { ...input, quickSight: input.quickSight });
+}
+
+type DashboardInputsFor = { project: string; account: string; callerArn: string; region: string; quickSight: QuickSightAccountInfo | 'none' };
+
+/** Steps 1 and 2: who and where, then what is there (installations, REST stages, HTTP/WebSocket APIs we cannot take yet). */
+async function survey(ctx: RunContext) {
   const { io } = ctx;
   const aws = await ctx.aws();
   const region = aws.target.region;
   const [sts, apigw, apigwV2, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.apiGatewayV2(), aws.cloudFormation()]);
-
-  // 1. Who and where, before anything else.
   const who = await io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account}, ${w.arn}, region ${region}`);
-
-  // 2. What is there: installations, and the stages of REST, HTTP and WebSocket APIs.
   const [stacks, v2] = await Promise.all([
     cfn.listStacks(),
     apigwV2.listApis().catch((e: unknown) => {
@@ -105,11 +166,88 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
     }),
   ]);
   const installations = installationsFromStacks(stacks);
+  // The stages of REST, HTTP and WebSocket APIs.
   const known = knownDestinations(installations);
   const all = await io.step('Listing API stages', () => discoverStages(apigw, known, { api: apigwV2, apis: v2 }), (s) => `Found ${countStages(s)}`);
+  return { aws, region, apigw, apigwV2, cfn, who, stacks, v2, installations, all };
+}
 
-  // 3. Project (it decides whether this is an install or an upgrade).
+/** Step 9: points the chosen stages at the deployed stream (their settings saved first). */
+async function connectChosen(
+  chosen: StageInfo[],
+  deployed: DeployResult,
+  s3: S3Api,
+  apis: { apigw: ApiGatewayApi; apigwV2: ApiGatewayV2Api },
+  input: { project: string; region: string; stackName: string; account: string; callerArn: string }, ctx: RunContext): Promise<StageResult[]> {
+  const outputs = deployed.outputs;
+  const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn];
+  const bucket = outputs[OUTPUT_KEYS.bucketName];
+  if (!streamArn || !bucket) {
+    throw new UserError('MissingOutputs', `Stack ${input.stackName} has no ${OUTPUT_KEYS.deliveryStreamArn} or ${OUTPUT_KEYS.bucketName} output.`, {
+      resolution: `Run \`${TOOL} status --project ${input.project}\`; the stack may have been changed outside ${TOOL}.`,
+    });
+  }
+  if (chosen.length === 0) return [];
+  return ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
+    connectStages(
+      chosen,
+      { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project: input.project, region: input.region, callerArn: input.callerArn },
+      { ...apis, state: s3StateStore(s3, bucket, input.account), io: ctx.io, signal: ctx.signal, now: ctx.now },
+    ),
+  );
+}
+
+/** Step 8: the stack, through a change set; CloudFormation's own questions (a stuck stack, an upgrade that replaces) asked here. */
+function deployPlanned(
+  plan: InitPlan,
+  template: { body: string; parameters: Record<string, string> },
+  options: InitOptions,
+  ctx: RunContext,
+  clients: { cfn: CloudFormationApi; s3: S3Api },
+): Promise<DeployResult> {
+  const { io } = ctx;
+  return ctx.interrupts.changing(DEPLOY_LEFT_BEHIND(plan.project, plan.region), () => deployStack(
+    {
+      stackName: plan.stackName,
+      account: plan.account,
+      templateBody: template.body,
+      parameters: template.parameters,
+      tags: { [TAG_PROJECT]: plan.project, [TAG_VERSION]: ctx.version },
+      project: plan.project,
+      description: `${TOOL} ${ctx.version}`,
+    },
+    ctx,
+    {
+      ...clients,
+      confirm: async (step) => {
+        io.warn(step.reason);
+        if (options.yes) return true;
+        if (!ctx.interactive) {
+          throw new UserError('NeedsConfirmation', step.reason, { resolution: `Pass --yes to allow it: ${step.question}` });
+        }
+        return ctx.prompter.confirm({ message: `${step.question} [--yes]`, default: false });
+      },
+      // deployStack has printed the change set. The plan was confirmed already; an upgrade that
+      // replaces or removes resources is asked about once more on a terminal.
+      confirmChangeSet: async (summary) => {
+        if (options.yes || !ctx.interactive || summary.type === 'CREATE' || summary.replace + summary.remove + summary.mayReplace === 0) return true;
+        return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
+      },
+    },
+  ));
+}
+
+async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answers): Promise<InitResult> {
+  const { io } = ctx;
+  const { aws, region, apigw, apigwV2, cfn, who, stacks, v2, installations, all } = await survey(ctx);
+
+  // 3. QuickSight's account facts decide the dashboard choices: read them before asking anything.
+  const quickSight = await probeDashboard(options, ctx, { account: who.account, callerArn: who.arn, region });
+  if (quickSight === 'none') answers.dashboard = { enabled: false };
+
+  // 4. Project (it decides whether this is an install or an upgrade).
   const project = await resolveProject(options, ctx, installations);
+  answers.project = project;
   // A stack that never finished its creation (an abandoned change set, a rolled-back create) is
   // replaced by a fresh install, not upgraded.
   const found = installations.find((i) => i.project === project) ?? null;
@@ -122,17 +260,21 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
     });
   }
 
-  // 4. Stages.
+  // 5. Stages.
   const chosen = await selectStages(
     { options: { ...(options.stage ? { stage: options.stage } : {}), allStages: options.allStages, replaceExistingLogs: options.replaceExistingLogs }, project, all, v2, allowNone: existing !== null, command: 'init' },
     ctx,
   );
+  answers.stages = chosen;
+  answers.replaceExistingLogs = chosen.some((s) => replacesExisting(s, project));
 
-  // 5. QuickSight.
-  const dashboard: DashboardChoice = await resolveDashboard(options, ctx, { project, account: who.account, callerArn: who.arn, region });
+  // 6. The dashboard's owner.
+  const dashboard = await resolveDashboard(options, ctx, { project, account: who.account, callerArn: who.arn, region, quickSight }, answers);
+  if (dashboard.enabled) answers.dashboard = { enabled: true, ...dashboard.flags };
 
-  // 6. The plan.
+  // 7. The plan.
   const retentionDays = options.retentionDays ?? (existing?.parameters.RetentionDays ? Number(existing.parameters.RetentionDays) : DEFAULT_RETENTION_DAYS);
+  answers.retentionDays = retentionDays;
   const keptBucket = await findKeptBucket({ aws, existing, project, account: who.account, io });
   const parameters = stackParameters({ project, retentionDays, dashboard, installed: existing?.parameters, ...(keptBucket ? { existingLogBucket: keptBucket.name } : {}) });
   const template = loadStackTemplate();
@@ -161,16 +303,7 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
     resources: resourceSummary(template, parameters),
     stages: plannedStages,
     cost: { fixedMonthly: cost.fixedMonthly, perMillionRequests: cost.perMillionRequests, lines: cost.lines },
-    command: equivalentCommand({
-      region,
-      profile: aws.target.profile,
-      project,
-      stages: chosen,
-      replaceExistingLogs: chosen.some((s) => replacesExisting(s, project)),
-      dashboard: dashboard.enabled ? { enabled: true, ...dashboard.flags } : { enabled: false },
-      retentionDays,
-      defaultRetentionDays: DEFAULT_RETENTION_DAYS,
-    }),
+    command: commandFor({ ...answers, project }),
   };
   if (options.dryRun) {
     if (options.json) io.json(plan);
@@ -181,61 +314,15 @@ export async function runInit(options: InitOptions, ctx: RunContext): Promise<In
   io.info(renderPlan(plan, io.style));
   await confirmPlan(options, ctx);
 
-  // 7. QuickSight group (only now that the plan is confirmed), then the stack.
+  // 8. QuickSight group (only now that the plan is confirmed), then the stack.
   if (dashboard.enabled && dashboard.prepare) await dashboard.prepare();
   const s3 = await aws.s3();
-  const deployed = await ctx.interrupts.changing(DEPLOY_LEFT_BEHIND(project, region), () => deployStack(
-    {
-      stackName,
-      account: who.account,
-      templateBody: template.body,
-      parameters,
-      tags: { [TAG_PROJECT]: project, [TAG_VERSION]: ctx.version },
-      project,
-      description: `${TOOL} ${ctx.version}`,
-    },
-    ctx,
-    {
-      cfn,
-      s3,
-      confirm: async (step) => {
-        io.warn(step.reason);
-        if (options.yes) return true;
-        if (!ctx.interactive) {
-          throw new UserError('NeedsConfirmation', step.reason, { resolution: `Pass --yes to allow it: ${step.question}` });
-        }
-        return ctx.prompter.confirm({ message: `${step.question} [--yes]`, default: false });
-      },
-      // deployStack has printed the change set. The plan was confirmed already; an upgrade that
-      // replaces or removes resources is asked about once more on a terminal.
-      confirmChangeSet: async (summary) => {
-        if (options.yes || !ctx.interactive || summary.type === 'CREATE' || summary.replace + summary.remove + summary.mayReplace === 0) return true;
-        return ctx.prompter.confirm({ message: 'This upgrade replaces or removes resources (see above). Execute the change set? [--yes]', default: false });
-      },
-    },
-  ));
+  const deployed = await deployPlanned(plan, { body: template.body, parameters }, options, ctx, { cfn, s3 });
 
-  // 8. Connect the stages.
-  const outputs = deployed.outputs;
-  const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn];
-  const bucket = outputs[OUTPUT_KEYS.bucketName];
-  if (!streamArn || !bucket) {
-    throw new UserError('MissingOutputs', `Stack ${stackName} has no ${OUTPUT_KEYS.deliveryStreamArn} or ${OUTPUT_KEYS.bucketName} output.`, {
-      resolution: `Run \`${TOOL} status --project ${project}\`; the stack may have been changed outside ${TOOL}.`,
-    });
-  }
-  const results =
-    chosen.length === 0
-      ? []
-      : await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
-          connectStages(
-            chosen,
-            { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project, region, callerArn: who.arn },
-            { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
-          ),
-        );
+  // 9. Connect the stages.
+  const results = await connectChosen(chosen, deployed, s3, { apigw, apigwV2 }, { project, region, stackName, account: who.account, callerArn: who.arn }, ctx);
 
-  // 9. Summary.
+  // 10. Summary.
   const result: InitResult = { plan, deployed, stages: results };
   reportSummary(result, options.json, ctx);
   return result;

@@ -1,12 +1,13 @@
 import { Option, type Command } from 'commander';
-import type { RunContextFor } from '../../cli.js';
 import { TOOL as BIN } from '../../core/names.js';
-import { collect } from '../options.js';
+import { collect, parseProject, wholeNumber, type RunContextFor } from '../options.js';
 
 export interface ReportOptions {
   project?: string;
-  /** A file or folder of access logs: read locally, no AWS. */
-  local?: string;
+  /** Files or folders of access logs: read locally, no AWS (repeatable, or several after one flag). */
+  local?: string | string[];
+  /** Any file or line left out of a --local or --from-bucket report is a failure (exit 1). */
+  strict?: boolean;
   /** Download the window's objects from the installation's bucket and read them locally. */
   fromBucket: boolean;
   since?: string;
@@ -37,8 +38,9 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
         '--local reads log files on this machine and needs no AWS account. Changes nothing (Athena keeps its ' +
         'query results under the bucket\'s athena-results/ prefix, where they expire).',
     )
-    .addOption(new Option('--project <name>', 'the installation to query (default: the only one in the region)'))
-    .addOption(new Option('--local <path>', 'read access logs from a file or folder (gzip or plain JSON lines) instead of AWS'))
+    .addOption(new Option('--project <name>', 'the installation to query (default: the only one in the region)').argParser(parseProject))
+    .addOption(new Option('--local <paths...>', 'read access logs from files or folders (gzip or plain JSON lines) instead of AWS; several paths, or the flag repeated'))
+    .addOption(new Option('--strict', 'with --local or --from-bucket: fail (exit 1) when any file or line cannot be read, instead of skipping it and saying so').default(false))
     .addOption(new Option('--from-bucket', 'download the window\'s log objects from the installation\'s bucket and query them locally').default(false))
     .addOption(new Option('--since <duration>', 'window ending now (or at --to): 24h, 7d, 30d... (default 24h; --local: every record)'))
     .addOption(new Option('--from <time>', 'window start, UTC: 2026-11-01 or 2026-11-01T13:00'))
@@ -47,7 +49,7 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
     .addOption(new Option('--domain <name>', 'only requests to this domain name (repeatable)').argParser(collect))
     .addOption(new Option('--customer <id>', 'only this customer id, API key name or API key id (repeatable)').argParser(collect))
     .addOption(new Option('--usage-plan <name>', 'only this usage plan, by name or id (repeatable)').argParser(collect))
-    .addOption(new Option('--top <n>', 'rows in each top-N table (1 to 1000)').argParser((v) => Number(v)))
+    .addOption(new Option('--top <n>', 'rows in each top-N table (1 to 1000)').argParser(wholeNumber(1, 1000)))
     .addOption(new Option('--json', 'print the report as JSON on stdout').default(false))
     .addOption(new Option('--csv <dir>', 'also write one CSV file per question into this folder'))
     .addOption(new Option('--html <file>', 'also write the report as one self-contained HTML page with charts'))
@@ -57,6 +59,9 @@ export function registerReport(program: Command, runContext: RunContextFor): voi
       `
 Cost: the Athena source runs one query that reads the window's days once (Athena: $5 per TB,
 10 MB minimum); --from-bucket pays S3 requests and data transfer instead; --local is free.
+--local and --from-bucket read what they can: a damaged file or line, or JSON that is not an
+access log (no requestId), is skipped and named on stderr (and in --json, source.skipped).
+--json prints every time as an ISO 8601 UTC string (docs/report-json.md).
 The local engine (DuckDB) is not part of the package: the first --local or --from-bucket run
 installs it once into your cache folder (asks first; --yes to agree in scripts).
 
@@ -67,6 +72,7 @@ athena-results/ prefix. --from-bucket: cloudformation:DescribeStacks, s3:ListBuc
 
 Examples:
   $ npx ${BIN} report --local assets/sample            # no AWS account needed
+  $ npx ${BIN} report --local logs/*.gz --strict       # several files; fail if any cannot be read
   $ npx ${BIN} report --since 7d --stage a1b2c3d4e5/prod
   $ npx ${BIN} report --from 2026-11-01 --to 2026-11-07 --html report.html --csv report-csv`,
     )

@@ -5,28 +5,33 @@
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import type { RunContext } from '../../context.js';
 import type { ReportOptions } from './index.js';
-import { CancelledError, UsageError, UserError } from '../../errors.js';
+import { CancelledError, isAppError, UsageError, UserError } from '../../errors.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { compileReport, MAX_TOP, type CompiledReport, type ReportSource } from '../../core/report/compile.js';
 import { ATHENA, DUCKDB } from '../../core/report/dialect.js';
 import { parseFilters, type ReportFilters } from '../../core/report/filters.js';
 import { formatBytes, formatUsd } from '../../core/report/format.js';
-import { athenaCostUsd, type ReportData, type SourceInfo } from '../../core/report/model.js';
+import { athenaCostUsd, type LocalSourceInfo, type ReportData, type SourceInfo } from '../../core/report/model.js';
 import { decodeResults, fillTimeSeries } from '../../core/report/results.js';
 import { athenaSource } from '../../core/report/sources.js';
 import { iso, resolveWindow, type TimeWindow } from '../../core/report/window.js';
 import { renderText } from '../../core/report/render-text.js';
 import { reportCsvFiles } from '../../core/report/render-csv.js';
 import { renderHtml } from '../../core/report/render-html.js';
+import { reportJson } from '../../core/report/render-json.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
 import { runAthenaQuery } from '../../report/athena-query.js';
 import { downloadWindow } from '../../report/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../report/engine.js';
-import { duckDbSource, findLogFiles, resolveLocalPath } from '../../report/local-files.js';
+import { findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../report/local-files.js';
+import { surveyLogs, type Survey } from '../../report/survey.js';
+import { terminalSafe } from '../../core/text-table.js';
 import type { Installation } from '../../core/installations.js';
+import { RECORD_FIELDS } from '../../core/log-format.js';
+import { checkCsvDir, checkHtmlPath } from './output-paths.js';
 
 /** The window when none is asked for, for the AWS sources (local files default to every record). */
 export const DEFAULT_SINCE = '24h';
@@ -37,6 +42,20 @@ export interface ResolvedReportInputs {
   window: TimeWindow | null;
   filters: ReportFilters;
   top: number;
+}
+
+/** The window of the flags; `--from` alone after now is named as such (the end defaults to now). */
+function windowOf(options: ReportOptions, nowMs: number, mode: ResolvedReportInputs['mode']): TimeWindow | null {
+  try {
+    return resolveWindow({ since: options.since, from: options.from, to: options.to }, nowMs, mode === 'local' ? null : DEFAULT_SINCE);
+  } catch (e) {
+    if (isAppError(e) && e.code === 'EmptyWindow' && options.from !== undefined && options.to === undefined && options.since === undefined) {
+      throw new UsageError('FromInFuture', `--from ${options.from} is in the future (it is ${iso(nowMs)} now, UTC), so the window would be empty.`, {
+        resolution: 'Pass a start in the past (for example --from 2026-11-01), or add --to for a window that has ended.',
+      });
+    }
+    throw e;
+  }
 }
 
 /** Checks the flags together, before anything is read or called. */
@@ -58,7 +77,7 @@ export function resolveInputs(options: ReportOptions, nowMs: number): ResolvedRe
     });
   }
   const mode = options.local !== undefined ? 'local' : options.fromBucket ? 'bucket' : 'athena';
-  const window = resolveWindow({ since: options.since, from: options.from, to: options.to }, nowMs, mode === 'local' ? null : DEFAULT_SINCE);
+  const window = windowOf(options, nowMs, mode);
   const filters = parseFilters({ stage: options.stage, domain: options.domain, customer: options.customer, usagePlan: options.usagePlan });
   return { mode, window, filters, top };
 }
@@ -88,20 +107,86 @@ async function withEngine<T>(options: ReportOptions, ctx: RunContext, fn: (engin
   }
 }
 
+/** `--local` as given: once, repeated, or several paths after one flag (a shell's `logs/*.gz`). */
+export function localPaths(local: ReportOptions['local']): string[] {
+  return local === undefined ? [] : typeof local === 'string' ? [local] : [...local];
+}
+
+const MAX_SKIPS_SHOWN = 10;
+
+/** What was left out, on stderr; with --strict, a failure instead (exit 1). */
+function reportSkips(skips: readonly Skip[], strict: boolean, ctx: RunContext): void {
+  if (skips.length === 0) return;
+  const lines = skips.map((s) => `${terminalSafe(s.file)}: ${terminalSafe(s.reason)}`);
+  const shown = [...lines.slice(0, MAX_SKIPS_SHOWN), ...(lines.length > MAX_SKIPS_SHOWN ? [`…and ${lines.length - MAX_SKIPS_SHOWN} more (every one in --json, source.skipped)`] : [])];
+  const files = skips.filter((s) => s.lines === undefined).length;
+  const summary = `Skipped ${files} file(s) and lines of ${skips.length - files} other file(s):`;
+  if (strict) {
+    throw new UserError('SkippedInput', `${summary.replace(/:$/, '')}, and --strict makes that a failure.`, {
+      details: shown,
+      resolution: 'Move the files named above out of the way, or run without --strict to report on what can be read.',
+    });
+  }
+  ctx.io.warn(summary);
+  for (const l of shown) ctx.io.info(`  ${l}`);
+}
+
+interface Read {
+  rows: unknown[][];
+  compiled: CompiledReport;
+  survey: Survey;
+}
+
+/** Surveys the files, names what is skipped, then runs the report over what is readable. */
+/** `shownAs`: how a file is named to the user (a downloaded object by its S3 key). */
+async function readFiles(
+  engine: SqlEngine,
+  files: LocalFiles,
+  inputs: ResolvedReportInputs,
+  options: ReportOptions,
+  ctx: RunContext,
+  where: string,
+  shownAs: (file: string) => string = (f) => f,
+): Promise<Read> {
+  const compile = (source: ReportSource) => compileReport({ dialect: DUCKDB, source, window: inputs.window, filters: inputs.filters, top: inputs.top });
+  // The fields the statement names: only those are loaded.
+  const sql = compile({ from: 'logs', where: [] }).sql;
+  const keep = new Set(RECORD_FIELDS.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql)));
+  const loaded = await surveyLogs(engine, files, keep);
+  const survey = { ...loaded, skips: loaded.skips.map((k) => ({ ...k, file: shownAs(k.file) })) };
+  reportSkips(survey.skips, options.strict === true, ctx);
+  if (survey.plan.gzip.length + survey.plan.plain.length === 0) {
+    throw new UserError('UnreadableLogs', `None of the access-log files under ${where} could be read.`, {
+      resolution: 'Every line must be one JSON object (gzip or plain). Check the files named above.',
+    });
+  }
+  const compiled = compile(survey.source);
+  ctx.io.debug(compiled.sql);
+  const rows = await queryLocal(engine, compiled.sql, where);
+  return { rows, compiled, survey };
+}
+
+function readInfo(survey: Survey): Pick<LocalSourceInfo, 'skipped' | 'holds'> {
+  return {
+    skipped: survey.skips,
+    holds: survey.firstMs === null || survey.lastMs === null ? null : { first: iso(survey.firstMs), last: iso(survey.lastMs) },
+  };
+}
+
 async function runLocal(options: ReportOptions, inputs: ResolvedReportInputs, ctx: RunContext): Promise<Answer> {
-  const path = options.local as string;
-  const local = resolveLocalPath(path);
-  if (local.packagedSample) ctx.io.info(`Reading the sample logs shipped with apigw-log-analytics (${local.path}).`);
-  const files = await findLogFiles(local.path);
+  const given = localPaths(options.local);
+  const resolved = given.map((p) => resolveLocalPath(p));
+  for (const local of resolved) if (local.packagedSample) ctx.io.info(`Reading the sample logs shipped with apigw-log-analytics (${local.path}).`);
+  const files = await findLogFiles(resolved.map((l) => l.path));
+  const shown = given.map((p, i) => (resolved[i]!.packagedSample ? resolved[i]!.path : p)).join(', ');
   ctx.io.debug(`Reading ${files.gzip.length} gzip and ${files.plain.length} plain file(s); skipped ${files.skipped.length}.`);
   return withEngine(options, ctx, async (engine) => {
-    const compiled = compileReport({ dialect: DUCKDB, source: duckDbSource(files), window: inputs.window, filters: inputs.filters, top: inputs.top });
-    ctx.io.debug(compiled.sql);
-    const rows = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => queryLocal(engine, compiled.sql, path));
+    const read = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => readFiles(engine, files, inputs, options, ctx, shown));
+    const { plan } = read.survey;
     return {
-      source: { kind: 'local', path: local.packagedSample ? local.path : path, files: files.gzip.length + files.plain.length, bytes: files.bytes, engine: engine.name },
-      compiled,
-      rows,
+      source: { kind: 'local', path: shown, files: plan.gzip.length + plan.plain.length, bytes: files.bytes, engine: engine.name, ...readInfo(read.survey) },
+      compiled: read.compiled,
+      rows: read.rows,
     };
   });
 }
@@ -217,10 +302,10 @@ async function runBucket(options: ReportOptions, inputs: ResolvedReportInputs, c
       const compile = (from: ReportSource) => compileReport({ dialect: DUCKDB, source: from, window, filters: inputs.filters, top: inputs.top });
       // No object: nothing to run; the statement's layout still decodes the empty answer (zero totals).
       if (got.objects === 0) return { source, compiled: compile({ from: 'no_objects', where: [] }), rows: [] };
-      const local = compile(duckDbSource(await findLogFiles(dir)));
-      ctx.io.debug(local.sql);
-      const rows = await ctx.io.step('Querying the downloaded logs', () => queryLocal(engine, local.sql, `s3://${bucket}/logs/`));
-      return { source, compiled: local, rows };
+      const files = await findLogFiles(dir);
+      const shownAs = (file: string) => `s3://${bucket}/${relative(dir, file).split(sep).join('/')}`;
+      const read = await ctx.io.step('Querying the downloaded logs', () => readFiles(engine, files, inputs, options, ctx, `s3://${bucket}/logs/`, shownAs));
+      return { source: { ...source, ...readInfo(read.survey) }, compiled: read.compiled, rows: read.rows };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -235,7 +320,7 @@ export async function collectReport(options: ReportOptions, ctx: RunContext): Pr
     q.id === 'requests_over_time' ? fillTimeSeries(q, answer.compiled.bucketMs, inputs.window) : q,
   );
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     generatedAt: iso(ctx.now()),
     source: answer.source,
     window: { from: inputs.window ? iso(inputs.window.fromMs) : null, to: inputs.window ? iso(inputs.window.toMs) : null },
@@ -246,29 +331,37 @@ export async function collectReport(options: ReportOptions, ctx: RunContext): Pr
   };
 }
 
+/** "No requests", with the days the files do hold when a window missed them. */
+export function noRequests(report: ReportData): string {
+  const { window, source } = report;
+  if (!window.from) return 'No requests in these files.';
+  const base = `No requests from ${window.from} to ${window.to}${source.kind === 'local' ? ' in these files' : ''}.`;
+  const holds = source.kind === 'athena' ? null : source.holds;
+  if (!holds) return base;
+  const day = (t: string) => t.slice(0, 10);
+  return `${base} They hold requests from ${holds.first} to ${holds.last} (UTC): try --from ${day(holds.first)} --to ${day(holds.last)}.`;
+}
+
 export async function runReport(options: ReportOptions, ctx: RunContext): Promise<ReportData> {
+  // Before any AWS call or query: a paid query must not be lost to a path that cannot be written.
+  const csvDir = options.csv !== undefined ? checkCsvDir(options.csv) : undefined;
+  const htmlFile = options.html !== undefined ? checkHtmlPath(options.html) : undefined;
   const report = await collectReport(options, ctx);
   const totals = report.questions.find((q) => q.id === 'totals')?.rows[0];
-  if (totals && totals.requests === 0) {
-    ctx.io.warn(
-      report.window.from
-        ? `No requests from ${report.window.from} to ${report.window.to}${report.source.kind === 'local' ? ' in these files' : ''}.`
-        : 'No requests in these files.',
-    );
-  }
-  if (options.csv !== undefined) {
-    const dir = resolve(options.csv);
+  if (totals && totals.requests === 0) ctx.io.warn(noRequests(report));
+  if (csvDir !== undefined) {
+    const dir = csvDir;
     await mkdir(dir, { recursive: true });
     const files = reportCsvFiles(report);
     for (const [name, text] of files) await writeFile(join(dir, name), text, 'utf8');
     ctx.io.success(`Wrote ${files.size} CSV files to ${dir}`);
   }
-  if (options.html !== undefined) {
-    const file = resolve(options.html);
+  if (htmlFile !== undefined) {
+    const file = htmlFile;
     await writeFile(file, renderHtml(report), 'utf8');
     ctx.io.success(`Wrote ${file}`);
   }
-  if (options.json) ctx.io.json(report);
-  else ctx.io.result(renderText(report, ctx.io.style));
+  if (options.json) ctx.io.json(reportJson(report));
+  else ctx.io.result(renderText(report, ctx.io.style, { width: ctx.io.width }));
   return report;
 }

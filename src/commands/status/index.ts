@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import type { RunContextFor } from '../../cli.js';
+import { parseProject, type RunContextFor } from '../options.js';
+import { permissionsHelp, STATUS_PERMISSIONS } from '../permissions.js';
 import { TOOL as BIN } from '../../core/names.js';
 
 export interface StatusOptions {
@@ -16,13 +17,12 @@ export function registerStatus(program: Command, runContext: RunContextFor): voi
         'where its access logs go today, and the apigw-log-analytics installations found by stack tag. ' +
         'Read-only: it changes nothing.',
     )
-    .addOption(new Option('--project <name>', 'show only the installation of this project'))
+    .addOption(new Option('--project <name>', 'show only the installation of this project').argParser(parseProject))
     .addOption(new Option('--json', 'print the result as JSON on stdout (shape: docs/status-json.md)').default(false))
     .addHelpText(
       'after',
       `
-Permissions: sts:GetCallerIdentity, apigateway:GET on /restapis and /restapis/*/stages,
-cloudformation:DescribeStacks.
+${permissionsHelp(STATUS_PERMISSIONS, 'Without the health-check rights status still runs and says what it could not read.')}
 
 Example:
   $ npx ${BIN} status --region us-east-1 --json | jq '.restApis[].stages[]'`,

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { RunContextFor } from '../../cli.js';
+import type { RunContextFor } from '../options.js';
 import { TOOL } from '../../core/names.js';
 
 export interface UninstallOptions {

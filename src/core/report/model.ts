@@ -1,6 +1,6 @@
 /**
- * The report as data: what `report --json` prints and what every renderer (terminal, CSV, HTML)
- * reads. Stable: fields are only ever added (schemaVersion changes otherwise).
+ * The report as data: what every renderer (terminal, CSV, HTML) reads, and, with its times as ISO
+ * strings (render-json.ts), what `report --json` prints (docs/report-json.md). Stable: fields are only ever added (schemaVersion changes otherwise).
  */
 import type { ReportFilters } from './filters.js';
 import type { QuestionResult } from './results.js';
@@ -20,15 +20,31 @@ export interface AthenaSourceInfo {
   costUsd: number;
 }
 
-export interface LocalSourceInfo {
+/** A file, or lines of one, that the local engine left out, and why. */
+export interface SkippedInput {
+  file: string;
+  reason: string;
+  /** Lines left out of a file that was otherwise read; absent when the whole file was left out. */
+  lines?: number;
+}
+
+/** What the files read hold, and what was left out (local engine sources). */
+export interface ReadInfo {
+  skipped: SkippedInput[];
+  /** First and last request time in the files (ISO 8601 UTC), whatever the window; null without records. */
+  holds: { first: string; last: string } | null;
+}
+
+export interface LocalSourceInfo extends Partial<ReadInfo> {
   kind: 'local';
+  /** The --local paths, comma-separated. */
   path: string;
   files: number;
   bytes: number;
   engine: string;
 }
 
-export interface BucketSourceInfo {
+export interface BucketSourceInfo extends Partial<ReadInfo> {
   kind: 'bucket';
   project: string;
   region: string;
@@ -42,7 +58,8 @@ export interface BucketSourceInfo {
 export type SourceInfo = AthenaSourceInfo | LocalSourceInfo | BucketSourceInfo;
 
 export interface ReportData {
-  schemaVersion: 1;
+  /** 2: times in rows are ISO 8601 strings in --json (1 printed epoch milliseconds). */
+  schemaVersion: 2;
   generatedAt: string;
   source: SourceInfo;
   /** ISO 8601 UTC; both null when every record was read (a local file with no window). */

@@ -143,6 +143,7 @@ const authMethodSql = (): string =>
 export const DIMENSIONS = {
   status: dim('status', 'Status', 'code', 'status'),
   apiId: dim('apiId', 'API', 'text', 'apiId'),
+  stage: dim('stage', 'Stage', 'text', 'stage'),
   method: dim('httpMethod', 'Method', 'text', 'httpMethod'),
   // REST: the resource path; HTTP and WebSocket APIs: the route key ("GET /pets", "$connect").
   resourcePath: dim('resourcePath', 'Route', 'text', 'COALESCE(resourcePath, routeKey)'),
@@ -214,8 +215,9 @@ const shareOfAll: Derived = {
 
 const M = MEASURES;
 const D = DIMENSIONS;
-const ROUTE = [D.apiId, D.method, D.resourcePath] as const;
-const ROUTE_LABEL = ['httpMethod', 'resourcePath', 'apiId'] as const;
+/** A route is per API and stage: the same path on prod and on staging are two routes. */
+const ROUTE = [D.apiId, D.stage, D.method, D.resourcePath] as const;
+const ROUTE_LABEL = ['httpMethod', 'resourcePath', 'apiId', 'stage'] as const;
 const byRequests = [{ column: 'requests', desc: true }] as const;
 const okBase = { label: '2xx and 3xx', tone: 'ok' } as const;
 const statusSegments = [
@@ -252,7 +254,7 @@ export const QUESTIONS: readonly Question[] = [
   {
     id: 'top_routes',
     title: 'Top routes',
-    description: 'The busiest routes (resource path and method, per API), with their client and server errors.',
+    description: 'The busiest routes (method and resource path, per API and stage), with their client and server errors.',
     dimensions: ROUTE,
     measures: [M.requests, M.s4xx, M.s5xx],
     derived: [errorRate],

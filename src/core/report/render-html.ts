@@ -8,9 +8,13 @@ import { describeFilters } from './filters.js';
 import { formatBytes, formatCell, formatCount, formatRatio, formatUsd } from './format.js';
 import type { ReportData } from './model.js';
 import { QUESTIONS, type ChartSpec, type Question } from './questions.js';
-import type { QuestionResult, Row } from './results.js';
+import type { Cell, QuestionResult, Row } from './results.js';
 import { describeSource, describeWindow } from './render-text.js';
+import { terminalSafe } from '../text-table.js';
 import { barChart, escapeHtml, latencyChart, shareBar, timeSeriesChart, TONES } from './svg.js';
+
+/** Tags the page as ours: `report --html` overwrites only a file that carries it (src/commands/report/output-paths.ts). */
+export const HTML_GENERATOR = 'apigw-log-analytics report';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
@@ -34,7 +38,11 @@ p.desc { margin: 0 0 12px; color: var(--muted); }
 .kpi .k { color: var(--muted); font-size: 12px; }
 .kpi .v { font-size: 20px; font-weight: 600; }
 .kpi .s { color: var(--muted); font-size: 12px; }
-svg.chart { display: block; max-width: 100%; height: auto; margin: 4px 0 8px; }
+svg.chart { display: block; width: 100%; max-width: 720px; height: auto; margin: 4px 0 8px; }
+svg.chart-timeseries { max-width: 960px; }
+.chart-wide { overflow-x: auto; }
+.chart-wide svg.chart { min-width: 480px; }
+p.note { font-size: 13px; color: var(--muted); margin: 6px 0; }
 svg.chart text { font: 12px system-ui, sans-serif; fill: var(--fg); }
 svg.chart text.axis, svg.chart text.value, svg.chart text.none { fill: var(--muted); }
 svg.chart .grid { stroke: var(--line); }
@@ -52,28 +60,90 @@ summary { cursor: pointer; color: var(--muted); font-size: 13px; }
 table { border-collapse: collapse; margin-top: 6px; font-size: 13px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 th { color: var(--muted); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.text { max-width: 520px; overflow-wrap: break-word; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+th.num { min-width: 4em; }
+td.text { max-width: 360px; overflow-wrap: break-word; }
+td.cut { color: var(--muted); }
 .scroll { overflow-x: auto; }
 .none { color: var(--muted); }
 footer { padding: 16px 32px; color: var(--muted); font-size: 12px; }
-@media print { nav { display: none; } details { display: block; } details > * { display: block; } }
+@media (max-width: 600px) {
+  header, nav, main, footer { padding-left: 12px; padding-right: 12px; }
+  h1 { font-size: 19px; }
+  table { font-size: 12px; }
+  th, td { padding: 3px 6px; }
+  td.text { max-width: 180px; }
+  /* The view boxes scale down about 0.65 on a phone: larger type keeps chart text near 10 px. */
+  svg.chart text { font-size: 16px; }
+}
+@media print {
+  nav { display: none; }
+  details { display: block; }
+  details > * { display: block; }
+  main { max-width: none; padding: 0 12px; }
+  .scroll, .chart-wide { overflow: visible; }
+  table { font-size: 9px; }
+  th, td { padding: 2px 3px; }
+  td.text { max-width: 150px; }
+  section { break-inside: auto; }
+}
 `;
 
 function legend(items: ReadonlyArray<{ label: string; color: string }>): string {
   return `<p class="legend">${items.map((i) => `<i style="background:${i.color}"></i>${escapeHtml(i.label)}`).join('')}</p>`;
 }
 
+/** Longest text shown in a cell of the page; the whole value is in --json and --csv. */
+export const MAX_CELL = 200;
+
+/** A logged value for the page: control and bidirectional characters shown escaped, long values cut. */
+export function pageText(v: string, max = MAX_CELL): string {
+  const safe = terminalSafe(v);
+  const chars = [...safe];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}… (${formatCount(chars.length - max + 1)} more characters in --json)` : safe;
+}
+
+interface HtmlColumn {
+  label: string;
+  numeric: boolean;
+  cell: (r: Row) => string | null;
+}
+
+/** Columns as shown: a latency's p50, p90 and p99 share one column, so the table fits a page. */
+function htmlColumns(q: QuestionResult): HtmlColumn[] {
+  const out: HtmlColumn[] = [];
+  const ids = new Set(q.columns.map((c) => c.id));
+  const done = new Set<string>();
+  for (const c of q.columns) {
+    if (done.has(c.id)) continue;
+    const base = /^(.*)P50$/.exec(c.id)?.[1];
+    if (c.type === 'ms' && base && ids.has(`${base}P90`) && ids.has(`${base}P99`)) {
+      const trio = [`${base}P50`, `${base}P90`, `${base}P99`];
+      trio.forEach((id) => done.add(id));
+      out.push({
+        label: `${c.label.replace(/ p50$/, '')} p50 / p90 / p99 (ms)`,
+        numeric: true,
+        cell: (r) => (trio.every((id) => typeof r[id] !== 'number') ? null : trio.map((id) => (typeof r[id] === 'number' ? formatCell(r[id], 'ms').replace(/ ms$/, '') : '–')).join(' / ')),
+      });
+      continue;
+    }
+    out.push({ label: c.label, numeric: c.type !== 'text', cell: (r) => (r[c.id] === null || r[c.id] === undefined ? null : formatCell(r[c.id] as Cell, c.type)) });
+  }
+  return out;
+}
+
 function dataTable(q: QuestionResult): string {
-  const head = q.columns.map((c) => `<th class="${c.type === 'text' ? 'text' : 'num'}">${escapeHtml(c.label)}</th>`).join('');
+  const columns = htmlColumns(q);
+  const head = columns.map((c) => `<th class="${c.numeric ? 'num' : 'text'}">${escapeHtml(c.label)}</th>`).join('');
   const body = q.rows
     .map(
       (r) =>
-        `<tr>${q.columns
+        `<tr>${columns
           .map((c) => {
-            const v = r[c.id] ?? null;
-            const cls = c.type === 'text' ? 'text' : 'num';
-            return v === null ? `<td class="${cls} none">–</td>` : `<td class="${cls}">${escapeHtml(formatCell(v, c.type))}</td>`;
+            const v = c.cell(r);
+            const cls = c.numeric ? 'num' : 'text';
+            return v === null ? `<td class="${cls} none">–</td>` : `<td class="${cls}">${escapeHtml(c.numeric ? v : pageText(v))}</td>`;
           })
           .join('')}</tr>`,
     )
@@ -81,13 +151,28 @@ function dataTable(q: QuestionResult): string {
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-function rowLabel(columns: readonly string[]): (r: Row) => string {
-  return (r) =>
-    columns
-      .map((c) => r[c])
-      .filter((v) => v !== null && v !== undefined)
-      .map(String)
-      .join(' ') || '(none)';
+const same = (a: string, b: string) => a.toLowerCase().replace(/[_\s]+/g, ' ').trim() === b.toLowerCase().replace(/[_\s]+/g, ' ').trim();
+
+/**
+ * A row's label from its key columns: the first, then the others in parentheses, without one that
+ * repeats another ("Quota exceeded", not "Quota exceeded QUOTA_EXCEEDED"), an API id and stage
+ * joined as `a1b2c3d4e5/prod`.
+ */
+export function rowLabel(columns: readonly string[]): (r: Row) => string {
+  return (r) => {
+    const text = (c: string) => (r[c] === null || r[c] === undefined ? null : terminalSafe(String(r[c])));
+    const values: string[] = [];
+    for (const c of columns) {
+      if (c === 'stage' && columns.includes('apiId')) continue;
+      let v = text(c);
+      if (c === 'apiId' && v !== null && text('stage') !== null && columns.includes('stage')) v = `${v}/${text('stage') as string}`;
+      if (v !== null && !values.some((seen) => same(seen, v))) values.push(v);
+    }
+    if (values.length === 0) return '(none)';
+    const [first, ...rest] = values;
+    const head = columns[0] === 'httpMethod' && rest.length ? `${first} ${rest.shift() as string}` : (first as string);
+    return rest.length ? `${head} (${rest.join(', ')})` : head;
+  };
 }
 
 function chart(q: QuestionResult, spec: ChartSpec): string {
@@ -115,7 +200,7 @@ function chart(q: QuestionResult, spec: ChartSpec): string {
     case 'timeseries':
       return (
         legend([{ label: '2xx and 3xx', color: TONES.ok }, ...spec.segments.map((s) => ({ label: s.label, color: TONES[s.tone] }))]) +
-        timeSeriesChart(q.rows, { question: q.id, title: q.title, x: spec.x, value: spec.value, segments: spec.segments })
+        `<div class="chart-wide">${timeSeriesChart(q.rows, { question: q.id, title: q.title, x: spec.x, value: spec.value, segments: spec.segments })}</div>`
       );
     case 'latency':
       return (
@@ -125,7 +210,11 @@ function chart(q: QuestionResult, spec: ChartSpec): string {
           { label: 'p99', color: TONES.server },
         ]) +
         `<div class="panels">${spec.panels
-          .map((p) => `<h3>${escapeHtml(p.title)}</h3>${latencyChart(q.rows, { question: q.id, title: `${q.title}: ${p.title}`, label: rowLabel(spec.label), p50: p.p50, p90: p.p90, p99: p.p99 })}`)
+          .map((p) => {
+            const svg = latencyChart(q.rows, { question: q.id, title: `${q.title}: ${p.title}`, label: rowLabel(spec.label), p50: p.p50, p90: p.p90, p99: p.p99 });
+            const none = `<p class="none">No ${escapeHtml(p.title.toLowerCase())} in these requests${/authorizer/i.test(p.title) ? ': no Lambda or Cognito authorizer ran on these routes' : ''}.</p>`;
+            return `<h3>${escapeHtml(p.title)}</h3>${svg ?? none}`;
+          })
           .join('')}</div>`
       );
   }
@@ -161,24 +250,44 @@ function kpis(q: QuestionResult): string {
   ]) + bar : ''}`;
 }
 
+/** Said under a question when its rows could puzzle: the same key with and without a usage plan. */
+function notes(q: QuestionResult): string {
+  if (q.id !== 'customers') return '';
+  const plans = new Map<string, Set<string>>();
+  for (const r of q.rows) {
+    const key = `${String(r.apiKey)}\u0000${String(r.customerId)}`;
+    plans.set(key, (plans.get(key) ?? new Set()).add(String(r.usagePlan)));
+  }
+  if (![...plans.values()].some((p) => p.size > 1)) return '';
+  return (
+    '<p class="note">A key listed twice, with and without a usage plan, was used both on a stage of its usage plan and on ' +
+    'one outside it (or before it was added to the plan): the plan is looked up for the API and stage of each request.</p>'
+  );
+}
+
 function section(q: QuestionResult, def: Question | undefined): string {
   const body =
     q.id === 'totals'
       ? kpis(q)
       : q.rows.length === 0
         ? '<p class="none">No requests matched.</p>'
-        : `${def ? chart(q, def.chart) : ''}<details${q.rows.length <= 12 ? ' open' : ''}><summary>Data (${q.rows.length} rows)</summary>${dataTable(q)}</details>`;
+        : `${def ? chart(q, def.chart) : ''}${notes(q)}<details${q.rows.length <= 12 ? ' open' : ''}><summary>Data (${q.rows.length} rows)</summary>${dataTable(q)}</details>`;
   return `<section id="${escapeHtml(q.id)}"><h2>${escapeHtml(q.title)}</h2><p class="desc">${escapeHtml(q.description)}</p>${body}</section>`;
 }
 
 export function renderHtml(report: ReportData): string {
   const defs = new Map(QUESTIONS.map((q) => [q.id, q]));
   const meta: Array<[string, string]> = [
-    ['Source', describeSource(report.source)],
+    ['Source', pageText(describeSource(report.source), 400)],
     ['Window', describeWindow(report.window)],
   ];
   const filters = describeFilters(report.filters);
-  if (filters) meta.push(['Filters', filters]);
+  if (filters) meta.push(['Filters', pageText(filters, 400)]);
+  const skipped = report.source.kind === 'athena' ? [] : (report.source.skipped ?? []);
+  if (skipped.length) {
+    const first = skipped[0] as { file: string; reason: string };
+    meta.push(['Skipped', pageText(`${skipped.length} file(s) or parts of files that could not be read, e.g. ${first.file}: ${first.reason} (every one in --json, source.skipped)`, 400)]);
+  }
   if (report.source.kind === 'athena') {
     meta.push(['Scanned', `${formatBytes(report.source.dataScannedBytes)}, about ${formatUsd(report.source.costUsd)} at $5 per TB (query ${report.source.queryExecutionId})`]);
   }
@@ -190,6 +299,7 @@ export function renderHtml(report: ReportData): string {
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
+    `<meta name="generator" content="${HTML_GENERATOR}">`,
     `<title>${escapeHtml(title)}</title>`,
     `<style>${STYLE}</style>`,
     '</head><body>',

@@ -1,10 +1,12 @@
 /**
  * The report for a terminal: a header (source, window, filters, cost), the totals as a short list,
- * then one aligned table per question. Long texts are cut to keep a row on one line; the full
- * values are in --json, --csv and --html.
+ * then one aligned table per question. Every value from the logs is escaped (terminalSafe: control
+ * and bidirectional characters shown as `\x1b`, `\u202e`). On a terminal of known width the
+ * report fits it: long texts are cut with an ellipsis, then the rightmost columns are left out
+ * (named under the table); descriptions wrap. The full values are in --json, --csv and --html.
  */
 import type { ChalkInstance } from 'chalk';
-import { renderTable, visibleWidth } from '../../ui/table.js';
+import { fitTable, renderTable, terminalSafe, truncate, visibleWidth, wrap } from '../text-table.js';
 import { describeFilters } from './filters.js';
 import { formatBytes, formatCell, formatCount, formatTime, formatUsd } from './format.js';
 import type { ReportData, SourceInfo } from './model.js';
@@ -32,8 +34,15 @@ export function describeWindow(w: ReportData['window']): string {
   return `${w.from} to ${w.to} (UTC, end excluded)`;
 }
 
+export interface TextOptions {
+  /** The terminal's columns; null (a file or a pipe): lines are not fitted. */
+  width: number | null;
+}
+
+const INDENT = 2;
+
 function cut(s: string): string {
-  return [...s].length > MAX_TEXT ? `${[...s].slice(0, MAX_TEXT - 1).join('')}…` : s;
+  return truncate(terminalSafe(s), MAX_TEXT);
 }
 
 interface TextColumn {
@@ -68,10 +77,21 @@ function textColumns(q: QuestionResult): TextColumn[] {
   return out;
 }
 
-function table(q: QuestionResult, style: ChalkInstance): string {
+function table(q: QuestionResult, style: ChalkInstance, width: number | null): string {
   const columns = textColumns(q);
-  const numeric = columns.map((c) => c.numeric);
   const cells = q.rows.map((r) => columns.map((c) => c.cell(r)));
+  if (width !== null) {
+    const fitted = fitTable(
+      columns.map((c) => ({ header: c.label.toUpperCase(), numeric: c.numeric })),
+      cells,
+      width - INDENT,
+    );
+    const body = renderTable(fitted.headers, fitted.rows, { head: style.dim });
+    if (fitted.dropped.length === 0) return body;
+    const note = `Not shown at ${width} columns: ${fitted.dropped.map((h) => h.toLowerCase()).join(', ')} (in --json, --csv and --html).`;
+    return [body, ...wrap(note, width - INDENT).map((l) => style.dim(l))].join('\n');
+  }
+  const numeric = columns.map((c) => c.numeric);
   // Right-align numbers: pad them to their column's width before the table aligns the rest.
   const widths = columns.map((c, i) => Math.max(visibleWidth(c.label), ...cells.map((row) => visibleWidth(row[i] ?? ''))));
   const aligned = cells.map((row) => row.map((cell, i) => (numeric[i] ? ' '.repeat((widths[i] ?? 0) - visibleWidth(cell)) + cell : cell)));
@@ -102,19 +122,48 @@ function indent(s: string): string {
     .join('\n');
 }
 
-export function renderText(report: ReportData, style: ChalkInstance): string {
+/** `label  text`, the text wrapped under itself when the terminal is narrower than the line. */
+function field(label: string, text: string, style: ChalkInstance, width: number | null): string {
+  const head = `${style.dim(label)}  `;
+  if (width === null) return head + text;
+  const pad = visibleWidth(head);
+  return wrap(text, Math.max(MIN_WRAP, width - pad))
+    .map((l, i) => (i === 0 ? head : ' '.repeat(pad)) + l)
+    .join('\n');
+}
+
+const MIN_WRAP = 20;
+
+function heading(q: QuestionResult, style: ChalkInstance, width: number | null): string {
+  if (width === null) return `${style.bold(q.title)}  ${style.dim(q.description)}`;
+  return [style.bold(truncate(q.title, width)), ...wrap(q.description, width).map((l) => style.dim(l))].join('\n');
+}
+
+function seriesSummary(report: ReportData, series: Row[], style: ChalkInstance, width: number | null): string[] {
+  const peak = series.reduce((a, b) => ((b.requests as number) > (a.requests as number) ? b : a));
+  const unit = report.bucketMs === DAY_MS ? 'day' : 'hour';
+  const text =
+    `${series.length} ${unit}s from ${formatTime(series[0]!.bucket as number)} to ${formatTime(series[series.length - 1]!.bucket as number)}; ` +
+    `busiest ${formatTime(peak.bucket as number)} with ${formatCount(peak.requests as number)} requests (every ${unit} is in --json, --csv and --html)`;
+  const spark = sparkline(series, width === null ? 72 : Math.max(10, Math.min(72, width - INDENT)));
+  const lines = width === null ? [text] : wrap(text, width - INDENT);
+  return [`  ${spark}`, ...lines.map((l) => style.dim(`  ${l}`))];
+}
+
+export function renderText(report: ReportData, style: ChalkInstance, options: TextOptions = { width: null }): string {
+  const { width } = options;
   const out: string[] = [];
   out.push(style.bold('API Gateway access-log report'));
-  out.push(`${style.dim('Source ')}  ${describeSource(report.source)}`);
-  out.push(`${style.dim('Window ')}  ${describeWindow(report.window)}`);
+  out.push(field('Source ', terminalSafe(describeSource(report.source)), style, width));
+  out.push(field('Window ', describeWindow(report.window), style, width));
   const filters = describeFilters(report.filters);
-  if (filters) out.push(`${style.dim('Filters')}  ${filters}`);
+  if (filters) out.push(field('Filters', terminalSafe(filters), style, width));
   if (report.source.kind === 'athena') {
-    out.push(`${style.dim('Scanned')}  ${formatBytes(report.source.dataScannedBytes)}, about ${formatUsd(report.source.costUsd)} at $5 per TB`);
+    out.push(field('Scanned', `${formatBytes(report.source.dataScannedBytes)}, about ${formatUsd(report.source.costUsd)} at $5 per TB`, style, width));
   }
   for (const q of report.questions) {
     out.push('');
-    out.push(`${style.bold(q.title)}  ${style.dim(q.description)}`);
+    out.push(heading(q, style, width));
     if (q.id === 'totals') {
       out.push(totalsBlock(q));
       continue;
@@ -125,18 +174,10 @@ export function renderText(report: ReportData, style: ChalkInstance): string {
     }
     const series = q.rows.filter((r) => typeof r.bucket === 'number');
     if (q.id === 'requests_over_time' && series.length > MAX_SERIES_ROWS) {
-      const peak = series.reduce((a, b) => ((b.requests as number) > (a.requests as number) ? b : a));
-      const unit = report.bucketMs === DAY_MS ? 'day' : 'hour';
-      out.push(`  ${sparkline(series)}`);
-      out.push(
-        style.dim(
-          `  ${series.length} ${unit}s from ${formatTime(series[0]!.bucket as number)} to ${formatTime(series[series.length - 1]!.bucket as number)}; ` +
-            `busiest ${formatTime(peak.bucket as number)} with ${formatCount(peak.requests as number)} requests (every ${unit} is in --json, --csv and --html)`,
-        ),
-      );
+      out.push(...seriesSummary(report, series, style, width));
       continue;
     }
-    out.push(indent(table(q, style)));
+    out.push(indent(table(q, style, width)));
   }
   return out.join('\n');
 }

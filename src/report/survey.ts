@@ -1,0 +1,142 @@
+/**
+ * Before the report's query: which files the engine can read, and what they hold.
+ *
+ * The files are read once, strictly, into a temporary table (loadTableSql), from which come both
+ * the per-file counts (lines, access-log records, first and last request time) and the report. When
+ * that read fails (a truncated gzip, a line that is not JSON), each file is tried on its own (a
+ * few columns): a file that fails strictly is read leniently (the engine skips what it cannot
+ * parse), a file that cannot be read at all is left out, and the table is loaded from that plan. Whatever is left out is named with its reason, so one damaged file no longer fails a
+ * folder, and `--strict` can still make any skip a failure.
+ */
+import { CancelledError, UserError } from '../errors.js';
+import type { SqlEngine } from './engine.js';
+import type { ReportSource } from '../core/report/compile.js';
+import { loadTableSql, surveySql, tableSource, tableSurveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+
+export interface Survey {
+  /** The files read, with the ones that needed lenient reading. */
+  plan: ReadPlan;
+  /** The report's source: the access-log records of the loaded table. */
+  source: ReportSource;
+  skips: Skip[];
+  /** Access-log records in the files, and the first and last request time among them (epoch ms). */
+  records: number;
+  firstMs: number | null;
+  lastMs: number | null;
+}
+
+const NOT_LOGS = 'neither gzip nor JSON lines';
+
+function num(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'bigint' ? Number(v) : Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The engine's message without its class prefix and the file name we print anyway. */
+export function readError(e: unknown): string {
+  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+  return first
+    .replace(/^[A-Za-z ]*Error: /, '')
+    .replace(/ in file "[^"]*",?/, '')
+    .replace(/\.\s*$/, '')
+    .trim();
+}
+
+function rethrowInterrupt(e: unknown): void {
+  const message = e instanceof Error ? e.message : String(e);
+  // Ctrl+C interrupts the engine (the command's withEngine); that is a cancel, not a damaged file.
+  if (/interrupt/i.test(message)) throw new CancelledError('Stopped reading the logs.');
+}
+
+async function tryRead(engine: SqlEngine, plan: ReadPlan): Promise<{ rows: unknown[][] } | { error: string }> {
+  try {
+    return { rows: await engine.all(surveySql(plan)) };
+  } catch (e) {
+    rethrowInterrupt(e);
+    return { error: readError(e) };
+  }
+}
+
+const one = (file: string, gzip: boolean, lenient = false): ReadPlan => ({
+  gzip: gzip ? [file] : [],
+  plain: gzip ? [] : [file],
+  ...(lenient ? { lenient: new Set([file]) } : {}),
+});
+
+/** Each file on its own: strict, else lenient (with the strict error as the reason), else left out. */
+async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: ReadPlan; damaged: Map<string, string>; unreadable: Skip[] }> {
+  const plan: ReadPlan = { gzip: [], plain: [], lenient: new Set() };
+  const damaged = new Map<string, string>();
+  const unreadable: Skip[] = [];
+  for (const [file, gzip] of [...files.gzip.map((f) => [f, true] as const), ...files.plain.map((f) => [f, false] as const)]) {
+    const strict = await tryRead(engine, one(file, gzip));
+    if ('error' in strict) {
+      const got = await tryRead(engine, one(file, gzip, true));
+      if ('error' in got) {
+        unreadable.push({ file, reason: `unreadable: ${strict.error}` });
+        continue;
+      }
+      damaged.set(file, strict.error);
+      (plan.lenient as Set<string>).add(file);
+    }
+    (gzip ? plan.gzip : plan.plain).push(file);
+  }
+  return { plan, damaged, unreadable };
+}
+
+/** The temporary table the files are loaded into (one per engine, replaced on each load). */
+export const LOGS_TABLE = 'access_log_lines';
+
+async function load(engine: SqlEngine, plan: ReadPlan, keep?: ReadonlySet<string>): Promise<string | null> {
+  try {
+    await engine.all(loadTableSql(LOGS_TABLE, plan, keep));
+    return null;
+  } catch (e) {
+    rethrowInterrupt(e);
+    return readError(e);
+  }
+}
+
+/** `keep`: the record fields the report reads (all when absent). */
+export async function surveyLogs(engine: SqlEngine, files: LocalFiles, keep?: ReadonlySet<string>): Promise<Survey> {
+  const skips: Skip[] = files.skipped.map((file) => ({ file, reason: NOT_LOGS }));
+  let plan: ReadPlan = { gzip: files.gzip, plain: files.plain };
+  let damaged = new Map<string, string>();
+  if ((await load(engine, plan, keep)) !== null) {
+    const split = await perFile(engine, files);
+    ({ plan, damaged } = split);
+    skips.push(...split.unreadable);
+    if (plan.gzip.length + plan.plain.length > 0) {
+      const error = await load(engine, plan, keep);
+      if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
+    }
+  }
+  const rows = plan.gzip.length + plan.plain.length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE, plan)) : [];
+  let records = 0;
+  let firstMs: number | null = null;
+  let lastMs: number | null = null;
+  const seen = new Set<string>();
+  for (const [file, lines, recs, first, last] of rows as Array<[string, unknown, unknown, unknown, unknown]>) {
+    seen.add(file);
+    const n = num(lines) ?? 0;
+    const r = num(recs) ?? 0;
+    records += r;
+    const f = num(first);
+    const l = num(last);
+    if (f !== null) firstMs = firstMs === null ? f : Math.min(firstMs, f);
+    if (l !== null) lastMs = lastMs === null ? l : Math.max(lastMs, l);
+    const other = n - r;
+    const damage = damaged.get(file);
+    if (damage !== undefined) {
+      skips.push({ file, reason: `damaged (${damage}): read ${r} record(s), skipped what could not be parsed`, ...(other > 0 ? { lines: other } : {}) });
+    } else if (r === 0) {
+      skips.push({ file, reason: 'no access-log records (JSON lines without a requestId)', lines: n });
+    } else if (other > 0) {
+      skips.push({ file, reason: `${other} line(s) that are not access-log records (no requestId)`, lines: other });
+    }
+  }
+  // A damaged file that gave no line at all still says why.
+  for (const [file, damage] of damaged) if (!seen.has(file)) skips.push({ file, reason: `damaged (${damage}): no record could be read` });
+  return { plan, source: tableSource(LOGS_TABLE), skips, records, firstMs, lastMs };
+}
