@@ -123,6 +123,24 @@ describe('HTTP and WebSocket stages', () => {
     expect(stageOf('wsapi00001', 'prod').AccessLogSettings).toEqual(THEIRS);
   });
 
+  it('apigatewayv2 throttling (429) is retried on the run\'s shared budget, and the stage connects', async () => {
+    let refused = 0;
+    installFakeApiGatewayV2(apigw2, v2, { log, admit: (op) => !(op === 'UpdateStage' && refused++ < 2) });
+    const r = await runConnectStage(connectOpts({ stage: ['httpapi001/$default'] }), createTestContext().ctx);
+    expect(r.stages).toEqual([{ stage: 'httpapi001/$default', from: 'not logging', outcome: 'connected' }]);
+    expect(log.filter((l) => l.startsWith('UpdateStage'))).toEqual(['UpdateStage httpapi001/$default', 'UpdateStage httpapi001/$default', 'UpdateStage httpapi001/$default']);
+    expect(stageOf('httpapi001', '$default').AccessLogSettings?.DestinationArn).toBe(LOG_GROUP);
+  });
+
+  it('a v2 stage deleted by hand since it was connected: disconnect-stage drops its record and says so', async () => {
+    await runConnectStage(connectOpts({ stage: ['httpapi001/$default'] }), createTestContext().ctx);
+    v2.apis[0]!.stages = [];
+    const d = await runDisconnectStage({ allStages: true, yes: true, dryRun: false, json: false, overwriteChanged: false, project: 'shop' }, createTestContext().ctx);
+    expect(d.stages.map((s) => [s.stage, s.outcome])).toEqual([['httpapi001/$default', 'gone']]);
+    expect(fakeS3.get(bucketOf('shop'), '_state/stages/httpapi001/$default.json')).toBeUndefined();
+    expect(requests().filter((x) => x.startsWith('DeleteAccessLogSettings'))).toEqual([]);
+  });
+
   it('a connected v2 stage shows as this installation\'s: connecting it again changes nothing', async () => {
     stageOf('httpapi001', '$default').AccessLogSettings = { DestinationArn: LOG_GROUP, Format: accessLogFormatFor('HTTP') };
     const r = await runConnectStage(connectOpts({ stage: ['httpapi001/$default'] }), createTestContext().ctx);
