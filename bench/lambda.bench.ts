@@ -23,12 +23,28 @@ import { catalogClient, lambda, sdk } from '../test/lambda/harness.js';
 const BATCH_BYTES = 3 * 1024 * 1024;
 const ITERATIONS = Number(process.env.LAMBDA_BENCH_ITERATIONS ?? 40);
 
-function batch(): { event: FirehoseTransformationEventShape; bytes: number } {
+const isJson = (line: string): boolean => {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A full 3 MiB batch. `clean`: only lines that are valid JSON, so the floor does the same work on
+ * every line (the target's batch). Otherwise the generator's mix, where about 3.5% of lines carry a
+ * raw quote: the function recovers them while the floor passes them through untouched, so that
+ * ratio overstates the function's overhead and is printed for information.
+ */
+function batch(clean: boolean): { event: FirehoseTransformationEventShape; bytes: number } {
   const lines: string[] = [];
   let bytes = 0;
   let seed = 1;
   while (bytes < BATCH_BYTES) {
     for (const line of generateAccessLogLines({ count: 500, seed: seed++ })) {
+      if (clean && !isJson(line)) continue;
       const size = Buffer.byteLength(line);
       if (bytes + size > BATCH_BYTES) return { event: firehoseTransformationEvent(lines), bytes };
       lines.push(line);
@@ -179,20 +195,22 @@ async function cloudWatchLogsBatch(): Promise<void> {
   );
 }
 
-export default async function run(): Promise<void> {
-  await cloudWatchLogsBatch();
-  const { event, bytes } = batch();
+interface Timing {
+  lambdaMs: number[];
+  floorMs: number[];
+  outBytes: number;
+}
+
+/** Median times of the handler and the floor on one event, A/B interleaved, cache warm. */
+async function time(event: FirehoseTransformationEventShape): Promise<Timing> {
   const client = catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS);
   const handler = lambda.createHandler({ fieldSpec: lambdaFieldSpec(), client, sdk, logger: { warn: () => undefined } });
-
-  // Warm: JIT both paths, load the usage-plan cache once (as the first batch of a container does).
   const first = await handler(event);
   if (first.records.length !== event.records.length || first.records.some((r) => r.result !== 'Ok')) throw new Error('the handler did not return every record Ok');
   for (let i = 0; i < 5; i++) {
     await handler(event);
     floor(event);
   }
-
   const lambdaMs: number[] = [];
   const floorMs: number[] = [];
   for (let i = 0; i < ITERATIONS; i++) {
@@ -204,24 +222,39 @@ export default async function run(): Promise<void> {
     floorMs.push(performance.now() - t);
   }
   const outBytes = (await handler(event)).records.reduce((n, r) => n + Buffer.from(r.data, 'base64').length, 0);
+  return { lambdaMs, floorMs, outBytes };
+}
 
+function peakRssOf(event: FirehoseTransformationEventShape): Record<string, number> {
   const dir = mkdtempSync(join(tmpdir(), 'lambda-bench-'));
-  let rss: Record<string, number>;
   try {
     writeFileSync(join(dir, 'event.json'), JSON.stringify(event));
     writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ plans: SAMPLE_USAGE_PLANS, keys: SAMPLE_API_KEYS }));
-    rss = { 'load-only': peakRss('load-only', dir), floor: peakRss('floor', dir), lambda: peakRss('lambda', dir) };
+    return { 'load-only': peakRss('load-only', dir), floor: peakRss('floor', dir), lambda: peakRss('lambda', dir) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
 
-  const ratio = median(lambdaMs) / median(floorMs);
+export default async function run(): Promise<void> {
+  await cloudWatchLogsBatch();
+  const { event, bytes } = batch(true);
+  const t = await time(event);
+  const rss = peakRssOf(event);
+  const ratio = median(t.lambdaMs) / median(t.floorMs);
   const eventBytes = Buffer.byteLength(JSON.stringify(event));
-  console.log(`batch: ${event.records.length} records, ${(bytes / 1024 / 1024).toFixed(2)} MiB of log lines (${(eventBytes / 1024 / 1024).toFixed(2)} MiB event); output ${(outBytes / 1024 / 1024).toFixed(2)} MiB`);
-  console.log(`lambda: median ${median(lambdaMs).toFixed(1)} ms, p90 ${percentile(lambdaMs, 90).toFixed(1)} ms per invocation (${ITERATIONS} runs, cache warm)`);
-  console.log(`floor:  median ${median(floorMs).toFixed(1)} ms, p90 ${percentile(floorMs, 90).toFixed(1)} ms (decode + JSON.parse + JSON.stringify + encode)`);
+  console.log(`batch: ${event.records.length} records, ${(bytes / 1024 / 1024).toFixed(2)} MiB of valid JSON log lines (${(eventBytes / 1024 / 1024).toFixed(2)} MiB event); output ${(t.outBytes / 1024 / 1024).toFixed(2)} MiB`);
+  console.log(`lambda: median ${median(t.lambdaMs).toFixed(1)} ms, p90 ${percentile(t.lambdaMs, 90).toFixed(1)} ms per invocation (${ITERATIONS} runs, cache warm)`);
+  console.log(`floor:  median ${median(t.floorMs).toFixed(1)} ms, p90 ${percentile(t.floorMs, 90).toFixed(1)} ms (decode + JSON.parse + JSON.stringify + encode)`);
   console.log(`ratio:  ${ratio.toFixed(2)}x the floor (target <= 1.2x) ${ratio <= 1.2 ? 'OK' : 'OVER TARGET'}`);
   console.log(
     `peak RSS (fresh process, batch loaded, 5 invocations): lambda ${rss.lambda?.toFixed(0)} MiB, floor ${rss.floor?.toFixed(0)} MiB, batch loaded only ${rss['load-only']?.toFixed(0)} MiB`,
+  );
+  const mixed = batch(false);
+  const broken = mixed.event.records.filter((r) => !isJson(Buffer.from(r.data, 'base64').toString('utf8'))).length;
+  const m = await time(mixed.event);
+  console.log(
+    `with raw quotes: ${mixed.event.records.length} records, ${broken} of them broken by a raw quote and recovered (the floor passes those through): ` +
+      `lambda ${median(m.lambdaMs).toFixed(1)} ms, floor ${median(m.floorMs).toFixed(1)} ms, ${(median(m.lambdaMs) / median(m.floorMs)).toFixed(2)}x (information)`,
   );
 }

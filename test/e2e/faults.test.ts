@@ -79,6 +79,23 @@ describe('a silent endpoint (accepts, never answers)', () => {
     expect(r.stderr).toContain('--cli-read-timeout SECONDS (0 waits for ever)');
   });
 
+  // Every command's first AWS call meets the silent endpoint: each ends within the timeout (the SDK
+  // retries a timed-out attempt twice: about 3 s here) with the same message, and changes nothing.
+  it.each([
+    [['connect-stage', '--project', 'shop', '--stage', 'a1b2c3d4e5/prod', '--yes']],
+    [['disconnect-stage', '--project', 'shop', '--all-stages', '--yes']],
+    [['uninstall', '--project', 'shop', '--yes']],
+    [['init', '--project', 'shop', '--all-stages', '--no-dashboard', '--yes']],
+    [['report', '--project', 'shop', '--since', '24h']],
+  ])('%j ends after the read timeout with the same message', async (args) => {
+    const started = Date.now();
+    const r = await start([...args, '--region', 'us-east-1', '--cli-read-timeout', '1'], cleanEnv({ AWS_ENDPOINT_URL: silent.url, ...CREDS }));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`at ${silent.url.replace(/[.:/]/g, '\\$&')} did not answer within 1 s`));
+    // Generous against a loaded machine; without a working timeout it would wait for ever.
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 30_000);
+
   it('with --cli-read-timeout 0 it waits, and the first Ctrl+C ends a read-only command (exit 130)', async () => {
     let sent = false;
     const r = await start(['status', '--region', 'us-east-1', '--cli-read-timeout', '0'], cleanEnv({ AWS_ENDPOINT_URL: silent.url, ...CREDS }), (soFar, child) => {

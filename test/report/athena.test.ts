@@ -7,6 +7,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mockClient } from 'aws-sdk-client-mock';
+import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { reportJson } from '../../src/core/report/render-json.js';
 import {
@@ -35,12 +37,19 @@ import { FIXTURE, athenaCell, engineRows, installationStack, options } from './h
 
 const athena = mockClient(AthenaClient);
 const cfn = mockClient(CloudFormationClient);
+// API names are read after the query (access logs carry only the id).
+const apigw = mockClient(APIGatewayClient);
+const apigwv2 = mockClient(ApiGatewayV2Client);
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 const QID = '5a1c1e8e-0000-4000-8000-00000000a71e';
 
 beforeEach(() => {
   athena.reset();
   cfn.reset();
+  apigw.reset();
+  apigwv2.reset();
+  apigw.on(GetRestApisCommand).resolves({ items: [] });
+  apigwv2.on(GetApisCommand).resolves({ Items: [] });
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [installationStack('shop')] });
   athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: QID });
 });

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
+import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
+import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { renderHtml } from '../../src/core/report/render-html.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
@@ -18,6 +21,8 @@ import { answers, readRecords } from './reference.js';
 
 const s3 = mockClient(S3Client);
 const cfn = mockClient(CloudFormationClient);
+const apigw = mockClient(APIGatewayClient);
+const apigwv2 = mockClient(ApiGatewayV2Client);
 const BUCKET = `shop-logs-${ACCOUNT}`;
 
 const SAMPLE = fileURLToPath(new URL('../../assets/sample', import.meta.url));
@@ -52,6 +57,10 @@ function serveBucket(objects: ReturnType<typeof bucketObjects>): void {
 beforeEach(() => {
   s3.reset();
   cfn.reset();
+  apigw.reset();
+  apigwv2.reset();
+  apigw.on(GetRestApisCommand).resolves({ items: [{ id: 'k3x9q2m7ab', name: 'orders' }] });
+  apigwv2.on(GetApisCommand).resolves({ Items: [] });
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [installationStack('shop')] });
   serveBucket(bucketObjects());
 });
@@ -155,5 +164,20 @@ describe('report --from-bucket', () => {
     const err = await runReport(options({ fromBucket: true, since: '24h' }), createTestContext({ startMs: Date.UTC(2025, 0, 7, 6, 0) }).ctx).catch((e: unknown) => e);
     expect(isAppError(err) && err.code).toBe('AccessDenied');
     expect(isAppError(err) && err.message).toMatch(new RegExp(`^Access denied while downloading s3://${BUCKET}/logs/dt=2025-01-0[67]/`));
+  });
+  it('names each API beside its id (the logs carry only the id), and keeps the ids when API Gateway refuses', async () => {
+    const h = createTestContext({ startMs: Date.UTC(2025, 0, 7, 12, 0) });
+    const report = await runReport(options({ fromBucket: true, from: '2025-01-06', to: '2025-01-07' }), h.ctx);
+    expect(report.apiNames).toEqual({ k3x9q2m7ab: 'orders' });
+    // Only the REST list was needed for the ids it knew; HTTP and WebSocket APIs are asked for the rest.
+    expect(apigw.commandCalls(GetRestApisCommand)).toHaveLength(1);
+    const html = renderHtml(report);
+    expect(html).toContain('orders k3x9q2m7ab/');
+
+    apigw.on(GetRestApisCommand).rejects(Object.assign(new Error('User is not authorized to perform: apigateway:GET'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 403 } }));
+    const again = await runReport(options({ fromBucket: true, from: '2025-01-06', to: '2025-01-07' }), createTestContext({ startMs: Date.UTC(2025, 0, 7, 12, 0) }).ctx);
+    expect(again.apiNames).toEqual({});
+    expect(renderHtml(again)).not.toContain('orders k3x9q2m7ab/');
+    expect(again.questions.find((q) => q.id === 'totals')?.rows[0]?.requests).toBe(report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests);
   });
 });

@@ -15,7 +15,7 @@ import { ATHENA, DUCKDB } from '../../core/report/dialect.js';
 import { parseFilters, type ReportFilters } from '../../core/report/filters.js';
 import { formatBytes, formatUsd } from '../../core/report/format.js';
 import { athenaCostUsd, type LocalSourceInfo, type ReportData, type SourceInfo } from '../../core/report/model.js';
-import { decodeResults, fillTimeSeries } from '../../core/report/results.js';
+import { decodeResults, fillTimeSeries, type QuestionResult } from '../../core/report/results.js';
 import { athenaSource } from '../../core/report/sources.js';
 import { iso, resolveWindow, type TimeWindow } from '../../core/report/window.js';
 import { renderText } from '../../core/report/render-text.js';
@@ -319,6 +319,7 @@ export async function collectReport(options: ReportOptions, ctx: RunContext): Pr
   const questions = decodeResults(answer.compiled, answer.rows).map((q) =>
     q.id === 'requests_over_time' ? fillTimeSeries(q, answer.compiled.bucketMs, inputs.window) : q,
   );
+  const apiNames = inputs.mode === 'local' ? undefined : await namesOfApis(questions, ctx);
   return {
     schemaVersion: 2,
     generatedAt: iso(ctx.now()),
@@ -328,7 +329,27 @@ export async function collectReport(options: ReportOptions, ctx: RunContext): Pr
     top: inputs.top,
     bucketMs: answer.compiled.bucketMs,
     questions,
+    ...(apiNames ? { apiNames } : {}),
   };
+}
+
+/**
+ * The names of the APIs the rows name, from API Gateway (REST, then HTTP and WebSocket): access
+ * logs carry only the id. Names are a courtesy: without `apigateway:GET` on /restapis and /apis,
+ * or on any error, the report keeps the ids and says so at -v.
+ */
+async function namesOfApis(questions: readonly QuestionResult[], ctx: RunContext): Promise<Record<string, string> | undefined> {
+  const ids = new Set(questions.flatMap((q) => q.rows.map((r) => r.apiId)).filter((v): v is string => typeof v === 'string'));
+  if (ids.size === 0) return undefined;
+  const names: Record<string, string> = {};
+  try {
+    const aws = await ctx.aws();
+    for (const api of await (await aws.apiGateway()).listRestApis()) if (ids.has(api.id)) names[api.id] = api.name;
+    if (Object.keys(names).length < ids.size) for (const api of await (await aws.apiGatewayV2()).listApis()) if (ids.has(api.id)) names[api.id] = api.name;
+  } catch (err) {
+    ctx.io.debug(`API names not read, the report shows API ids: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  return names;
 }
 
 /** "No requests", with the days the files do hold when a window missed them. */

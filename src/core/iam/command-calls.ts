@@ -220,7 +220,11 @@ export const COMMAND_CALLS: readonly CommandCalls[] = [
       { Sid: 'GlueTable', Effect: 'Allow', Action: ['glue:GetDatabase', 'glue:GetTable'], Resource: [ARN.glueCatalog, ARN.glueDatabase, ARN.glueTables] },
       { Sid: 'ReadLogs', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: [ARN.logBucket, `${ARN.logBucket}/*`] },
       { Sid: 'QueryResults', Effect: 'Allow', Action: 's3:PutObject', Resource: `${ARN.logBucket}/athena-results/*` },
+      { Sid: 'ApiNames', Effect: 'Allow', Action: 'apigateway:GET', Resource: ['arn:aws:apigateway:*::/restapis', 'arn:aws:apigateway:*::/apis'] },
     ],
-    notes: ['`--from-bucket` needs `ReadLogs` only; `--local` needs nothing.'],
+    notes: [
+      '`--from-bucket` needs `ReadLogs` only; `--local` needs nothing.',
+      '`ApiNames` is optional: with it the report names each API beside its id (the logs carry only the id); without it the report shows the ids.',
+    ],
   },
 ];

@@ -70,6 +70,11 @@ export interface ReportData {
   /** Width of a requests-over-time bucket, ms (an hour, or a day for long windows). */
   bucketMs: number;
   questions: QuestionResult[];
+  /**
+   * The names of the APIs in the rows, by API id, when the source reads an AWS account (Athena,
+   * --from-bucket) and API Gateway answered; access logs carry only the id. Absent for --local.
+   */
+  apiNames?: Record<string, string>;
 }
 
 /** Athena's price per TB scanned in most regions, and its minimum billed per query. */

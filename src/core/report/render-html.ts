@@ -156,16 +156,20 @@ const same = (a: string, b: string) => a.toLowerCase().replace(/[_\s]+/g, ' ').t
 /**
  * A row's label from its key columns: the first, then the others in parentheses, without one that
  * repeats another ("Quota exceeded", not "Quota exceeded QUOTA_EXCEEDED"), an API id and stage
- * joined as `a1b2c3d4e5/prod`.
+ * joined as `a1b2c3d4e5/prod`, or `orders a1b2c3d4e5/prod` when the API's name is known.
  */
-export function rowLabel(columns: readonly string[]): (r: Row) => string {
+export function rowLabel(columns: readonly string[], apiNames: Readonly<Record<string, string>> = {}): (r: Row) => string {
   return (r) => {
     const text = (c: string) => (r[c] === null || r[c] === undefined ? null : terminalSafe(String(r[c])));
     const values: string[] = [];
     for (const c of columns) {
       if (c === 'stage' && columns.includes('apiId')) continue;
       let v = text(c);
-      if (c === 'apiId' && v !== null && text('stage') !== null && columns.includes('stage')) v = `${v}/${text('stage') as string}`;
+      if (c === 'apiId' && v !== null) {
+        const name = Object.hasOwn(apiNames, String(r[c])) ? terminalSafe(apiNames[String(r[c])] as string) : null;
+        if (text('stage') !== null && columns.includes('stage')) v = `${v}/${text('stage') as string}`;
+        if (name !== null) v = `${name} ${v}`;
+      }
       if (v !== null && !values.some((seen) => same(seen, v))) values.push(v);
     }
     if (values.length === 0) return '(none)';
@@ -175,7 +179,7 @@ export function rowLabel(columns: readonly string[]): (r: Row) => string {
   };
 }
 
-function chart(q: QuestionResult, spec: ChartSpec): string {
+function chart(q: QuestionResult, spec: ChartSpec, apiNames: Readonly<Record<string, string>>): string {
   switch (spec.kind) {
     case 'kpis':
       return '';
@@ -189,7 +193,7 @@ function chart(q: QuestionResult, spec: ChartSpec): string {
         barChart(q.rows, {
           question: q.id,
           title: q.title,
-          label: rowLabel(spec.label),
+          label: rowLabel(spec.label, apiNames),
           value: spec.value,
           ...(spec.base ? { base: spec.base } : {}),
           ...(spec.segments ? { segments: spec.segments } : {}),
@@ -211,7 +215,7 @@ function chart(q: QuestionResult, spec: ChartSpec): string {
         ]) +
         `<div class="panels">${spec.panels
           .map((p) => {
-            const svg = latencyChart(q.rows, { question: q.id, title: `${q.title}: ${p.title}`, label: rowLabel(spec.label), p50: p.p50, p90: p.p90, p99: p.p99 });
+            const svg = latencyChart(q.rows, { question: q.id, title: `${q.title}: ${p.title}`, label: rowLabel(spec.label, apiNames), p50: p.p50, p90: p.p90, p99: p.p99 });
             const none = `<p class="none">No ${escapeHtml(p.title.toLowerCase())} in these requests${/authorizer/i.test(p.title) ? ': no Lambda or Cognito authorizer ran on these routes' : ''}.</p>`;
             return `<h3>${escapeHtml(p.title)}</h3>${svg ?? none}`;
           })
@@ -265,13 +269,13 @@ function notes(q: QuestionResult): string {
   );
 }
 
-function section(q: QuestionResult, def: Question | undefined): string {
+function section(q: QuestionResult, def: Question | undefined, apiNames: Readonly<Record<string, string>>): string {
   const body =
     q.id === 'totals'
       ? kpis(q)
       : q.rows.length === 0
         ? '<p class="none">No requests matched.</p>'
-        : `${def ? chart(q, def.chart) : ''}${notes(q)}<details${q.rows.length <= 12 ? ' open' : ''}><summary>Data (${q.rows.length} rows)</summary>${dataTable(q)}</details>`;
+        : `${def ? chart(q, def.chart, apiNames) : ''}${notes(q)}<details${q.rows.length <= 12 ? ' open' : ''}><summary>Data (${q.rows.length} rows)</summary>${dataTable(q)}</details>`;
   return `<section id="${escapeHtml(q.id)}"><h2>${escapeHtml(q.title)}</h2><p class="desc">${escapeHtml(q.description)}</p>${body}</section>`;
 }
 
@@ -305,7 +309,7 @@ export function renderHtml(report: ReportData): string {
     '</head><body>',
     `<header><h1>API Gateway access-log report</h1><dl>${meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl></header>`,
     `<nav>${report.questions.map((q) => `<a href="#${escapeHtml(q.id)}">${escapeHtml(q.title)}</a>`).join('')}</nav>`,
-    `<main>${report.questions.map((q) => section(q, defs.get(q.id))).join('\n')}</main>`,
+    `<main>${report.questions.map((q) => section(q, defs.get(q.id), report.apiNames ?? {})).join('\n')}</main>`,
     `<footer>Made by apigw-log-analytics report from ${formatCount(
       (report.questions.find((q) => q.id === 'totals')?.rows[0]?.requests as number | undefined) ?? 0,
     )} requests. Counts are access-log records; Firehose delivers at least once, so a retried delivery can count a request twice.</footer>`,
