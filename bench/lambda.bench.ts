@@ -14,7 +14,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lambdaFieldSpec } from '../src/core/log-format.js';
+import { gunzipSync } from 'node:zlib';
+import { lambdaFieldSpec, lambdaFieldSpecFor } from '../src/core/log-format.js';
+import { envelopes, generateV2Lines } from '../scripts/sample-v2.js';
 import { SAMPLE_API_KEYS, SAMPLE_USAGE_PLANS, firehoseTransformationEvent, generateAccessLogLines, type FirehoseTransformationEventShape } from '../scripts/sample-data.js';
 import { catalogClient, lambda, sdk } from '../test/lambda/harness.js';
 
@@ -107,6 +109,92 @@ function peakRss(mode: 'lambda' | 'floor' | 'load-only', dir: string): number {
   return Number(out) / 1024;
 }
 
+// --- CloudWatch Logs envelopes (HTTP and WebSocket stages) ---------------------------------
+
+/** Events per envelope: what a busy stage's log stream gathers in one subscription delivery. */
+const EVENTS_PER_ENVELOPE = 100;
+/** Envelopes in the timed batch: as many as fit one response once unpacked (about 4 MB of rows). */
+const ENVELOPES_PER_BATCH = 30;
+const STREAM_ARN = 'arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-bench';
+
+function envelopeBatch(envelopeCount: number): { event: FirehoseTransformationEventShape; compressed: number; json: number; events: number } {
+  const half = Math.ceil((envelopeCount * EVENTS_PER_ENVELOPE) / 2);
+  const lines = [...generateV2Lines('HTTP', { count: half, seed: 3 }), ...generateV2Lines('WEBSOCKET', { count: half, seed: 4 })];
+  const parts = envelopes(lines, EVENTS_PER_ENVELOPE).slice(0, envelopeCount);
+  const json = parts.reduce((n, p) => n + gunzipSync(p).length, 0);
+  return { event: { ...firehoseTransformationEvent(parts), deliveryStreamArn: STREAM_ARN }, compressed: parts.reduce((n, p) => n + p.length, 0), json, events: parts.length * EVENTS_PER_ENVELOPE };
+}
+
+/** The floor of the same work: base64-decode, gunzip, parse the envelope and each event, stringify each row, encode. */
+function envelopeFloor(event: FirehoseTransformationEventShape): { records: Array<{ recordId: string; result: string; data: string }> } {
+  return {
+    records: event.records.map((r) => {
+      const doc = JSON.parse(gunzipSync(Buffer.from(r.data, 'base64')).toString('utf8')) as { logEvents: Array<{ message: string }> };
+      const lines: string[] = [];
+      for (const e of doc.logEvents) {
+        try {
+          lines.push(`${JSON.stringify(JSON.parse(e.message))}\n`);
+        } catch {
+          lines.push(`${e.message}\n`);
+        }
+      }
+      return { recordId: r.recordId, result: 'Ok', data: Buffer.from(lines.join(''), 'utf8').toString('base64') };
+    }),
+  };
+}
+
+async function cloudWatchLogsBatch(): Promise<void> {
+  const put: number[] = [];
+  const firehose = { send: async (c: { input: { Records: Array<{ Data: Uint8Array }> } }) => {
+    put.push(...c.input.Records.map((r) => r.Data.length));
+    return { FailedPutCount: 0, RequestResponses: c.input.Records.map(() => ({ RecordId: 'x' })) };
+  } };
+  const handler = lambda.createHandler({
+    fieldSpec: lambdaFieldSpec(),
+    v2FieldSpecs: { HTTP: lambdaFieldSpecFor('HTTP'), WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET') },
+    firehose,
+    client: catalogClient(SAMPLE_USAGE_PLANS, SAMPLE_API_KEYS),
+    sdk,
+    logger: { warn: () => undefined },
+  });
+  const { event, compressed, json, events } = envelopeBatch(ENVELOPES_PER_BATCH);
+  const first = await handler(event);
+  if (first.records.some((r) => r.result !== 'Ok') || put.length > 0) throw new Error('the timed envelope batch must fit one response');
+  for (let i = 0; i < 5; i++) {
+    await handler(event);
+    envelopeFloor(event);
+  }
+  const lambdaMs: number[] = [];
+  const floorMs: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    let t = performance.now();
+    await handler(event);
+    lambdaMs.push(performance.now() - t);
+    t = performance.now();
+    envelopeFloor(event);
+    floorMs.push(performance.now() - t);
+  }
+  const responseBytes = JSON.stringify(first).length;
+  const ratio = median(lambdaMs) / median(floorMs);
+  console.log(
+    `cloudwatch logs batch: ${event.records.length} envelopes of ${EVENTS_PER_ENVELOPE} HTTP and WebSocket events (${events} rows); ${(compressed / 1024).toFixed(0)} KiB gzip in, ${(json / 1024 / 1024).toFixed(2)} MiB JSON unpacked (${(json / compressed).toFixed(1)}x); response ${(responseBytes / 1024 / 1024).toFixed(2)} MiB`,
+  );
+  console.log(`lambda: median ${median(lambdaMs).toFixed(1)} ms, p90 ${percentile(lambdaMs, 90).toFixed(1)} ms per invocation (${ITERATIONS} runs)`);
+  console.log(`floor:  median ${median(floorMs).toFixed(1)} ms (base64 + gunzip + JSON.parse of envelope and events + JSON.stringify + encode)`);
+  console.log(`ratio:  ${ratio.toFixed(2)}x the floor`);
+
+  // What a full processor buffer of envelopes (2 MB, PROCESSOR_BUFFER_MB) does: most goes back split.
+  const full = envelopeBatch(Math.floor((2 * 1024 * 1024) / (compressed / ENVELOPES_PER_BATCH)));
+  put.length = 0;
+  const t = performance.now();
+  const out = await handler(full.event);
+  const ms = performance.now() - t;
+  const kept = out.records.filter((r) => r.result === 'Ok').length;
+  console.log(
+    `2 MB buffer of envelopes: ${full.event.records.length} envelopes, ${(full.compressed / 1024 / 1024).toFixed(2)} MiB gzip = ${(full.json / 1024 / 1024).toFixed(1)} MiB unpacked; ${kept} answered in the response (${(JSON.stringify(out).length / 1024 / 1024).toFixed(2)} MiB), ${full.event.records.length - kept} put back as ${put.length} smaller envelopes (${(put.reduce((a, b) => a + b, 0) / 1024 / 1024).toFixed(2)} MiB gzip), ${ms.toFixed(0)} ms`,
+  );
+}
+
 interface Timing {
   lambdaMs: number[];
   floorMs: number[];
@@ -149,6 +237,7 @@ function peakRssOf(event: FirehoseTransformationEventShape): Record<string, numb
 }
 
 export default async function run(): Promise<void> {
+  await cloudWatchLogsBatch();
   const { event, bytes } = batch(true);
   const t = await time(event);
   const rss = peakRssOf(event);

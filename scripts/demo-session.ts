@@ -6,7 +6,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { runStatus } from '../src/commands/status/run.js';
@@ -15,7 +15,7 @@ import { QuickSightClient, DescribeAccountSubscriptionCommand, DescribeDashboard
 import { runInit } from '../src/commands/init/run.js';
 import { OUTPUT_KEYS } from '../src/core/outputs.js';
 import { createTestContext, ScriptedPrompter } from '../test/helpers/context.js';
-import { installFakeApiGateway } from '../test/helpers/fake-apigw.js';
+import { installFakeApiGateway, installFakeApiGatewayV2 } from '../test/helpers/fake-apigw.js';
 import { FakeS3 } from '../test/helpers/fake-s3.js';
 import { FakeCloudFormation, change } from '../test/deploy/fake-cloudformation.js';
 import type { Choice } from '../src/ui/prompts.js';
@@ -28,7 +28,7 @@ const ACCOUNT = '111122223333';
 const mode = process.argv[2] === 'interactive' ? 'interactive' : process.argv[2] === 'status' ? 'status' : 'scripted';
 
 mockClient(STSClient).on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: `arn:aws:sts::${ACCOUNT}:assumed-role/PlatformAdmin/jane`, UserId: 'AROA' });
-mockClient(ApiGatewayV2Client).on(GetApisCommand).resolves({ Items: [{ ApiId: 'k9w3x7q2m1', Name: 'webhooks', ProtocolType: 'HTTP', RouteSelectionExpression: '$request.method $request.path' }] });
+installFakeApiGatewayV2(mockClient(ApiGatewayV2Client), { apis: [{ id: 'k9w3x7q2m1', name: 'webhooks', protocol: 'HTTP', stages: [{ StageName: '$default', AutoDeploy: true }] }] });
 installFakeApiGateway(mockClient(APIGatewayClient), {
   apis: [
     { id: 'a1b2c3d4e5', name: 'orders', stages: [{ stageName: 'prod', accessLogSettings: { destinationArn: `arn:aws:logs:eu-west-1:${ACCOUNT}:log-group:/apigw/orders`, format: '$context.requestId' } }, { stageName: 'staging' }] },

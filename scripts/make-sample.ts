@@ -16,7 +16,8 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { lambdaFieldSpec } from '../src/core/log-format.js';
+import { lambdaFieldSpec, lambdaFieldSpecFor } from '../src/core/log-format.js';
+import { envelopes, generateV2Lines } from './sample-v2.js';
 import {
   SAMPLE_API_KEYS,
   SAMPLE_USAGE_PLANS,
@@ -159,10 +160,52 @@ export function fileAsFirehose<T>(items: readonly T[], arrivals: readonly number
   return objects;
 }
 
+/** HTTP and WebSocket requests in the sample, per REST request (their logs come through CloudWatch Logs). */
+export const V2_SHARE = 0.2;
+/** Events per CloudWatch Logs envelope in the sample. */
+const EVENTS_PER_ENVELOPE = 50;
+
+/**
+ * HTTP and WebSocket rows the way production makes them: lines of each kind's format, in
+ * CloudWatch Logs subscription envelopes, through the Lambda; with the time each row reaches
+ * Firehose (the subscription forwards within seconds of the request).
+ */
+export async function transformV2(options: SampleObjectOptions): Promise<{ lines: string[]; arrivals: number[] }> {
+  const handler = loadLambda().createHandler({
+    fieldSpec: lambdaFieldSpecFor('REST'),
+    v2FieldSpecs: { HTTP: lambdaFieldSpecFor('HTTP'), WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET') },
+    sdk: fakeSdk,
+    client: fakeClient,
+    logger: { warn: () => undefined },
+    ratePerSecond: 1e6,
+    burst: 1e6,
+  });
+  const lines: string[] = [];
+  const arrivals: number[] = [];
+  const count = Math.round(options.count * V2_SHARE);
+  for (const kind of ['HTTP', 'WEBSOCKET'] as const) {
+    const raw = generateV2Lines(kind, { count, seed: options.seed, startMs: options.startMs, spanMs: options.spanMs });
+    const event = firehoseTransformationEvent(envelopes(raw, EVENTS_PER_ENVELOPE), { seed: kind === 'HTTP' ? 11 : 12 });
+    const result = await handler(event);
+    for (const r of result.records) {
+      if (r.result !== 'Ok') throw new Error(`the Lambda refused a generated envelope (${r.recordId})`);
+      for (const line of Buffer.from(r.data, 'base64').toString('utf8').split('\n')) {
+        if (line.length === 0) continue;
+        lines.push(`${line}\n`);
+        const epoch = (JSON.parse(line) as { requestTimeEpoch: number }).requestTimeEpoch;
+        arrivals.push(epoch + 3000 + ((lines.length * 7919) % 9000));
+      }
+    }
+  }
+  return { lines, arrivals };
+}
+
 export async function makeSampleObjects(options: SampleObjectOptions): Promise<SampleObject[]> {
   const raws = generateAccessLogRecords({ count: options.count, seed: options.seed, startMs: options.startMs, spanMs: options.spanMs });
-  const lines = await transformRecords(raws, options.batchSize);
-  return fileAsFirehose(lines, arrivalTimes(raws), options.bufferMs).map((o, n) => ({
+  const rest = await transformRecords(raws, options.batchSize);
+  const v2 = await transformV2(options);
+  const lines = [...rest, ...v2.lines];
+  return fileAsFirehose(lines, [...arrivalTimes(raws), ...v2.arrivals], options.bufferMs).map((o, n) => ({
     key: `logs/dt=${new Date(o.openedMs).toISOString().slice(0, 10)}/${options.streamName}-1-${stamp(o.openedMs)}-${objectId(options.seed, n)}.gz`,
     records: o.items.length,
     deliveredMs: o.deliveredMs,
@@ -198,7 +241,7 @@ async function main(): Promise<void> {
   rmSync(join(out, 'logs'), { recursive: true, force: true });
   const objects = await makeSampleObjects(options);
   const { files, bytes } = writeSampleObjects(out, objects);
-  console.log(`wrote ${options.count} records in ${files} objects (${(bytes / 1024).toFixed(0)} KiB) under ${join(out, 'logs')}`);
+  console.log(`wrote ${objects.reduce((n, o) => n + o.records, 0)} records (REST, HTTP and WebSocket) in ${files} objects (${(bytes / 1024).toFixed(0)} KiB) under ${join(out, 'logs')}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

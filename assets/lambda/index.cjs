@@ -32,9 +32,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- CommonJS by necessity (see above) */
 
 const { isUtf8 } = require('node:buffer');
+const { gunzipSync, gzipSync } = require('node:zlib');
 
 const OK = 'Ok';
 const FAILED = 'ProcessingFailed';
+const DROPPED = 'Dropped';
 
 /**
  * Enrichment strings are cut to this many UTF-16 units. API key names are at most 1,024
@@ -48,6 +50,29 @@ const ENRICHMENT_MAX_CHARS = 1024;
  * bytes (6 MB read as 6,000,000, less a margin for the envelope).
  */
 const RESPONSE_MAX_BYTES = 5_900_000;
+/**
+ * CloudWatch Logs subscription records (HTTP and WebSocket stages, through the bridge) are gzip
+ * (base64 "H4sI..."): a DATA_MESSAGE envelope of many log events, or a CONTROL_MESSAGE
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/SubscriptionFilters.html). Access-log
+ * JSON compresses about 12x (npm run bench -- lambda), so one 2 MB batch of envelopes can unpack
+ * to far more than a response holds: envelopes that do not fit go back into the stream as smaller
+ * envelopes of at most REINGEST_ENVELOPE_BYTES of JSON each (one always fits a response), and
+ * their record is Dropped only once Firehose has accepted every part.
+ */
+const GZIP_BASE64 = 'H4sI';
+const REINGEST_ENVELOPE_BYTES = 900_000;
+/** PutRecordBatch takes at most 500 records and 4 MiB per call (Firehose quotas). */
+const PUT_BATCH_RECORDS = 500;
+const PUT_BATCH_BYTES = 3_500_000;
+/** A decompressed envelope larger than this is not ours (a gzip bomb): it goes to errors/ as it came. */
+const ENVELOPE_MAX_BYTES = 256 * 1024 * 1024;
+const API_KINDS = ['REST', 'HTTP', 'WEBSOCKET'];
+/**
+ * A log event of the access-log group that is not one of our lines goes back into the stream as
+ * this text plus the message: never JSON, so the next invocation returns it ProcessingFailed and
+ * Firehose keeps it under errors/processing-failed/, saying where it came from.
+ */
+const STRAY_PREFIX = 'apigw-log-analytics: not an access log line of this installation (CloudWatch Logs event): ';
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
@@ -472,6 +497,193 @@ function fitResponse(results, keyed, input) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// CloudWatch Logs envelopes (HTTP and WebSocket stages)
+
+function kindFields(spec) {
+  const f = parseFieldSpec(spec);
+  return { fields: f, typed: f.filter((x) => x.type !== 'string') };
+}
+
+/** The kind a line says it is: its literal first key (v2 formats), else REST. */
+function kindOfText(text) {
+  if (!text.startsWith('{"apiKind":"')) return 'REST';
+  const end = text.indexOf('"', 12);
+  const kind = end > 12 ? text.slice(12, end) : '';
+  return API_KINDS.includes(kind) ? kind : 'REST';
+}
+
+/** One log event's message as a row of our table, or undefined when it is not one of our lines. */
+function readMessage(text, kinds, counts) {
+  if (typeof text !== 'string' || text.length === 0) return undefined;
+  const kind = kindOfText(text);
+  const { fields, typed } = kinds[kind];
+  let record = parseJsonObject(text);
+  if (record === undefined) {
+    record = recoverLine(text, fields);
+    if (record === undefined) return undefined;
+    counts.recovered++;
+  } else if (record.apiKind !== kind && kind !== 'REST') return undefined;
+  // A JSON line with none of our keys is someone else's.
+  if (record.requestId === undefined || record.apiId === undefined) return undefined;
+  // A REST line keeps no apiKind (the table reads a missing one as REST), as REST records do.
+  normalize(record, typed);
+  return record;
+}
+
+/**
+ * A subscription record, unpacked: `{ control: true }`, or `{ rows, messages, strays }` (rows
+ * parsed in event order, their messages as sent, and the messages that are not our lines);
+ * undefined when it is not a CloudWatch Logs envelope (Firehose then keeps it under errors/).
+ */
+function readEnvelope(data, kinds, counts) {
+  let doc;
+  try {
+    doc = JSON.parse(gunzipSync(Buffer.from(data, 'base64'), { maxOutputLength: ENVELOPE_MAX_BYTES }).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  if (doc.messageType === 'CONTROL_MESSAGE') {
+    counts.control++;
+    return { control: true };
+  }
+  if (doc.messageType !== 'DATA_MESSAGE' || !Array.isArray(doc.logEvents)) return undefined;
+  counts.envelopes++;
+  const rows = [];
+  const messages = [];
+  const strays = [];
+  for (const event of doc.logEvents) {
+    const message = isObject(event) ? event.message : undefined;
+    const row = readMessage(message, kinds, counts);
+    if (row === undefined) {
+      if (typeof message === 'string' && message.length > 0) strays.push(message);
+      continue;
+    }
+    rows.push(row);
+    messages.push(message);
+  }
+  counts.strays += strays.length;
+  return { rows, messages, strays, head: { owner: doc.owner, logGroup: doc.logGroup, logStream: doc.logStream, subscriptionFilters: doc.subscriptionFilters } };
+}
+
+/** The envelope's rows, enriched with what is known, as one Ok record of JSON lines. */
+function envelopeResult(item, env, directory, counts) {
+  const lines = new Array(env.rows.length);
+  // One record, one set of partition keys: the envelope's first request (a subscription batch spans
+  // seconds; one that crosses an hour is filed under its first request's hour).
+  const first = env.rows.length > 0 ? env.rows[0].requestTimeEpoch : undefined;
+  for (let k = 0; k < env.rows.length; k++) {
+    const row = env.rows[k];
+    if (hasApiKey(row)) {
+      const info = directory.get(row.identityApiKeyId);
+      if (info === undefined) counts.unresolved++;
+      enrich(row, info);
+    }
+    lines[k] = `${JSON.stringify(row)}\n`;
+  }
+  env.rows = null;
+  // An envelope of events that are all someone else's has no row: Dropped once they are put back.
+  if (lines.length === 0) return { recordId: item.recordId, result: DROPPED, data: '' };
+  return {
+    recordId: item.recordId,
+    result: OK,
+    data: Buffer.from(lines.join(''), 'utf8').toString('base64'),
+    metadata: { partitionKeys: partitionKeys(first, item.approximateArrivalTimestamp) },
+  };
+}
+
+/** Messages cut into envelopes of at most REINGEST_ENVELOPE_BYTES of JSON each, gzipped. */
+function splitEnvelopes(messages, head, now) {
+  const out = [];
+  const base = JSON.stringify({ messageType: 'DATA_MESSAGE', ...head, logEvents: [] }).length;
+  let events = [];
+  let size = base;
+  const flush = () => {
+    if (events.length === 0) return;
+    out.push(gzipSync(JSON.stringify({ messageType: 'DATA_MESSAGE', ...head, logEvents: events })));
+    events = [];
+    size = base;
+  };
+  for (let k = 0; k < messages.length; k++) {
+    const event = { id: `reingested-${now}-${k}`, timestamp: now, message: messages[k] };
+    // As it will be written (JSON escapes every quote of the access-log line), with its comma.
+    const bytes = Buffer.byteLength(JSON.stringify(event), 'utf8') + 1;
+    if (size + bytes > REINGEST_ENVELOPE_BYTES && events.length > 0) flush();
+    events.push(event);
+    size += bytes;
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Puts records into the stream with PutRecordBatch (at most 500 records and 3.5 MB a call),
+ * retrying the entries Firehose refuses (FailedPutCount) with backoff. True when every record
+ * was accepted.
+ */
+async function putRecords(client, streamName, buffers, sleep) {
+  const { PutRecordBatchCommand } = require('@aws-sdk/client-firehose');
+  let pending = buffers;
+  for (let attempt = 0; attempt < 4 && pending.length > 0; attempt++) {
+    if (attempt > 0) await sleep(200 * 2 ** attempt);
+    const failed = [];
+    for (let start = 0; start < pending.length; ) {
+      let end = start;
+      let bytes = 0;
+      while (end < pending.length && end - start < PUT_BATCH_RECORDS && bytes + pending[end].length <= PUT_BATCH_BYTES) bytes += pending[end++].length;
+      if (end === start) end = start + 1;
+      const chunk = pending.slice(start, end);
+      try {
+        const out = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: streamName, Records: chunk.map((Data) => ({ Data })) }));
+        (out.RequestResponses || []).forEach((r, k) => {
+          if (r.ErrorCode) failed.push(chunk[k]);
+        });
+      } catch {
+        failed.push(...chunk);
+      }
+      start = end;
+    }
+    pending = failed;
+  }
+  return pending.length === 0;
+}
+
+/**
+ * Keeps the envelopes' part of the response within RESPONSE_MAX_BYTES and puts back what is not
+ * ours: biggest envelopes first, an envelope that does not fit goes back into the stream split
+ * into envelopes that each fit, and its record is Dropped; the log events that are not our lines
+ * go back as plain records, which the next invocation returns ProcessingFailed (errors/). When
+ * Firehose does not take them, the record comes back ProcessingFailed with its original data:
+ * every event stays in errors/, never lost.
+ */
+async function fitEnvelopes(results, envelopes, input, streamArn, getFirehose, counts, sleep) {
+  const streamName = typeof streamArn === 'string' ? streamArn.slice(streamArn.lastIndexOf('/') + 1) : undefined;
+  let total = 20;
+  for (let i = 0; i < results.length; i++) total += resultBytes(results[i]);
+  const order = [];
+  for (let j = 0; j < envelopes.length; j += 2) order.push(envelopes[j]);
+  order.sort((a, b) => results[b].data.length - results[a].data.length);
+  const byIndex = new Map();
+  for (let j = 0; j < envelopes.length; j += 2) byIndex.set(envelopes[j], envelopes[j + 1]);
+  const now = Date.now();
+  for (const i of order) {
+    const env = byIndex.get(i);
+    const tooBig = total > RESPONSE_MAX_BYTES && results[i].result === OK;
+    const parts = [];
+    if (tooBig) parts.push(...splitEnvelopes(env.messages, env.head, now));
+    for (const s of env.strays) parts.push(Buffer.from(`${STRAY_PREFIX}${s}\n`, 'utf8'));
+    if (parts.length === 0) continue;
+    const before = resultBytes(results[i]);
+    const ok = streamName !== undefined && (await putRecords(getFirehose(), streamName, parts, sleep));
+    if (!ok) results[i] = { recordId: input[i].recordId, result: FAILED, data: input[i].data };
+    else if (tooBig) results[i] = { recordId: input[i].recordId, result: DROPPED, data: '' };
+    if (ok && tooBig) counts.reingested++;
+    if (!ok) counts.failed++;
+    total += resultBytes(results[i]) - before;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Handler
 
 /**
@@ -538,6 +750,20 @@ function createHandler(options = {}) {
   const env = process.env;
   const fields = parseFieldSpec(options.fieldSpec !== undefined ? options.fieldSpec : env.LOG_FIELDS);
   const typed = fields.filter((f) => f.type !== 'string');
+  const v2Spec = options.v2FieldSpecs || { HTTP: env.LOG_FIELDS_HTTP, WEBSOCKET: env.LOG_FIELDS_WEBSOCKET };
+  const kinds = {
+    REST: { fields, typed },
+    HTTP: kindFields(v2Spec.HTTP),
+    WEBSOCKET: kindFields(v2Spec.WEBSOCKET),
+  };
+  let firehose = options.firehose;
+  const getFirehose = () => {
+    if (firehose === undefined) {
+      const { FirehoseClient } = require('@aws-sdk/client-firehose');
+      firehose = new FirehoseClient({ maxAttempts: 3, ...options.firehoseConfig });
+    }
+    return firehose;
+  };
   const pick = (name, envName, scale) => (options[name] !== undefined ? options[name] : numberFromEnv(env[envName], DEFAULTS[name], scale));
   const now = options.now || Date.now;
   const sleep = options.sleep || realSleep;
@@ -593,8 +819,19 @@ function createHandler(options = {}) {
     // Records whose key is not known yet wait for the lookups; every other one is encoded at once
     // (nothing parsed is kept alive across the batch, which keeps garbage collection cheap).
     const deferred = [];
-    const counts = { recovered: 0, failed: 0, unresolved: 0 };
+    const counts = { recovered: 0, failed: 0, unresolved: 0, envelopes: 0, control: 0, strays: 0, reingested: 0 };
+    const envelopes = [];
     for (let i = 0; i < n; i++) {
+      if (typeof input[i].data === 'string' && input[i].data.startsWith(GZIP_BASE64)) {
+        const env = readEnvelope(input[i].data, kinds, counts);
+        if (env === undefined) results[i] = failedResult(input[i], counts);
+        else if (env.control) results[i] = { recordId: input[i].recordId, result: DROPPED, data: input[i].data };
+        else {
+          for (const row of env.rows) if (hasApiKey(row)) keyIds.add(row.identityApiKeyId);
+          envelopes.push(i, env);
+        }
+        continue;
+      }
       const record = readRecord(input[i].data, fields, typed, counts);
       if (record === undefined) {
         results[i] = failedResult(input[i], counts);
@@ -616,7 +853,8 @@ function createHandler(options = {}) {
     const calls = directory.stats.calls;
     if (keyIds.size > 0) {
       try {
-        await lookUp(keyIds, deferred.length > 0, context);
+        const envelopeWaits = envelopes.length > 0 && [...keyIds].some((k) => directory.get(k) === undefined);
+        await lookUp(keyIds, deferred.length > 0 || envelopeWaits, context);
       } catch {
         // Enrichment is optional: whatever is known is used.
       }
@@ -629,8 +867,12 @@ function createHandler(options = {}) {
       enrich(record, info);
       results[i] = okResult(input[i], record, counts);
     }
+    for (let j = 0; j < envelopes.length; j += 2) results[envelopes[j]] = envelopeResult(input[envelopes[j]], envelopes[j + 1], directory, counts);
+    if (envelopes.length > 0) {
+      await fitEnvelopes(results, envelopes, input, event && event.deliveryStreamArn, getFirehose, counts, sleep);
+    }
     const fit = fitResponse(results, keyed, input);
-    report(logger, { total: n, failed: counts.failed + fit.returned, recovered: counts.recovered, unresolved: counts.unresolved, fit, stats: directory.stats, calls: directory.stats.calls - calls });
+    report(logger, { total: n, failed: counts.failed + fit.returned, recovered: counts.recovered, unresolved: counts.unresolved, fit, counts, stats: directory.stats, calls: directory.stats.calls - calls });
     return { records: results };
   }
   handler.stats = directory.stats;
@@ -639,7 +881,7 @@ function createHandler(options = {}) {
 
 /** One warning per invocation, counts only. */
 function report(logger, r) {
-  if (r.failed === 0 && r.unresolved === 0 && r.fit.stripped === 0 && r.recovered === 0) return;
+  if (r.failed === 0 && r.unresolved === 0 && r.fit.stripped === 0 && r.recovered === 0 && r.counts.strays === 0 && r.counts.reingested === 0) return;
   logger.warn(
     JSON.stringify({
       message: 'Some records were not delivered as parsed and enriched',
@@ -649,6 +891,9 @@ function report(logger, r) {
       processingFailedPrefix: 'errors/processing-failed/',
       enrichmentNotResolvedInTime: r.unresolved,
       enrichmentDroppedForResponseSize: r.fit.stripped,
+      cloudWatchLogsEnvelopes: r.counts.envelopes,
+      envelopesPutBackSplit: r.counts.reingested,
+      logEventsNotOurs: r.counts.strays,
       lookupCallsThisInvocation: r.calls,
       lookupCallsTotal: r.stats.calls,
       throttledTotal: r.stats.throttled,
@@ -681,5 +926,7 @@ exports.createHandler = createHandler;
 exports.recoverLine = recoverLine;
 exports.parseFieldSpec = parseFieldSpec;
 exports.RESPONSE_MAX_BYTES = RESPONSE_MAX_BYTES;
+exports.REINGEST_ENVELOPE_BYTES = REINGEST_ENVELOPE_BYTES;
+exports.STRAY_PREFIX = STRAY_PREFIX;
 exports.ENRICHMENT_MAX_CHARS = ENRICHMENT_MAX_CHARS;
 exports.handler = createHandler();

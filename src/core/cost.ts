@@ -8,7 +8,11 @@
  * returns the keys), aws.amazon.com/lambda/pricing (Arm $0.0000133334 per GB-second, $0.20 per
  * million requests), aws.amazon.com/s3/pricing (Standard $0.023/GB-month, PUT $0.005 per 1,000),
  * aws.amazon.com/athena/pricing ($5 per TB scanned, 10 MB minimum per query: scan-cost.ts),
- * aws.amazon.com/quicksight/pricing (Enterprise author $24/month, reader sessions).
+ * aws.amazon.com/quicksight/pricing (Enterprise author $24/month, reader sessions),
+ * aws.amazon.com/cloudwatch/pricing (Logs, Standard log class: $0.50/GB ingested, $0.03/GB-month
+ * stored). HTTP and WebSocket stages log to CloudWatch Logs first (their only access-log
+ * destination), so each of their requests is charged that ingestion before the bridge's
+ * subscription forwards it to Firehose.
  *
  * Bytes per record are the ones `npm run bench -- scan` measures on generated traffic
  * (MEASURED_BYTES_PER_RECORD); the benchmark prints them, so a change of format shows there first.
@@ -26,6 +30,7 @@ export const PRICES = {
   s3PutPerThousand: 0.005,
   athenaPerTb: 5,
   quickSightAuthorMonthly: 24,
+  cloudWatchLogsIngestionPerGb: 0.5,
 } as const;
 
 /**
@@ -48,6 +53,10 @@ export interface CostInputs {
   lambdaMemoryMb?: number;
   /** Lambda time per record, in ms (measured by `npm run bench -- lambda`). */
   lambdaMsPerRecord?: number;
+  /** HTTP and WebSocket stages among the chosen ones (their logs pass through CloudWatch Logs). */
+  v2Stages?: number;
+  /** Bytes of one HTTP or WebSocket access-log event (their formats are shorter than REST's). */
+  v2RecordBytes?: number;
 }
 
 export interface CostEstimate {
@@ -59,6 +68,8 @@ export interface CostEstimate {
   storagePerMillionPerMonth: number;
   /** Athena cost of scanning one column of a day of a million requests a day (dollars; the 10 MB minimum aside). */
   athenaPerMillionScanned: number;
+  /** CloudWatch Logs ingestion per million HTTP or WebSocket requests (dollars); 0 without such stages. */
+  cloudWatchLogsPerMillionV2: number;
   lines: string[];
 }
 
@@ -103,7 +114,21 @@ export function estimateCost(input: CostInputs): CostEstimate {
     `Storage: about ${money(storage)}/month per million requests kept (Parquet, ~${storedBytes} bytes a request), expired after ${input.retentionDays} days.`,
     `Queries: Athena $5 per TB scanned (10 MB minimum per query); Parquet lets each query read only its columns${input.dashboard ? '; `npm run bench -- scan` prices a dashboard sheet load at 1 million to 1 billion requests a day' : ''}.`,
   ];
+  const v2 = cloudWatchLogsLine(input, money);
+  if (v2.line) lines.push(v2.line);
   if (input.dashboard) lines.push(`QuickSight: your existing subscription (Enterprise author $${PRICES.quickSightAuthorMonthly}/month each); this adds no seat.`);
   lines.push('Estimate from published US East prices; your region and free tiers change it.');
-  return { fixedMonthly: fixed, perMillionRequests: perMillion, storagePerMillionPerMonth: storage, athenaPerMillionScanned: athena, lines };
+  return { fixedMonthly: fixed, perMillionRequests: perMillion, storagePerMillionPerMonth: storage, athenaPerMillionScanned: athena, cloudWatchLogsPerMillionV2: v2.perMillion, lines };
+}
+
+/** CloudWatch Logs ingestion of HTTP and WebSocket access logs, when such stages are chosen. */
+function cloudWatchLogsLine(input: CostInputs, money: (n: number) => string): { perMillion: number; line?: string } {
+  const stages = input.v2Stages ?? 0;
+  if (stages === 0) return { perMillion: 0 };
+  const bytes = input.v2RecordBytes ?? 1200;
+  const perMillion = ((1e6 * bytes) / 1024 ** 3) * PRICES.cloudWatchLogsIngestionPerGb;
+  return {
+    perMillion,
+    line: `HTTP/WebSocket stages (${stages}): CloudWatch Logs ingestion $${PRICES.cloudWatchLogsIngestionPerGb.toFixed(2)}/GB (aws.amazon.com/cloudwatch/pricing) before Firehose, about ${money(perMillion)} more per million of their requests (~${(bytes / 1024).toFixed(1)} KB each); the log group keeps them 7 days only.`,
+  };
 }

@@ -12,7 +12,12 @@ export interface KnownStream {
   streamName: string;
   /** Present when the installation's outputs give it; compared when set. */
   streamArn?: string;
+  /** The installation's log group for HTTP and WebSocket stages (absent on older stacks). */
+  logGroupArn?: string;
 }
+
+/** A log group ARN without the `:*` that some APIs append. */
+const bareLogGroupArn = (arn: string): string => arn.replace(/:\*$/, '');
 
 const LOGS_RE = /^arn:aws[\w-]*:logs:[^:]*:\d*:log-group:(.+?)(?::\*)?$/;
 const FIREHOSE_RE = /^arn:aws[\w-]*:firehose:([^:]*):(\d*):deliverystream\/(.+)$/;
@@ -20,7 +25,11 @@ const FIREHOSE_RE = /^arn:aws[\w-]*:firehose:([^:]*):(\d*):deliverystream\/(.+)$
 export function classifyDestination(arn: string | undefined, ours: readonly KnownStream[]): AccessLogDestination {
   if (!arn) return { kind: 'none' };
   const logs = LOGS_RE.exec(arn);
-  if (logs?.[1]) return { kind: 'cloudwatch', destinationArn: arn, logGroup: logs[1] };
+  if (logs?.[1]) {
+    const mine = ours.find((k) => k.logGroupArn !== undefined && bareLogGroupArn(k.logGroupArn) === bareLogGroupArn(arn));
+    if (mine) return { kind: 'installation', destinationArn: arn, streamName: mine.streamName, project: mine.project };
+    return { kind: 'cloudwatch', destinationArn: arn, logGroup: logs[1] };
+  }
   const fh = FIREHOSE_RE.exec(arn);
   if (fh?.[3]) {
     const name = fh[3];

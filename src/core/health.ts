@@ -27,6 +27,12 @@ export interface HealthFacts {
     lambdaThrottles: number | null;
   } | null;
   dashboard: { status: string | null; errors: string[] } | null;
+  /**
+   * The CloudWatch Logs bridge, when HTTP or WebSocket stages are connected: the access-log
+   * group's events over the last hour (AWS/Logs IncomingLogEvents), those forwarded to the stream
+   * (ForwardedLogEvents) and those the subscription could not deliver (DeliveryErrors).
+   */
+  bridge?: { connectedStages: number; incomingEvents: number | null; forwardedEvents: number | null; deliveryErrors: number | null } | null;
   now: number;
 }
 
@@ -81,8 +87,15 @@ export function judgeHealth(f: HealthFacts): Health {
   if (m?.processingSuccess !== null && m?.processingSuccess !== undefined && m.processingSuccess < 1) degraded.push(`Firehose processing succeeded ${(m.processingSuccess * 100).toFixed(1)}% of the time in the last hour`);
   if (m?.deliverySuccess !== null && m?.deliverySuccess !== undefined && m.deliverySuccess < 1) degraded.push(`Firehose delivered to S3 ${(m.deliverySuccess * 100).toFixed(1)}% of the time in the last hour`);
   if (f.dashboard && f.dashboard.status && /FAILED/.test(f.dashboard.status)) degraded.push(`the dashboard is ${f.dashboard.status}${f.dashboard.errors.length ? `: ${f.dashboard.errors.join('; ')}` : ''}`);
+  const b = f.bridge;
+  if (b && b.connectedStages > 0) {
+    if (b.deliveryErrors) degraded.push(`${b.deliveryErrors} HTTP/WebSocket access-log event${b.deliveryErrors === 1 ? '' : 's'} could not be forwarded from CloudWatch Logs to Firehose in the last hour`);
+    else if (b.incomingEvents && b.forwardedEvents === 0) degraded.push('HTTP/WebSocket access logs reach the log group but none was forwarded to Firehose in the last hour');
+  }
   if (f.driftedStages > 0) degraded.push(`${f.driftedStages} connected stage${f.driftedStages === 1 ? ' was' : 's were'} pointed elsewhere since`);
-  const problems = [...broken, ...degraded];
+  // Not a fault by itself (an idle API writes nothing), so said, not judged.
+  const notes = b && b.connectedStages > 0 && b.incomingEvents === 0 ? [`no HTTP/WebSocket access log reached the log group in the last hour (${b.connectedStages} stage${b.connectedStages === 1 ? '' : 's'} connected: idle, or logging changed)`] : [];
+  const problems = [...broken, ...degraded, ...notes];
   if (broken.length > 0) return { verdict: 'broken', reason: broken[0] as string, problems, upgrade };
   if (degraded.length > 0) return { verdict: 'degraded', reason: degraded[0] as string, problems, upgrade };
   if (!f.newestLog) {

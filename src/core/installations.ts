@@ -5,8 +5,6 @@
 import type { StackSummary } from '../aws/cloudformation.js';
 import { OUTPUT_KEYS } from './outputs.js';
 import { TAG_PROJECT, TAG_VERSION, streamName } from './names.js';
-import type { KnownStream } from './destinations.js';
-import { LEGACY_OUTPUT_KEY } from './layout-upgrade.js';
 
 export interface Installation {
   project: string;
@@ -46,15 +44,3 @@ export function installationsFromStacks(stacks: readonly StackSummary[]): Instal
     .sort((a, b) => a.project.localeCompare(b.project));
 }
 
-/**
- * The streams stages of these installations deliver to: each one's stream, and, while an upgrade
- * keeps it, its old gzip JSON stream (src/core/layout-upgrade.ts), so a stage still on it counts as
- * connected to its installation everywhere (init, connect-stage, status, uninstall).
- */
-export function knownStreams(installations: readonly Installation[]): KnownStream[] {
-  return installations.flatMap((i) => {
-    const own: KnownStream = { project: i.project, streamName: i.streamName, ...(i.streamArn ? { streamArn: i.streamArn } : {}) };
-    const legacy = i.outputs[LEGACY_OUTPUT_KEY];
-    return legacy ? [own, { project: i.project, streamName: legacy.slice(legacy.lastIndexOf('/') + 1), streamArn: legacy }] : [own];
-  });
-}

@@ -16,6 +16,8 @@ export const OUTPUT_KEYS = {
   glueDatabaseName: 'GlueDatabaseName',
   glueTableName: 'GlueTableName',
   athenaWorkGroupName: 'AthenaWorkGroupName',
+  /** Where HTTP and WebSocket stages send access logs (absent on stacks from before the bridge). */
+  accessLogGroupArn: 'AccessLogGroupArn',
   /** Empty when deployed without the dashboard. */
   dataSourceId: 'QuickSightDataSourceId',
   dataSetId: 'QuickSightDataSetId',

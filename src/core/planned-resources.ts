@@ -25,6 +25,7 @@ export const RESOURCE_TYPE_NAMES: Readonly<Record<string, readonly [string, stri
   'AWS::S3::BucketPolicy': ['bucket policy', 'bucket policies'],
   'AWS::IAM::Role': ['IAM role', 'IAM roles'],
   'AWS::Logs::LogGroup': ['CloudWatch log group', 'CloudWatch log groups'],
+  'AWS::Logs::SubscriptionFilter': ['CloudWatch Logs subscription filter', 'CloudWatch Logs subscription filters'],
   'AWS::Logs::LogStream': ['log stream', 'log streams'],
   'AWS::KinesisFirehose::DeliveryStream': ['Firehose stream', 'Firehose streams'],
   'AWS::Lambda::Function': ['enrichment Lambda', 'Lambda functions'],

@@ -4,18 +4,26 @@
  * exactly what was there before, or removes the settings when there were none.
  */
 import type { AccessLogSettings, PatchOp, StageSummary } from '../aws/apigateway.js';
+import type { ApiKind, V2Kind } from './log-format.js';
 import { BUCKET_PREFIXES } from './outputs.js';
 
 export interface StageRef {
   apiId: string;
   stageName: string;
+  /** REST when absent (refs from --stage, records from before HTTP and WebSocket support). */
+  apiKind?: ApiKind;
 }
+
+export const isV2 = (ref: StageRef): ref is StageRef & { apiKind: V2Kind } => ref.apiKind === 'HTTP' || ref.apiKind === 'WEBSOCKET';
 
 export const stageKey = (s: StageRef): string => `${s.apiId}/${s.stageName}`;
 
-/** Parses `API_ID/STAGE` as given to --stage. */
+/**
+ * Parses `API_ID/STAGE` as given to --stage. Stage names are letters, digits, `-` and `_`; HTTP
+ * and WebSocket APIs also have `$default` (the stage that serves the API's base URL).
+ */
 export function parseStageRef(value: string): StageRef | undefined {
-  const m = /^([a-z0-9]{10})\/([A-Za-z0-9_-]{1,128})$/.exec(value.trim());
+  const m = /^([a-z0-9]{10})\/([A-Za-z0-9_-]{1,128}|\$default)$/.exec(value.trim());
   if (!m) return undefined;
   return { apiId: m[1] as string, stageName: m[2] as string };
 }
@@ -47,6 +55,8 @@ export interface StageStateRecord {
   region: string;
   apiId: string;
   stageName: string;
+  /** HTTP or WEBSOCKET for an apigatewayv2 stage; absent for a REST stage. */
+  apiKind?: V2Kind;
   /** The settings before we connected the stage, or null when it sent no access logs. */
   previous: AccessLogSettings | null;
   /** What we set. */
@@ -66,6 +76,7 @@ export function parseStateRecord(value: unknown): StageStateRecord | undefined {
   const r = value as Partial<StageStateRecord>;
   if (r.schemaVersion !== 1 || typeof r.apiId !== 'string' || typeof r.stageName !== 'string' || !r.applied) return undefined;
   if (r.previous !== null && (typeof r.previous !== 'object' || typeof r.previous.destinationArn !== 'string')) return undefined;
+  if (r.apiKind !== undefined && r.apiKind !== 'HTTP' && r.apiKind !== 'WEBSOCKET') return undefined;
   return r as StageStateRecord;
 }
 

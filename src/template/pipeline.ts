@@ -10,7 +10,7 @@
  * own copy of a field list.
  */
 import { BUCKET_PREFIXES, OUTPUT_KEYS } from '../core/outputs.js';
-import { RECORD_FIELDS, lambdaFieldSpec } from '../core/log-format.js';
+import { RECORD_FIELDS, lambdaFieldSpecFor } from '../core/log-format.js';
 import { STREAM_PREFIX, TOOL } from '../core/names.js';
 import { LEGACY_ABSENT, LEGACY_KEPT, LEGACY_OUTPUT_KEY, LEGACY_PARAMETER } from '../core/layout-upgrade.js';
 import {
@@ -426,7 +426,7 @@ function enrichmentFunctionRole(): CfnResource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'Enrichment Lambda: read the usage plans of an API key and its name; write its own log group.',
+      Description: 'Enrichment Lambda: read the usage plans of an API key and its name; put oversized CloudWatch Logs envelopes back into its stream; write its own log group.',
       AssumeRolePolicyDocument: serviceTrust('lambda.amazonaws.com'),
       Policies: [
         {
@@ -438,6 +438,15 @@ function enrichmentFunctionRole(): CfnResource {
               // GetUsagePlans (?keyId=) and GetApiKey (includeValue false); nothing else in API Gateway.
               Action: 'apigateway:GET',
               Resource: [apigatewayPath('/usageplans'), apigatewayPath('/apikeys/*')],
+            },
+            {
+              // HTTP and WebSocket envelopes too large for one response go back into the stream,
+              // split (docs/template.md). The ARN is built from the name: the stream refers to
+              // this function, so a GetAtt here would be a cycle.
+              Sid: 'ReingestOversizedEnvelopes',
+              Effect: 'Allow',
+              Action: 'firehose:PutRecordBatch',
+              Resource: sub(`arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
             },
             {
               Sid: 'WriteOwnLogs',
@@ -479,7 +488,10 @@ function enrichmentFunction(options: PipelineOptions): CfnResource {
       Environment: {
         Variables: {
           // The log format's keys in order, with their column types, from src/core/log-format.ts.
-          LOG_FIELDS: lambdaFieldSpec(),
+          LOG_FIELDS: lambdaFieldSpecFor('REST'),
+          // The HTTP and WebSocket formats' keys, for lines that arrive through the CloudWatch Logs bridge.
+          LOG_FIELDS_HTTP: lambdaFieldSpecFor('HTTP'),
+          LOG_FIELDS_WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET'),
           CACHE_TTL_SECONDS: String(ENRICHMENT_CACHE_TTL_SECONDS),
         },
       },

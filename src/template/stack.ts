@@ -10,6 +10,7 @@
  * `Conditions`), which the merge keeps as is.
  */
 import { TOOL } from '../core/names.js';
+import { bridgeFragment } from './bridge.js';
 import { pipelineFragment } from './pipeline.js';
 import { quickSightFragment } from './quicksight/index.js';
 import { rollupFragment } from './rollup.js';
@@ -39,6 +40,7 @@ export function stackFragments(options: StackOptions): NamedFragment[] {
   return [
     { label: 'Data pipeline', fragment: pipelineFragment(options) },
     { label: 'Hourly rollup', fragment: rollupFragment() },
+    { label: 'HTTP and WebSocket APIs (CloudWatch Logs bridge)', fragment: bridgeFragment() },
     { label: 'Dashboard (QuickSight)', fragment: quickSightFragment() },
   ];
 }

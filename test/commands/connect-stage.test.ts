@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { runConnectStage } from '../../src/commands/connect-stage/run.js';
@@ -10,7 +10,7 @@ import type { ConnectStageOptions } from '../../src/commands/connect-stage/index
 import { accessLogFormat } from '../../src/core/log-format.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
-import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
+import { installFakeApiGateway, installFakeApiGatewayV2, type FakeAccount } from '../helpers/fake-apigw.js';
 import { FakeS3 } from '../helpers/fake-s3.js';
 import { ACCOUNT, CALLER_ARN, bucketOf, installedStack, streamArnOf } from '../helpers/aws-fixtures.js';
 
@@ -27,7 +27,7 @@ let fakeS3: FakeS3;
 beforeEach(() => {
   for (const m of [sts, apigw, apigw2, cfn, s3]) m.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: CALLER_ARN, UserId: 'AROA' });
-  apigw2.on(GetApisCommand).resolves({ Items: [{ ApiId: 'httpapi001', Name: 'webhooks', ProtocolType: 'HTTP', RouteSelectionExpression: '$request.method $request.path' }] });
+  installFakeApiGatewayV2(apigw2, { apis: [{ id: 'httpapi001', name: 'webhooks', protocol: 'HTTP', stages: [] }] });
   cfn.on(DescribeStacksCommand).resolves({ Stacks: [installedStack('shop'), installedStack('billing')] });
   account = {
     apis: [
@@ -103,13 +103,14 @@ describe('connect-stage', () => {
     expect(saved.previous).toEqual(CW);
   });
 
-  it('rejects an HTTP API and a missing stage, naming the values', async () => {
+  it('rejects missing stages and APIs, naming the values', async () => {
     const h = createTestContext();
-    const err = await runConnectStage(opts({ project: 'shop', stage: ['httpapi001/$default', 'a1b2c3d4e5/qa'] }), h.ctx).catch((e: unknown) => e);
+    const err = await runConnectStage(opts({ project: 'shop', stage: ['httpapi001/$default', 'a1b2c3d4e5/qa', 'zzzzzzzzzz/v1'] }), h.ctx).catch((e: unknown) => e);
     expect(isAppError(err) && err.exitCode).toBe(2);
     expect(isAppError(err) && err.details).toEqual([
-      '--stage httpapi001/$default: HTTP API "webhooks" is not supported yet: HTTP and WebSocket API access logs can go only to CloudWatch Logs, not to Firehose',
+      '--stage httpapi001/$default: HTTP API httpapi001 (webhooks) has no stages',
       '--stage a1b2c3d4e5/qa: REST API a1b2c3d4e5 (orders) has no stage "qa"; it has dev, prod',
+      '--stage zzzzzzzzzz/v1: there is no REST, HTTP or WebSocket API zzzzzzzzzz in this region',
     ]);
     // A value that is not ID/NAME at all is refused before any AWS call.
     const calls = sts.calls().length;

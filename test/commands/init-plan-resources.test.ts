@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
 import { CloudFormationClient, CreateChangeSetCommand } from '@aws-sdk/client-cloudformation';
 import { S3Client } from '@aws-sdk/client-s3';
 import { QuickSightClient, DescribeAccountSubscriptionCommand, DescribeGroupCommand, ListNamespacesCommand } from '@aws-sdk/client-quicksight';
@@ -18,7 +18,7 @@ import { loadStackTemplate, MIN_BUFFER_INTERVAL_SECONDS } from '../../src/comman
 import type { InitPlan } from '../../src/core/init-plan.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { createTestContext } from '../helpers/context.js';
-import { installFakeApiGateway } from '../helpers/fake-apigw.js';
+import { installFakeApiGateway, installFakeApiGatewayV2 } from '../helpers/fake-apigw.js';
 import { FakeS3 } from '../helpers/fake-s3.js';
 import { FakeCloudFormation } from '../deploy/fake-cloudformation.js';
 import { ACCOUNT, CALLER_ARN, bucketOf, streamArnOf } from '../helpers/aws-fixtures.js';
@@ -50,7 +50,7 @@ let cfn: FakeCloudFormation;
 beforeEach(() => {
   for (const m of [sts, apigw, apigw2, cfnMock, s3, qs]) m.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: CALLER_ARN, UserId: 'AROA' });
-  apigw2.on(GetApisCommand).resolves({ Items: [] });
+  installFakeApiGatewayV2(apigw2, { apis: [] });
   installFakeApiGateway(apigw, { apis: [{ id: 'a1b2c3d4e5', name: 'orders', stages: [{ stageName: 'dev' }] }] });
   new FakeS3().bucket(ARTIFACTS, { 'apigw-log-analytics:purpose': 'artifacts' }).bucket(bucketOf('shop')).install(s3);
   cfn = new FakeCloudFormation(cfnMock).install();
@@ -103,8 +103,8 @@ describe('init plan: the resources it lists', () => {
     expect(json).toEqual([
       'S3 log bucket',
       'bucket policy',
-      '3 IAM roles',
-      '2 CloudWatch log groups',
+      '4 IAM roles',
+      '3 CloudWatch log groups',
       'log stream',
       'Firehose stream',
       'enrichment Lambda',
@@ -112,6 +112,7 @@ describe('init plan: the resources it lists', () => {
       '3 Glue tables',
       'Athena workgroup',
       'EventBridge Scheduler schedule',
+      'CloudWatch Logs subscription filter',
     ]);
     expect(json.join(' ')).not.toMatch(/QuickSight/);
     expect(text).toBe(json.join(', '));
@@ -123,8 +124,8 @@ describe('init plan: the resources it lists', () => {
     expect(json).toEqual([
       'S3 log bucket',
       'bucket policy',
-      '4 IAM roles',
-      '2 CloudWatch log groups',
+      '5 IAM roles',
+      '3 CloudWatch log groups',
       'log stream',
       'Firehose stream',
       'enrichment Lambda',
@@ -132,6 +133,7 @@ describe('init plan: the resources it lists', () => {
       '3 Glue tables',
       'Athena workgroup',
       'EventBridge Scheduler schedule',
+      'CloudWatch Logs subscription filter',
       'QuickSight data source',
       'QuickSight dataset',
       'QuickSight dashboard',

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { APIGatewayClient, UpdateStageCommand } from '@aws-sdk/client-api-gateway';
-import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
+import { ApiGatewayV2Client, UpdateStageCommand as V2UpdateStageCommand } from '@aws-sdk/client-apigatewayv2';
 import {
   CloudFormationClient,
   CreateChangeSetCommand,
@@ -24,12 +24,12 @@ import {
 import { runInit } from '../../src/commands/init/run.js';
 import type { InitOptions } from '../../src/commands/init/index.js';
 import { runUninstall } from '../../src/commands/uninstall/run.js';
-import { accessLogFormat } from '../../src/core/log-format.js';
+import { accessLogFormat, accessLogFormatFor } from '../../src/core/log-format.js';
 import { OUTPUT_KEYS } from '../../src/core/outputs.js';
 import { stageKey as stageKeyOf } from '../../src/core/stage-patch.js';
 import { isAppError } from '../../src/errors.js';
 import { createTestContext, ScriptedPrompter } from '../helpers/context.js';
-import { installFakeApiGateway, type FakeAccount } from '../helpers/fake-apigw.js';
+import { installFakeApiGateway, installFakeApiGatewayV2, type FakeAccount } from '../helpers/fake-apigw.js';
 import { FakeS3 } from '../helpers/fake-s3.js';
 import { FakeCloudFormation, change } from '../deploy/fake-cloudformation.js';
 import { ACCOUNT, CALLER_ARN } from '../helpers/aws-fixtures.js';
@@ -46,12 +46,14 @@ const STREAM_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/amazon-
 const OLD_STREAM_ARN = `arn:aws:firehose:us-east-1:${ACCOUNT}:deliverystream/amazon-apigateway-shop`;
 const BUCKET = 'apigw-log-analytics-shop-logbucket-abc123';
 const ARTIFACTS = `apigw-log-analytics-artifacts-${ACCOUNT}-us-east-1`;
+const LOG_GROUP_ARN = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/vendedlogs/apigw-log-analytics/shop`;
 const OUTPUTS = {
   [OUTPUT_KEYS.bucketName]: BUCKET,
   [OUTPUT_KEYS.deliveryStreamArn]: STREAM_ARN,
   [OUTPUT_KEYS.deliveryStreamName]: 'amazon-apigateway-shop-parquet',
   [OUTPUT_KEYS.athenaWorkGroupName]: 'apigw-log-analytics-shop',
   [OUTPUT_KEYS.dashboardUrl]: 'https://us-east-1.quicksight.aws.amazon.com/sn/dashboards/shop-dashboard',
+  [OUTPUT_KEYS.accessLogGroupArn]: LOG_GROUP_ARN,
 };
 const CW = { destinationArn: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/api/orders`, format: '{"requestId":"$context.requestId"}' };
 const GROUP_ARN = `arn:aws:quicksight:us-east-1:${ACCOUNT}:group/default/shop-Admins`;
@@ -63,7 +65,7 @@ let cfn: FakeCloudFormation;
 beforeEach(() => {
   for (const m of [sts, apigw, apigw2, cfnMock, s3, qs]) m.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: CALLER_ARN, UserId: 'AROA' });
-  apigw2.on(GetApisCommand).resolves({ Items: [{ ApiId: 'httpapi001', Name: 'webhooks', ProtocolType: 'HTTP', RouteSelectionExpression: 'x' }] });
+  installFakeApiGatewayV2(apigw2, { apis: [{ id: 'httpapi001', name: 'webhooks', protocol: 'HTTP', stages: [{ StageName: '$default', AutoDeploy: true }] }] });
   account = {
     apis: [
       { id: 'a1b2c3d4e5', name: 'orders', stages: [{ stageName: 'prod', accessLogSettings: { ...CW } }, { stageName: 'dev' }] },
@@ -138,7 +140,20 @@ describe('init', () => {
     const err = h.out('stderr');
     expect(err).toContain('Cost (estimate)');
     expect(err).toContain('npx apigw-log-analytics init --region us-east-1 --project shop --stage a1b2c3d4e5/dev --quicksight-group shop-Admins --yes');
-    expect(err).toContain('HTTP/WebSocket API (webhooks) is not supported yet');
+    expect(err).toContain('Found 4 stages (3 REST, 1 HTTP, 0 WebSocket)');
+  });
+
+  it('an HTTP API $default stage (auto-deploy) is connected to the installation\'s log group with the HTTP format', async () => {
+    const h = createTestContext();
+    const r = await runInit(flags({ stage: ['httpapi001/$default'] }), h.ctx);
+    expect(r.stages.map((s) => [s.ref, s.outcome])).toEqual([[{ apiId: 'httpapi001', stageName: '$default', apiKind: 'HTTP', apiName: 'webhooks' }, 'connected']].map(([ref, o]) => [expect.objectContaining(ref as object), o]));
+    expect(apigw2.commandCalls(V2UpdateStageCommand).map((c) => c.args[0].input)).toEqual([
+      { ApiId: 'httpapi001', StageName: '$default', AccessLogSettings: { DestinationArn: LOG_GROUP_ARN, Format: accessLogFormatFor('HTTP') } },
+    ]);
+    expect(apigw.commandCalls(UpdateStageCommand)).toHaveLength(0);
+    expect(JSON.parse(fakeS3.get(BUCKET, '_state/stages/httpapi001/$default.json')!)).toMatchObject({ apiKind: 'HTTP', previous: null, applied: { destinationArn: LOG_GROUP_ARN } });
+    expect(r.plan.cost.lines.join('\n')).toContain('HTTP/WebSocket stages (1): CloudWatch Logs ingestion $0.50/GB (aws.amazon.com/cloudwatch/pricing)');
+    expect(h.out('stderr')).toContain("--stage httpapi001/'$default'");
   });
 
   it('every prompt answered by its flag: the prompter is never called on a terminal', async () => {
@@ -160,8 +175,8 @@ describe('init', () => {
     const h = createTestContext({ interactive: true, prompter });
     const r = await runInit(flags({ project: undefined, stage: undefined, yes: false }), h.ctx);
     expect(prompter.asked.map((a) => a.kind)).toEqual(['input', 'checkbox', 'select', 'confirm']);
-    // HTTP APIs are listed but cannot be picked.
-    expect(prompter.asked[1]!.choices!.find((c) => String(c.value).startsWith('v2:'))).toMatchObject({ disabled: expect.stringContaining('not supported yet') });
+    // HTTP API stages are offered beside REST ones.
+    expect(prompter.asked[1]!.choices!.find((c) => c.value === 'httpapi001/$default')).toMatchObject({ name: expect.stringContaining('HTTP API') });
     expect(r.stages.map((s) => s.outcome)).toEqual(['connected']);
     expect(h.out('stderr')).toContain('--project shop --stage f6g7h8i9j0/v1 --quicksight-group shop-Admins --yes');
   });

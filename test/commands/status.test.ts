@@ -6,7 +6,10 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { QuickSightClient, DescribeDashboardCommand } from '@aws-sdk/client-quicksight';
-import { installedStack } from '../helpers/aws-fixtures.js';
+import { ApiGatewayV2Client } from '@aws-sdk/client-apigatewayv2';
+import { installedStack, logGroupArnOf } from '../helpers/aws-fixtures.js';
+import { installFakeApiGatewayV2 } from '../helpers/fake-apigw.js';
+import { accessLogFormatFor } from '../../src/core/log-format.js';
 import { runStatus } from '../../src/commands/status/run.js';
 import { createTestContext } from '../helpers/context.js';
 import { isAppError } from '../../src/errors.js';
@@ -16,6 +19,7 @@ const apigw = mockClient(APIGatewayClient);
 const cfn = mockClient(CloudFormationClient);
 const s3 = mockClient(S3Client);
 const cw = mockClient(CloudWatchClient);
+const apigw2 = mockClient(ApiGatewayV2Client);
 const qs = mockClient(QuickSightClient);
 
 const ACCOUNT = '111122223333';
@@ -28,6 +32,8 @@ beforeEach(() => {
   s3.reset();
   cw.reset();
   qs.reset();
+  apigw2.reset();
+  installFakeApiGatewayV2(apigw2, { apis: [] });
   s3.on(ListObjectsV2Command).resolves({ Contents: [] });
   cw.on(GetMetricDataCommand).resolves({ MetricDataResults: [] });
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: CALLER, UserId: 'AROA:jane' });
@@ -40,7 +46,7 @@ describe('status', () => {
     apigw.on(GetRestApisCommand).resolves({ items: [] });
     const h = createTestContext();
     const report = await runStatus({ json: false }, h.ctx);
-    expect(report).toEqual({ schemaVersion: 1, account: ACCOUNT, callerArn: CALLER, region: 'us-east-1', installations: [], restApis: [] });
+    expect(report).toEqual({ schemaVersion: 1, account: ACCOUNT, callerArn: CALLER, region: 'us-east-1', installations: [], restApis: [], v2Apis: [] });
     expect(h.out('stdout')).toContain('none in this region (run `apigw-log-analytics init` to create one)');
     expect(h.out('stdout')).toContain(`Account  ${ACCOUNT}`);
     expect(h.out('stderr')).toContain('Checking credentials');
@@ -226,5 +232,38 @@ describe('status', () => {
       const err = await runStatus({ json: false, project: 'nope' }, h.ctx).catch((e: unknown) => e);
       expect(isAppError(err) && err.resolution).toContain('Installations in us-east-1: shop');
     });
+  });
+
+  it('lists HTTP and WebSocket stages and says when their logs stop reaching Firehose', async () => {
+    apigw.on(GetRestApisCommand).resolves({ items: [] });
+    cfn.on(DescribeStacksCommand).resolves({ Stacks: [installedStack('shop')] });
+    installFakeApiGatewayV2(apigw2, {
+      apis: [
+        { id: 'httpapi001', name: 'webhooks', protocol: 'HTTP', stages: [{ StageName: '$default', AutoDeploy: true, AccessLogSettings: { DestinationArn: logGroupArnOf('shop'), Format: accessLogFormatFor('HTTP') } }] },
+        { id: 'wsapi00001', name: 'chat', protocol: 'WEBSOCKET', stages: [{ StageName: 'prod' }] },
+      ],
+    });
+    cw.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'incoming', Values: [120] },
+        { Id: 'forwarded', Values: [0] },
+        { Id: 'errors', Values: [0] },
+      ],
+    });
+    const h = createTestContext();
+    const report = await runStatus({ json: false }, h.ctx);
+    expect(report.v2Apis).toEqual([
+      { id: 'wsapi00001', name: 'chat', kind: 'WEBSOCKET', stages: [{ name: 'prod', accessLogs: { kind: 'none' }, autoDeploy: false }] },
+      { id: 'httpapi001', name: 'webhooks', kind: 'HTTP', stages: [{ name: '$default', accessLogs: expect.objectContaining({ kind: 'installation', project: 'shop' }), autoDeploy: true }] },
+    ]);
+    const health = report.installations[0]!.health;
+    expect(health.connectedStages).toEqual(['httpapi001/$default']);
+    expect(health.bridge).toEqual({ connectedStages: 1, incomingEvents: 120, forwardedEvents: 0, deliveryErrors: 0 });
+    expect(health.problems).toContain('HTTP/WebSocket access logs reach the log group but none was forwarded to Firehose in the last hour');
+    const logsQuery = cw.commandCalls(GetMetricDataCommand).flatMap((c) => c.args[0].input.MetricDataQueries ?? []).find((q) => q.Id === 'incoming' && q.MetricStat?.Metric?.Namespace === 'AWS/Logs');
+    expect(logsQuery?.MetricStat?.Metric?.Dimensions).toEqual([{ Name: 'LogGroupName', Value: '/aws/vendedlogs/apigw-log-analytics/shop' }]);
+    const out = h.out('stdout');
+    expect(out).toContain('HTTP and WebSocket API stages (2 APIs, 2 stages)');
+    expect(out).toContain('v2 bridge   last hour: 120 log events in, 0 forwarded to Firehose, 0 delivery errors');
   });
 });

@@ -79,6 +79,8 @@ describe('the built binary', () => {
         'GET /restapis/abc123/stages': () => ({
           json: { item: [{ stageName: 'prod', accessLogSettings: { destinationArn: 'arn:aws:logs:us-east-1:111122223333:log-group:orders', format: '$context.requestId' } }] },
         }),
+        'GET /v2/apis': () => ({ json: { items: [{ apiId: 'ws12345678', name: 'chat', protocolType: 'WEBSOCKET', routeSelectionExpression: '$request.body.action' }] } }),
+        'GET /v2/apis/ws12345678/stages': () => ({ json: { items: [{ stageName: 'prod', autoDeploy: true }] } }),
       });
     });
     afterAll(() => stub.close());
@@ -93,7 +95,8 @@ describe('the built binary', () => {
       const report = JSON.parse(r.stdout) as { account: string; restApis: Array<{ stages: Array<{ accessLogs: { kind: string } }> }> };
       expect(report.account).toBe('111122223333');
       expect(report.restApis[0]?.stages[0]?.accessLogs.kind).toBe('cloudwatch');
-      expect(stub.requests.map((q) => q.operation).sort()).toEqual(['DescribeStacks', 'GET /restapis', 'GET /restapis/abc123/stages', 'GetCallerIdentity']);
+      expect((report as unknown as { v2Apis: unknown }).v2Apis).toEqual([{ id: 'ws12345678', name: 'chat', kind: 'WEBSOCKET', stages: [{ name: 'prod', accessLogs: { kind: 'none' }, autoDeploy: true }] }]);
+      expect(stub.requests.map((q) => q.operation).sort()).toEqual(['DescribeStacks', 'GET /restapis', 'GET /restapis/abc123/stages', 'GET /v2/apis', 'GET /v2/apis/ws12345678/stages', 'GetCallerIdentity']);
     });
   });
 

@@ -41,7 +41,7 @@ describe('the built binary: command line', () => {
     expect(r.stderr).not.toContain('✖');
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { account: string }).account).toBe('111122223333');
-    expect(stub.requests.slice(before).map((q) => q.operation).sort()).toEqual(['DescribeStacks', 'GET /restapis', 'GetCallerIdentity']);
+    expect(stub.requests.slice(before).map((q) => q.operation).sort()).toEqual(['DescribeStacks', 'GET /restapis', 'GET /v2/apis', 'GetCallerIdentity']);
   });
 
   it('--profile doesnotexist names the profile and the files searched, exit 2, no request sent', async () => {

@@ -7,6 +7,7 @@ export const REGION = 'us-east-1';
 export const CALLER_ARN = `arn:aws:sts::${ACCOUNT}:assumed-role/Admin/jane`;
 export const streamArnOf = (project: string) => `arn:aws:firehose:${REGION}:${ACCOUNT}:deliverystream/amazon-apigateway-${project}`;
 export const bucketOf = (project: string) => `apigw-log-analytics-${project}-logbucket-abc123`;
+export const logGroupArnOf = (project: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/vendedlogs/apigw-log-analytics/${project}`;
 
 export function installedStack(project: string, status = 'CREATE_COMPLETE', version = '0.1.0'): Stack {
   return {
@@ -30,6 +31,7 @@ export function installedStack(project: string, status = 'CREATE_COMPLETE', vers
       { OutputKey: OUTPUT_KEYS.glueDatabaseName, OutputValue: project.replace(/-/g, '_') },
       { OutputKey: OUTPUT_KEYS.glueTableName, OutputValue: 'access_logs' },
       { OutputKey: OUTPUT_KEYS.templateVersion, OutputValue: version },
+      { OutputKey: OUTPUT_KEYS.accessLogGroupArn, OutputValue: logGroupArnOf(project) },
     ],
   };
 }

@@ -15,6 +15,18 @@ import {
   type APIGatewayClient,
   type Stage,
 } from '@aws-sdk/client-api-gateway';
+import {
+  BadRequestException as V2BadRequestException,
+  DeleteAccessLogSettingsCommand,
+  GetApisCommand,
+  GetStageCommand as V2GetStageCommand,
+  GetStagesCommand as V2GetStagesCommand,
+  NotFoundException as V2NotFoundException,
+  TooManyRequestsException as V2TooManyRequestsException,
+  UpdateStageCommand as V2UpdateStageCommand,
+  type ApiGatewayV2Client,
+  type Stage as V2Stage,
+} from '@aws-sdk/client-apigatewayv2';
 
 type ApiGatewayMock = AwsClientStub<APIGatewayClient>;
 
@@ -69,5 +81,64 @@ export function installFakeApiGateway(mock: ApiGatewayMock, account: FakeAccount
       else throw new Error(`fake API Gateway: unsupported patch ${JSON.stringify(p)}`);
     }
     return structuredClone(stage);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP and WebSocket APIs (apigatewayv2)
+
+type ApiGatewayV2Mock = AwsClientStub<ApiGatewayV2Client>;
+
+export interface FakeV2Account {
+  apis: Array<{ id: string; name: string; protocol: 'HTTP' | 'WEBSOCKET'; stages: V2Stage[] }>;
+}
+
+function v2NotFound(): V2NotFoundException {
+  return new V2NotFoundException({ message: 'Invalid stage identifier specified', $metadata: { httpStatusCode: 404 } });
+}
+
+/**
+ * GetApis, GetStages, GetStage, UpdateStage (AccessLogSettings replaces the stage's whole
+ * settings, as the service does) and DeleteAccessLogSettings on an in-memory account. A WebSocket
+ * API whose account has no CloudWatch role answers UpdateStage with the service's BadRequest.
+ */
+export function installFakeApiGatewayV2(mock: ApiGatewayV2Mock, account: FakeV2Account, options: FakeOptions & { webSocketLoggingRole?: boolean } = {}): void {
+  const api = (id: string) => account.apis.find((a) => a.id === id);
+  const find = (apiId: string, stageName: string) => {
+    const stage = api(apiId)?.stages.find((s) => s.StageName === stageName);
+    if (!stage) throw v2NotFound();
+    return stage;
+  };
+  const gate = (op: string, input: Record<string, unknown>, label: string) => {
+    options.log?.push(`${op} ${label}`);
+    if (options.admit && !options.admit(op, input)) throw new V2TooManyRequestsException({ message: 'Too Many Requests', $metadata: { httpStatusCode: 429 } });
+  };
+  mock.on(GetApisCommand).callsFake((input: Record<string, unknown>) => {
+    gate('GetApis', input, '');
+    return { Items: account.apis.map((a) => ({ ApiId: a.id, Name: a.name, ProtocolType: a.protocol, RouteSelectionExpression: 'x' })) };
+  });
+  mock.on(V2GetStagesCommand).callsFake((input: { ApiId: string }) => {
+    gate('GetStages', input, input.ApiId);
+    const found = api(input.ApiId);
+    if (!found) throw v2NotFound();
+    return { Items: structuredClone(found.stages) };
+  });
+  mock.on(V2GetStageCommand).callsFake((input: { ApiId: string; StageName: string }) => {
+    gate('GetStage', input, `${input.ApiId}/${input.StageName}`);
+    return structuredClone(find(input.ApiId, input.StageName));
+  });
+  mock.on(V2UpdateStageCommand).callsFake((input: { ApiId: string; StageName: string; AccessLogSettings?: { DestinationArn?: string; Format?: string } }) => {
+    gate('UpdateStage', input, `${input.ApiId}/${input.StageName}`);
+    const stage = find(input.ApiId, input.StageName);
+    if (api(input.ApiId)?.protocol === 'WEBSOCKET' && options.webSocketLoggingRole === false) {
+      throw new V2BadRequestException({ message: 'CloudWatch Logs role ARN must be set in account settings to enable logging', $metadata: { httpStatusCode: 400 } });
+    }
+    if (input.AccessLogSettings) stage.AccessLogSettings = { ...input.AccessLogSettings };
+    return structuredClone(stage);
+  });
+  mock.on(DeleteAccessLogSettingsCommand).callsFake((input: { ApiId: string; StageName: string }) => {
+    gate('DeleteAccessLogSettings', input, `${input.ApiId}/${input.StageName}`);
+    delete find(input.ApiId, input.StageName).AccessLogSettings;
+    return {};
   });
 }

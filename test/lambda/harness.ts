@@ -43,6 +43,10 @@ export interface HandlerOptions {
   client?: unknown;
   clientConfig?: Record<string, unknown>;
   sdk?: unknown;
+  /** The HTTP and WebSocket field lists (LOG_FIELDS_HTTP, LOG_FIELDS_WEBSOCKET when deployed). */
+  v2FieldSpecs?: { HTTP?: string; WEBSOCKET?: string };
+  /** A FirehoseClient (the CommonJS build), for putting oversized envelopes back. */
+  firehose?: unknown;
 }
 
 export interface LambdaModule {
@@ -51,6 +55,8 @@ export interface LambdaModule {
   recoverLine(text: string, fields: Array<{ key: string; type: string; json: boolean }>): Record<string, string> | undefined;
   parseFieldSpec(spec: string): Array<{ key: string; type: string; json: boolean }>;
   RESPONSE_MAX_BYTES: number;
+  REINGEST_ENVELOPE_BYTES: number;
+  STRAY_PREFIX: string;
   ENRICHMENT_MAX_CHARS: number;
 }
 

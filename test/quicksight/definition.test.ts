@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DashboardVersionDefinition, Filter, FilterGroup, MeasureField, Visual } from '@aws-sdk/client-quicksight';
-import { DATASET_COLUMNS } from '../../src/template/quicksight/columns.js';
+import { DATASET_COLUMNS, datasetSql } from '../../src/template/quicksight/columns.js';
 import { buildDashboard, DATE_FILTER_ID, SHEET_FILTERS, SHEETS } from '../../src/template/quicksight/definition/dashboard.js';
 import { CALCULATED_FIELDS } from '../../src/template/quicksight/definition/fields.js';
 import { GRID_COLUMNS } from '../../src/template/quicksight/definition/layout.js';
@@ -328,7 +328,7 @@ describe('the sample\'s defects are fixed', () => {
 
   it('gives every KPI a daily trend, a comparison and a sparkline, so the trend renders', () => {
     const kpis = allVisuals.filter((x) => x.visual.KPIVisual);
-    expect(kpis).toHaveLength(7);
+    expect(kpis).toHaveLength(11);
     for (const { id, visual: v } of kpis) {
       const c = v.KPIVisual!.ChartConfiguration!;
       expect(c.FieldWells!.TrendGroups![0]!.DateDimensionField?.DateGranularity, id).toBe('DAY');
@@ -367,13 +367,13 @@ describe('the sample\'s defects are fixed', () => {
 describe('what the issue adds', () => {
   const sheetByName = (name: string) => model.sheets.find((s) => s.name === name);
 
-  it('has the six sheets, in order', () => {
-    expect(model.sheets.map((s) => s.name)).toEqual(['Overview', 'Errors', 'Consumers & quota', 'Authentication', 'Latency', 'Raw requests']);
+  it('has the seven sheets, in order', () => {
+    expect(model.sheets.map((s) => s.name)).toEqual(['Overview', 'Errors', 'Consumers & quota', 'Authentication', 'Latency', 'WebSocket', 'Raw requests']);
     for (const s of model.sheets) expect(s.visualIds.length, s.name).toBeGreaterThan(0);
   });
 
-  it('puts the controls for date, domain, stage, status, route, usage plan, customer or key, IP and user on every sheet', () => {
-    const expected = ['filter-date', 'filter-domain', 'filter-stage', 'filter-status', 'filter-route', 'filter-usage-plan', 'filter-consumer', 'filter-ip', 'filter-caller'];
+  it('puts the controls for date, API kind, domain, stage, status, route, usage plan, customer or key, IP and user on every sheet', () => {
+    const expected = ['filter-date', 'filter-api-kind', 'filter-domain', 'filter-stage', 'filter-status', 'filter-route', 'filter-usage-plan', 'filter-consumer', 'filter-ip', 'filter-caller'];
     for (const s of sheets) {
       const sources = (s.FilterControls ?? []).map((c) => Object.values(c)[0].SourceFilterId);
       expect(sources.slice(0, expected.length), s.SheetId).toEqual(expected);
@@ -381,6 +381,41 @@ describe('what the issue adds', () => {
     expect(filterById('filter-stage').filter.CategoryFilter!.Column!.ColumnName).toBe('stage');
     expect(filterById('filter-consumer').filter.CategoryFilter!.Column!.ColumnName).toBe(CALCULATED_FIELDS.consumer.name);
     expect(sheetByName('Raw requests')!.controlIds).toContain('raw-filter-request-id');
+  });
+
+  it('filters every sheet by API kind, counting rows from before the column as REST', () => {
+    expect(filterById('filter-api-kind').filter.CategoryFilter!.Column!.ColumnName).toBe('apikind');
+    expect(datasetSql('db', 't')).toContain(`COALESCE("apikind", 'REST') AS "apikind"`);
+  });
+
+  it('says on the REST-only sheets and visuals that they are REST-only', () => {
+    expect(sheetByName('Consumers & quota')).toBeDefined();
+    const desc = (name: string) => sheets.find((s) => s.Name === name)!.Description!;
+    expect(desc('Consumers & quota')).toContain('REST APIs only: HTTP APIs have no usage plans or API keys');
+    expect(desc('Authentication')).toContain('REST APIs only: HTTP and WebSocket access logs carry no WAF decision');
+  });
+
+  it('gives WebSocket APIs connections, messages and disconnects over time, by route key, and how disconnects ended, on WebSocket rows only', () => {
+    const ws = sheetByName('WebSocket')!;
+    expect(ws.visualIds).toEqual([
+      'websocket-kpi-connections',
+      'websocket-kpi-messages',
+      'websocket-kpi-disconnects',
+      'websocket-kpi-errors',
+      'websocket-events-over-time',
+      'websocket-messages-by-route',
+      'websocket-top-routes',
+      'websocket-disconnects',
+      'websocket-integration-latency',
+    ]);
+    const groups = model.definition.FilterGroups!;
+    const only = groups.find((g) => g.FilterGroupId === 'fg-websocket')!;
+    expect(only.Filters![0]!.CategoryFilter!.Configuration!.FilterListConfiguration!.CategoryValues).toEqual(['WEBSOCKET']);
+    expect(only.ScopeConfiguration!.SelectedSheets!.SheetVisualScopingConfigurations).toEqual([{ SheetId: 'websocket', Scope: 'ALL_VISUALS' }]);
+    const scoped = (id: string) => groups.find((g) => g.FilterGroupId === id)!.ScopeConfiguration!.SelectedSheets!.SheetVisualScopingConfigurations![0]!.VisualIds;
+    expect(scoped('fg-ws-connect')).toEqual(['websocket-kpi-connections']);
+    expect(scoped('fg-ws-disconnect')).toEqual(['websocket-kpi-disconnects', 'websocket-disconnects']);
+    expect(scoped('fg-ws-message')).toEqual(['websocket-kpi-messages', 'websocket-messages-by-route', 'websocket-top-routes']);
   });
 
   it('plots the 4xx and 5xx error rates over time', () => {

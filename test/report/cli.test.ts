@@ -30,8 +30,17 @@ describe('apigw-log-analytics report (built binary)', () => {
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout) as ReportData;
     expect(report.source).toMatchObject({ kind: 'local', path: 'assets/sample', files: 95 });
-    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ requests: 3000 });
-    expect(report.questions.map((q) => q.id)).toHaveLength(11);
+    expect(report.questions.find((q) => q.id === 'totals')?.rows[0]).toMatchObject({ requests: 4200 });
+    // The sample's HTTP and WebSocket rows (through CloudWatch Logs envelopes and the Lambda) show.
+    expect(report.questions.find((q) => q.id === 'api_kinds')?.rows.map((r) => [r.apiKind, r.requests])).toEqual([
+      ['REST', 3000],
+      ['HTTP', 600],
+      ['WEBSOCKET', 600],
+    ]);
+    const ws = report.questions.find((q) => q.id === 'websocket_events')?.rows ?? [];
+    expect(new Set(ws.map((r) => r.eventType))).toEqual(new Set(['CONNECT', 'MESSAGE', 'DISCONNECT']));
+    expect(ws.map((r) => r.routeKey)).toEqual(expect.arrayContaining(['$connect', 'sendMessage', '$disconnect']));
+    expect(report.questions.map((q) => q.id)).toHaveLength(13);
     expect(r.stderr).toMatch(/Querying \d+ KB of logs/);
     // One time convention: every point in time an ISO 8601 UTC string (docs/report-json.md).
     expect(report.schemaVersion).toBe(2);

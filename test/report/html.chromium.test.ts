@@ -115,7 +115,7 @@ describe.skipIf(skip)(title, () => {
     expect(await page.locator('svg[data-question="top_routes"] text.value').count()).toBe(routes);
     expect(await page.locator('svg[data-question="requests_over_time"] rect.col').count()).toBeGreaterThanOrEqual(24);
 
-    expect(await page.locator('#totals .kpi').first().innerText()).toBe('Requests\n3,000');
+    expect(await page.locator('#totals .kpi').first().innerText()).toBe('Requests\n4,200');
     expect(await page.locator('#top_routes table tbody tr').count()).toBe(routes);
 
     mkdirSync(ARTIFACTS, { recursive: true });

@@ -149,7 +149,7 @@ describe('report --local outputs', () => {
     const dir = join(scratch, 'csv');
     const h = createTestContext();
     const data = await runReport(options({ local: FIXTURE, csv: dir, top: 1000 }), h.ctx);
-    expect(h.out('stderr')).toContain(`Wrote 11 CSV files to ${dir}`);
+    expect(h.out('stderr')).toContain(`Wrote 13 CSV files to ${dir}`);
     expect(readdirSync(dir).sort()).toEqual(data.questions.map((q) => `${q.id}.csv`).sort());
     const totals = readFileSync(join(dir, 'totals.csv'), 'utf8').split('\r\n');
     expect(totals[0]).toBe('\uFEFFRequests,2xx,3xx,4xx,5xx,Response p50 (ms),Response p90 (ms),Response p99 (ms),First request (UTC),Last request (UTC),4xx rate (%),5xx rate (%)');

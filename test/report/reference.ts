@@ -138,7 +138,7 @@ export function answers(recs: readonly Rec[], top: number, window?: { fromMs: nu
   const requests = recs.length;
   const s4xx = count(recs, is4xx);
   const s5xx = count(recs, is5xx);
-  const route = (r: Rec) => [str(r, 'apiId'), str(r, 'stage'), str(r, 'httpMethod'), str(r, 'resourcePath')];
+  const route = (r: Rec) => [str(r, 'apiId'), str(r, 'stage'), str(r, 'httpMethod'), str(r, 'resourcePath') ?? str(r, 'routeKey')];
   const times = recs.map((r) => num(r, 'requestTimeEpoch')).filter((v): v is number => v !== null);
   const out: Answers = {};
 
@@ -276,5 +276,23 @@ export function answers(recs: readonly Rec[], top: number, window?: { fromMs: nu
   const untimed = recs.filter((r) => num(r, 'requestTimeEpoch') === null);
   if (!window && untimed.length > 0) series.push({ bucket: null, requests: untimed.length, s4xx: count(untimed, is4xx), s5xx: count(untimed, is5xx) });
   out.requests_over_time = series;
+
+  out.api_kinds = rank(groupBy(recs, (r) => [str(r, 'apiKind') ?? 'REST']), (g) => g.recs.length).map((g) => ({
+    apiKind: g.keys[0],
+    requests: g.recs.length,
+    s4xx: count(g.recs, is4xx),
+    s5xx: count(g.recs, is5xx),
+    share: rate(g.recs.length, requests),
+    errorRate: rate(count(g.recs, is4xx) + count(g.recs, is5xx), g.recs.length),
+  }));
+  const ws = recs.filter((r) => str(r, 'apiKind') === 'WEBSOCKET');
+  out.websocket_events = rank(groupBy(ws, (r) => [str(r, 'eventType'), str(r, 'routeKey')]), (g) => g.recs.length, top).map((g) => ({
+    eventType: g.keys[0],
+    routeKey: g.keys[1],
+    requests: g.recs.length,
+    s4xx: count(g.recs, is4xx),
+    s5xx: count(g.recs, is5xx),
+    integrationP90: lat(g.recs, 'integrationLatency', 0.9),
+  }));
   return out;
 }

@@ -105,7 +105,7 @@ describe('the compiled statement', () => {
       `WHERE dt >= '2026-11-24'\n    AND dt <= '2026-11-26'\n    AND requestTimeEpoch >= ${window.fromMs}\n    AND requestTimeEpoch < ${window.toMs}\n    AND (stage = 'prod')`,
     );
     expect(athena.sql).toContain(`CROSS JOIN (VALUES ${QUESTIONS.map((_, i) => `(${i + 1})`).join(', ')}) AS s(set_id)`);
-    expect(athena.sql).toContain('WHERE set_id NOT IN (3, 5, 6, 8, 9, 10) OR rn <= 7');
+    expect(athena.sql).toContain('WHERE set_id NOT IN (3, 5, 6, 8, 9, 10, 13) OR rn <= 7');
     expect(athena.questions.map((q) => q.id)).toEqual(QUESTIONS.map((q) => q.id));
   });
 

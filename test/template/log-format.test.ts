@@ -112,6 +112,7 @@ describe('access-log format', () => {
         'integrationLatency',
         'responseLatency',
         'requestTimeEpoch',
+        'connectedAt',
         'integrationStatus',
       ].sort(),
     );

@@ -127,8 +127,8 @@ describe('the committed template', () => {
   });
 
   it('declares every output the CLI reads; the pipeline fragment exactly the data-pipeline ones', () => {
-    const quickSight: string[] = [OUTPUT_KEYS.dataSourceId, OUTPUT_KEYS.dataSetId, OUTPUT_KEYS.dashboardId, OUTPUT_KEYS.dashboardUrl];
-    const expected = Object.values(OUTPUT_KEYS).filter((k) => !quickSight.includes(k));
+    const elsewhere: string[] = [OUTPUT_KEYS.dataSourceId, OUTPUT_KEYS.dataSetId, OUTPUT_KEYS.dashboardId, OUTPUT_KEYS.dashboardUrl, OUTPUT_KEYS.accessLogGroupArn];
+    const expected = Object.values(OUTPUT_KEYS).filter((k) => !elsewhere.includes(k));
     expect(Object.keys(pipeline.Outputs ?? {}).sort()).toEqual([...expected, LEGACY_OUTPUT_KEY].sort());
     expect(template.Outputs?.[LEGACY_OUTPUT_KEY]).toMatchObject({ Condition: LEGACY.condition, Value: { 'Fn::GetAtt': [PIPELINE_IDS.legacyDeliveryStream, 'Arn'] } });
     expect(Object.keys(template.Outputs ?? {})).toEqual(expect.arrayContaining(expected));
@@ -346,7 +346,7 @@ describe('IAM', () => {
     expect(wildcards.map(({ where, s }) => [where, s.Effect])).toEqual([[PIPELINE_IDS.logBucketPolicy, 'Deny']]);
   });
 
-  it('lets the Lambda read only usage plans (GetUsagePlans?keyId) and single API keys (GetApiKey), and write its own logs', () => {
+  it('lets the Lambda read only usage plans (GetUsagePlans?keyId) and single API keys (GetApiKey), put records back into its own stream, and write its own logs', () => {
     const role = props(PIPELINE_IDS.enrichmentFunctionRole);
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }]);
     expect(role.ManagedPolicyArns).toBeUndefined();
@@ -360,7 +360,11 @@ describe('IAM', () => {
     ]);
     const logs = st.filter((s) => asList(s.Action).some((a) => a.startsWith('logs:')));
     expect(logs).toEqual([expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [PIPELINE_IDS.enrichmentLogGroup, 'Arn'] } })]);
-    expect(st).toHaveLength(2);
+    const firehose = st.filter((s) => asList(s.Action).some((a) => a.startsWith('firehose:')));
+    expect(firehose.map((s) => [asList(s.Action), evaluateString(s.Resource, ctx())])).toEqual([
+      [['firehose:PutRecordBatch'], 'arn:aws:firehose:us-east-1:123456789012:deliverystream/amazon-apigateway-shop-api'],
+    ]);
+    expect(st).toHaveLength(3);
   });
 
   it('lets Firehose write only its two prefixes, invoke only the enrichment function, read only its table and log only to its stream', () => {

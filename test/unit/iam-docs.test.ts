@@ -74,7 +74,7 @@ describe('the init policy for the stack resources', () => {
     expect(uncovered(without)).toEqual(['AWS::QuickSight::RefreshSchedule']);
   });
 
-  it('scopes every statement by name except the documented unscoped actions, and passes roles only to the four services', () => {
+  it('scopes every statement by name except the documented unscoped actions, and passes roles only to the five services', () => {
     const statements = stackResourceStatements(types);
     for (const s of statements) {
       const resources = Array.isArray(s.Resource) ? s.Resource : [s.Resource];
@@ -87,7 +87,7 @@ describe('the init policy for the stack resources', () => {
       Effect: 'Allow',
       Action: 'iam:PassRole',
       Resource: 'arn:aws:iam::*:role/apigw-log-analytics-*',
-      Condition: { StringEquals: { 'iam:PassedToService': ['firehose.amazonaws.com', 'lambda.amazonaws.com', 'quicksight.amazonaws.com', 'scheduler.amazonaws.com'] } },
+      Condition: { StringEquals: { 'iam:PassedToService': ['firehose.amazonaws.com', 'lambda.amazonaws.com', 'logs.amazonaws.com', 'quicksight.amazonaws.com', 'scheduler.amazonaws.com'] } },
     });
     expect(statements.filter((s) => s.Action === 'iam:PassRole' || (Array.isArray(s.Action) && s.Action.includes('iam:PassRole')))).toHaveLength(1);
   });

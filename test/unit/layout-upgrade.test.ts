@@ -1,7 +1,8 @@
 /** The upgrade from the gzip JSON layout, decided from the installation's outputs and its stages. */
 import { describe, expect, it } from 'vitest';
 import { classifyDestination } from '../../src/core/destinations.js';
-import { knownStreams, type Installation } from '../../src/core/installations.js';
+import type { Installation } from '../../src/core/installations.js';
+import { knownDestinations as knownStreams } from '../../src/commands/shared/stages.js';
 import { describeLayoutUpgrade, legacyStreamArn, planLayoutUpgrade } from '../../src/core/layout-upgrade.js';
 
 const OLD = 'arn:aws:firehose:us-east-1:111122223333:deliverystream/amazon-apigateway-shop';

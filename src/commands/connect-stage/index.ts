@@ -23,7 +23,7 @@ export function registerConnectStage(program: Command, runContext: RunContextFor
         'Works from any machine with credentials: nothing depends on local files.',
     )
     .addOption(new Option('--project <name>', 'the installation (default: the only one in the region)').argParser(parseProject))
-    .addOption(new Option('--stage <API_ID/STAGE>', 'a REST API stage to connect (repeatable)').argParser(collect))
+    .addOption(new Option('--stage <API_ID/STAGE>', 'a REST, HTTP or WebSocket API stage to connect (repeatable)').argParser(collect))
     .addOption(new Option('--all-stages', 'connect every REST API stage in the region').default(false))
     .addOption(new Option('--replace-existing-logs', 'switch stages that already send access logs elsewhere (their settings are saved)').default(false))
     .addOption(new Option('-y, --yes', 'do not ask for confirmation').default(false))

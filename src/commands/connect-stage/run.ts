@@ -3,13 +3,12 @@ import type { RunContext } from '../../context.js';
 import type { ConnectStageOptions } from './index.js';
 import { describeDestination } from '../../core/destinations.js';
 import { accessLogFormat } from '../../core/log-format.js';
-import { knownStreams } from '../../core/installations.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { stageKey } from '../../core/stage-patch.js';
 import { AbortError, UserError } from '../../errors.js';
-import { CONNECT_LEFT_BEHIND, connectStages, renderStageResults, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
+import { CONNECT_LEFT_BEHIND, connectStages, renderStageResults, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
 import { chooseInstallation, listInstallations, requireOutputs } from '../shared/installation.js';
-import { discoverStages, isConnectedTo, replacesExisting, selectStages } from '../shared/stages.js';
+import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages } from '../shared/stages.js';
 import { s3StateStore } from '../shared/state-store.js';
 import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
 import { stageFlagProblems, throwUsageProblems } from '../options.js';
@@ -32,11 +31,12 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
   const outputs = requireOutputs(inst, [OUTPUT_KEYS.deliveryStreamArn, OUTPUT_KEYS.bucketName]);
   const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn] as string;
   const bucket = outputs[OUTPUT_KEYS.bucketName] as string;
-  const known = knownStreams(installations);
-  const [all, v2] = await Promise.all([
-    io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`),
-    apigwV2.listApis().catch(() => [] as V2ApiSummary[]),
-  ]);
+  const known = knownDestinations(installations);
+  const v2 = await apigwV2.listApis().catch((e: unknown) => {
+    io.warn(`Could not list HTTP and WebSocket APIs (${e instanceof Error ? e.message : String(e)}); showing REST API stages only.`);
+    return [] as V2ApiSummary[];
+  });
+  const all = await io.step('Listing API stages', () => discoverStages(apigw, known, { api: apigwV2, apis: v2 }), (s) => `Found ${countStages(s)}`);
   const chosen = await selectStages(
     {
       options: { ...(options.stage ? { stage: options.stage } : {}), allStages: options.allStages, replaceExistingLogs: options.replaceExistingLogs },
@@ -49,6 +49,13 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
     ctx,
   );
   const toChange = chosen.filter((s) => !isConnectedTo(s, inst.project));
+  const v2Chosen = toChange.filter((s) => s.apiKind !== 'REST');
+  if (v2Chosen.length > 0 && !outputs[OUTPUT_KEYS.accessLogGroupArn]) {
+    throw new UserError('NoLogGroup', `Installation ${inst.project} predates HTTP and WebSocket support: it has no log group for their stages.`, {
+      details: v2Chosen.map((s) => `${stageKey(s)} (${s.apiName})`),
+      resolution: `Run \`apigw-log-analytics init --project ${inst.project} --region ${region}\` to upgrade it (nothing else changes), then connect these stages again. Nothing was changed.`,
+    });
+  }
   const planLines = chosen.map(
     (s) => `  ${s.apiName} (${stageKey(s)}): ${describeDestination(s.destination)} → ${isConnectedTo(s, inst.project) ? 'unchanged (already connected)' : `${inst.project}`}`,
   );
@@ -80,8 +87,8 @@ export async function runConnectStage(options: ConnectStageOptions, ctx: RunCont
   const results = await ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
     connectStages(
       chosen,
-      { target: { destinationArn: streamArn, format: accessLogFormat() }, project: inst.project, region, callerArn: who.arn },
-      { apigw, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
+      { target: { destinationArn: streamArn, format: accessLogFormat() }, v2Targets: v2TargetsOf(outputs), project: inst.project, region, callerArn: who.arn },
+      { apigw, apigwV2, state: s3StateStore(s3, bucket, who.account), io, signal: ctx.signal, now: ctx.now },
     ),
   );
   const result: ConnectStageResult = {

@@ -43,7 +43,7 @@ export async function runDisconnectStage(options: DisconnectStageOptions, ctx: R
   throwUsageProblems(stageFlagProblems(options.stage, options.allStages), 'Fix the flags above and run again.');
   const aws = await ctx.aws();
   const region = aws.target.region;
-  const [sts, cfn, apigw, s3] = await Promise.all([aws.sts(), aws.cloudFormation(), aws.apiGateway(), aws.s3()]);
+  const [sts, cfn, apigw, apigwV2, s3] = await Promise.all([aws.sts(), aws.cloudFormation(), aws.apiGateway(), aws.apiGatewayV2(), aws.s3()]);
   const who = await io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${region}`);
   const inst = await chooseInstallation(await listInstallations(cfn), options.project, ctx, region);
   const outputs = requireOutputs(inst, [OUTPUT_KEYS.bucketName]);
@@ -78,7 +78,7 @@ export async function runDisconnectStage(options: DisconnectStageOptions, ctx: R
     if (!ctx.interactive) throw new UserError('NeedsConfirmation', 'The change was not confirmed.', { resolution: 'Pass --yes to go ahead without a prompt (or --dry-run to only see it).' });
     if (!(await ctx.prompter.confirm({ message: 'Restore them? [--yes]', default: false }))) throw new AbortError();
   }
-  const deps: ConnectDeps = { apigw, state, io, signal: ctx.signal, now: ctx.now };
+  const deps: ConnectDeps = { apigw, apigwV2, state, io, signal: ctx.signal, now: ctx.now };
   const overwrite = async (ref: StageRef, current: AccessLogSettings | null): Promise<boolean> => {
     if (options.overwriteChanged) return true;
     const now = describeSettings(current);

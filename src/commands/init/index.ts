@@ -37,7 +37,7 @@ export function registerInit(program: Command, runContext: RunContextFor): void 
         'installation; running it twice in a row changes nothing the second time. Every prompt has a flag, shown in brackets.',
     )
     .addOption(new Option('--project <name>', 'project name: names the stack, stream, bucket, Glue database and dashboard').argParser(parseProject))
-    .addOption(new Option('--stage <API_ID/STAGE>', 'a REST API stage to connect (repeatable)').argParser(collect))
+    .addOption(new Option('--stage <API_ID/STAGE>', 'a REST, HTTP or WebSocket API stage to connect (repeatable)').argParser(collect))
     .addOption(new Option('--all-stages', 'connect every REST API stage in the region').default(false))
     .addOption(new Option('--replace-existing-logs', 'switch stages that already send access logs elsewhere (their settings are saved)').default(false))
     .addOption(new Option('--quicksight-group <name>', 'QuickSight group to share the dashboard with (default <project>-Admins)'))

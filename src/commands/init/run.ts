@@ -7,7 +7,7 @@ import type { RunContext } from '../../context.js';
 import type { InitOptions } from './index.js';
 import { DEFAULT_RETENTION_DAYS } from './index.js';
 import { UserError, AbortError, isAppError, fromAwsError } from '../../errors.js';
-import { installationsFromStacks, knownStreams, type Installation } from '../../core/installations.js';
+import { installationsFromStacks, type Installation } from '../../core/installations.js';
 import { projectNameProblem, stackName as stackNameOf, streamName as streamNameOf, TAG_PROJECT, TAG_VERSION, TOOL } from '../../core/names.js';
 import { accessLogFormat } from '../../core/log-format.js';
 import { estimateCost } from '../../core/cost.js';
@@ -15,11 +15,11 @@ import { equivalentCommand, renderPlan, type CommandInputs, type InitPlan, type 
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { LEGACY_PARAMETER, legacyStreamArn, planLayoutUpgrade, type LayoutUpgrade } from '../../core/layout-upgrade.js';
 import { stageKey } from '../../core/stage-patch.js';
-import { discoverStages, isConnectedTo, replacesExisting, selectStages, V2_UNSUPPORTED_REASON, type StageInfo } from '../shared/stages.js';
-import { CONNECT_LEFT_BEHIND, connectStages, retryCommand, throwIfIncomplete, type StageResult } from '../shared/connect.js';
+import { countStages, discoverStages, isConnectedTo, knownDestinations, replacesExisting, selectStages, type StageInfo } from '../shared/stages.js';
+import { CONNECT_LEFT_BEHIND, connectStages, retryCommand, throwIfIncomplete, v2TargetsOf, type StageResult } from '../shared/connect.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { deployStack, type DeployResult } from '../../core/deploy.js';
-import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+import type { ApiGatewayV2Api, V2ApiSummary } from '../../aws/apigatewayv2.js';
 import type { S3Api } from '../../aws/s3.js';
 import type { CloudFormationApi } from '../../aws/cloudformation.js';
 import type { ApiGatewayApi } from '../../aws/apigateway.js';
@@ -66,13 +66,6 @@ function planStages(chosen: readonly StageInfo[], project: string): PlannedStage
     current: s.destination,
     change: isConnectedTo(s, project) ? 'unchanged' : replacesExisting(s, project) ? 'replace' : 'connect',
   }));
-}
-
-function describeV2(v2: readonly V2ApiSummary[], ctx: RunContext): void {
-  if (v2.length === 0) return;
-  ctx.io.info(
-    `${v2.length} HTTP/WebSocket API${v2.length === 1 ? '' : 's'} (${v2.map((a) => a.name).join(', ')}) ${v2.length === 1 ? 'is' : 'are'} ${V2_UNSUPPORTED_REASON}.`,
-  );
 }
 
 async function confirmPlan(options: InitOptions, ctx: RunContext): Promise<void> {
@@ -174,26 +167,21 @@ async function survey(ctx: RunContext) {
     }),
   ]);
   const installations = installationsFromStacks(stacks);
-  const known = knownStreams(installations);
-  const all = await io.step('Listing REST API stages', () => discoverStages(apigw, known), (s) => `Found ${s.length} REST API stage${s.length === 1 ? '' : 's'}`);
-  describeV2(v2, ctx);
-  return { aws, region, apigw, cfn, who, stacks, v2, installations, all };
+  // The stages of REST, HTTP and WebSocket APIs.
+  const known = knownDestinations(installations);
+  const all = await io.step('Listing API stages', () => discoverStages(apigw, known, { api: apigwV2, apis: v2 }), (s) => `Found ${countStages(s)}`);
+  return { aws, region, apigw, apigwV2, cfn, who, stacks, v2, installations, all };
 }
 
-/**
- * Step 9: points the chosen stages at the deployed stream (their settings saved first), and moves
- * the stages an upgrade takes off the old stream (their saved original settings kept).
- */
+/** Step 9: points the chosen stages at the deployed stream (their settings saved first). */
 async function connectChosen(
   chosen: StageInfo[],
   layout: LayoutUpgrade,
   all: readonly StageInfo[],
   deployed: DeployResult,
   s3: S3Api,
-  apigw: ApiGatewayApi,
-  input: { project: string; region: string; stackName: string; account: string; callerArn: string },
-  ctx: RunContext,
-): Promise<StageResult[]> {
+  apis: { apigw: ApiGatewayApi; apigwV2: ApiGatewayV2Api },
+  input: { project: string; region: string; stackName: string; account: string; callerArn: string }, ctx: RunContext): Promise<StageResult[]> {
   const outputs = deployed.outputs;
   const streamArn = outputs[OUTPUT_KEYS.deliveryStreamArn];
   const bucket = outputs[OUTPUT_KEYS.bucketName];
@@ -202,20 +190,22 @@ async function connectChosen(
       resolution: `Run \`${TOOL} status --project ${input.project}\`; the stack may have been changed outside ${TOOL}.`,
     });
   }
+  // The chosen stages, and those an upgrade moves off the old stream (their saved original settings kept).
   const moved = all.filter((s) => layout.stagesToMove.includes(stageKey(s)) && !chosen.some((c) => stageKey(c) === stageKey(s)));
-  const toConnect = [...chosen, ...moved.map((s) => ({ apiId: s.apiId, stageName: s.stageName }))];
+  const toConnect = [...chosen, ...moved];
   if (toConnect.length === 0) return [];
   return ctx.interrupts.changing(CONNECT_LEFT_BEHIND, () =>
     connectStages(
       toConnect,
       {
         target: { destinationArn: streamArn, format: accessLogFormat() },
+        v2Targets: v2TargetsOf(outputs),
         project: input.project,
         region: input.region,
         callerArn: input.callerArn,
         ...(layout.legacyStreamArn ? { moveFrom: [layout.legacyStreamArn] } : {}),
       },
-      { apigw, state: s3StateStore(s3, bucket, input.account), io: ctx.io, signal: ctx.signal, now: ctx.now },
+      { ...apis, state: s3StateStore(s3, bucket, input.account), io: ctx.io, signal: ctx.signal, now: ctx.now },
     ),
   );
 }
@@ -262,7 +252,7 @@ function deployPlanned(
 
 async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answers): Promise<InitResult> {
   const { io } = ctx;
-  const { aws, region, apigw, cfn, who, stacks, v2, installations, all } = await survey(ctx);
+  const { aws, region, apigw, apigwV2, cfn, who, stacks, v2, installations, all } = await survey(ctx);
 
   // 3. QuickSight's account facts decide the dashboard choices: read them before asking anything.
   const quickSight = await probeDashboard(options, ctx, { account: who.account, callerArn: who.arn, region });
@@ -305,7 +295,12 @@ async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answ
     [LEGACY_PARAMETER]: layout.parameter,
   };
   const template = loadStackTemplate();
-  const cost = estimateCost({ bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60), retentionDays, dashboard: dashboard.enabled });
+  const cost = estimateCost({
+    bufferIntervalSeconds: Number(parameters.BufferIntervalSeconds ?? 60),
+    retentionDays,
+    dashboard: dashboard.enabled,
+    v2Stages: chosen.filter((s) => s.apiKind !== 'REST').length,
+  });
   const plannedStages = planStages(chosen, project);
   const plan: InitPlan = {
     schemaVersion: 1,
@@ -343,7 +338,7 @@ async function runInitSteps(options: InitOptions, ctx: RunContext, answers: Answ
   const deployed = await deployPlanned(plan, { body: template.body, parameters }, options, ctx, { cfn, s3 });
 
   // 9. Connect the stages.
-  const results = await connectChosen(chosen, layout, all, deployed, s3, apigw, { project, region, stackName, account: who.account, callerArn: who.arn }, ctx);
+  const results = await connectChosen(chosen, layout, all, deployed, s3, { apigw, apigwV2 }, { project, region, stackName, account: who.account, callerArn: who.arn }, ctx);
 
   // 10. Summary.
   const result: InitResult = { plan, deployed, stages: results };

@@ -15,12 +15,16 @@
  * Every record written carries a fresh `revision`, so its ETag changes even when nothing else does.
  */
 import { randomUUID } from 'node:crypto';
-import type { AccessLogSettings, ApiGatewayApi } from '../../aws/apigateway.js';
+import type { AccessLogSettings, ApiGatewayApi, StageSummary } from '../../aws/apigateway.js';
+import type { ApiGatewayV2Api } from '../../aws/apigatewayv2.js';
+import { accessLogFormatFor, type V2Kind } from '../../core/log-format.js';
+import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { settleLimit } from '../../aws/throttle.js';
 import { CancelledError, isAppError, UserError } from '../../errors.js';
 import {
   connectPatch,
   decideConnect,
+  isV2,
   type ConnectDecision,
   restorePatch,
   sameSettings,
@@ -64,7 +68,10 @@ export interface StageResult {
 }
 
 export interface ConnectOptions {
+  /** What REST stages get: the Firehose stream and the REST format. */
   target: AccessLogSettings;
+  /** What HTTP and WebSocket stages get: the installation's log group and the kind's format. */
+  v2Targets?: Partial<Record<V2Kind, AccessLogSettings>>;
   project: string;
   region: string;
   callerArn: string;
@@ -83,6 +90,8 @@ type Decision = Exclude<ConnectDecision, { action: 'noop' }> | { action: 'move' 
 
 export interface ConnectDeps {
   apigw: ApiGatewayApi;
+  /** Needed only for HTTP and WebSocket stages (refs with an apiKind). */
+  apigwV2?: ApiGatewayV2Api;
   state: StageStateStore;
   io: Io;
   signal: AbortSignal;
@@ -97,19 +106,62 @@ export const CONNECT_LEFT_BEHIND =
 export const RESTORE_LEFT_BEHIND =
   'the stages being restored half done: each is either still connected or back on its previous settings, and its saved settings are kept until it is (running the command again finishes them).';
 
+/** What HTTP and WebSocket stages get, from an installation's outputs (none before the bridge). */
+export function v2TargetsOf(outputs: Readonly<Record<string, string>>): Partial<Record<V2Kind, AccessLogSettings>> {
+  const destinationArn = outputs[OUTPUT_KEYS.accessLogGroupArn];
+  if (!destinationArn) return {};
+  return {
+    HTTP: { destinationArn, format: accessLogFormatFor('HTTP') },
+    WEBSOCKET: { destinationArn, format: accessLogFormatFor('WEBSOCKET') },
+  };
+}
+
+function v2Api(ref: StageRef, deps: Pick<ConnectDeps, 'apigwV2'>): ApiGatewayV2Api {
+  if (!deps.apigwV2) throw new Error(`internal: stage ${stageKey(ref)} is an ${ref.apiKind ?? 'REST'} stage but no apigatewayv2 adapter was given`);
+  return deps.apigwV2;
+}
+
+/** A stage's current settings, from the API that owns its kind. */
+export function readStage(ref: StageRef, deps: Pick<ConnectDeps, 'apigw' | 'apigwV2'>): Promise<StageSummary> {
+  return isV2(ref) ? v2Api(ref, deps).getStage(ref.apiId, ref.stageName) : deps.apigw.getStage(ref.apiId, ref.stageName);
+}
+
+/**
+ * Sets a stage's access-log destination and format, or (null) removes its access logging: REST
+ * with UpdateStage patch operations, HTTP and WebSocket with UpdateStage AccessLogSettings or
+ * DeleteAccessLogSettings.
+ */
+export async function writeAccessLog(ref: StageRef, settings: AccessLogSettings | null, deps: Pick<ConnectDeps, 'apigw' | 'apigwV2'>): Promise<void> {
+  if (isV2(ref)) await v2Api(ref, deps).setAccessLog(ref.apiId, ref.stageName, settings);
+  else await deps.apigw.updateStage(ref.apiId, ref.stageName, settings ? connectPatch(settings) : restorePatch(null));
+}
+
+/** The settings a stage of this kind gets, or an error naming what is missing. */
+function targetOf(ref: StageRef, options: ConnectOptions): AccessLogSettings {
+  if (!isV2(ref)) return options.target;
+  const target = options.v2Targets?.[ref.apiKind];
+  if (!target) {
+    throw new UserError('NoLogGroup', `Installation ${options.project} has no log group for ${ref.apiKind === 'HTTP' ? 'HTTP' : 'WebSocket'} API stages.`, {
+      resolution: `It was deployed before HTTP and WebSocket support: run \`apigw-log-analytics init --project ${options.project}\` to upgrade it, then connect the stage again.`,
+    });
+  }
+  return target;
+}
+
 async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectDeps): Promise<StageResult> {
+  const target = targetOf(ref, options);
   for (let attempt = 1; attempt <= STATE_WRITE_ATTEMPTS; attempt++) {
     if (deps.signal.aborted) return { ref, outcome: 'skipped' };
-    const current = await deps.apigw.getStage(ref.apiId, ref.stageName);
+    const current = await readStage(ref, deps);
     const moving = current.accessLog !== undefined && current.accessLog !== null && (options.moveFrom ?? []).includes(current.accessLog.destinationArn);
-    const decision: ConnectDecision | Decision = moving ? { action: 'move' } : decideConnect(current, options.target);
+    const decision: ConnectDecision | Decision = moving ? { action: 'move' } : decideConnect(current, target);
     if (decision.action === 'noop') return { ref, outcome: 'unchanged' };
     // Past this point a stage is saved and patched together: Ctrl+C never leaves a record without the patch.
     if (deps.signal.aborted) return { ref, outcome: 'skipped' };
-    const saved = await saveBeforeConnect(ref, decision, options, deps);
+    const saved = await saveBeforeConnect(ref, decision, target, options, deps);
     if (saved === 'retry') continue;
-    await deps.apigw.updateStage(ref.apiId, ref.stageName, connectPatch(options.target));
-    await verify(ref, options.target, deps);
+    await writeAccessLog(ref, target, deps);
+    await verify(ref, target, deps);
     if (saved) await ensureRecord(saved, deps);
     return decision.action === 'connect' ? { ref, outcome: 'connected', previous: decision.previous } : { ref, outcome: 'updated' };
   }
@@ -118,15 +170,16 @@ async function connectOne(ref: StageRef, options: ConnectOptions, deps: ConnectD
   });
 }
 
-function newRecord(ref: StageRef, previous: AccessLogSettings | null, options: ConnectOptions, deps: ConnectDeps): StageStateRecord {
+function newRecord(ref: StageRef, previous: AccessLogSettings | null, target: AccessLogSettings, options: ConnectOptions, deps: ConnectDeps): StageStateRecord {
   return {
     schemaVersion: 1,
     project: options.project,
     region: options.region,
     apiId: ref.apiId,
     stageName: ref.stageName,
+    ...(isV2(ref) ? { apiKind: ref.apiKind } : {}),
     previous,
-    applied: options.target,
+    applied: target,
     connectedAt: new Date(deps.now()).toISOString(),
     connectedBy: options.callerArn,
     revision: randomUUID(),
@@ -142,6 +195,7 @@ function newRecord(ref: StageRef, previous: AccessLogSettings | null, options: C
 async function saveBeforeConnect(
   ref: StageRef,
   decision: Decision,
+  target: AccessLogSettings,
   options: ConnectOptions,
   deps: ConnectDeps,
 ): Promise<StageStateRecord | null | 'retry'> {
@@ -149,21 +203,21 @@ async function saveBeforeConnect(
   if (decision.action === 'move' && !existing) {
     // Every connect saves a record first; without one (deleted by hand) the original is unknown, and
     // restoring the old stream, which is ours and about to go, would be wrong: no access logs.
-    const record = newRecord(ref, null, options, deps);
+    const record = newRecord(ref, null, target, options, deps);
     return (await deps.state.create(record)) === 'written' ? record : 'retry';
   }
   if (decision.action === 'connect') {
-    const record = newRecord(ref, decision.previous, options, deps);
+    const record = newRecord(ref, decision.previous, target, options, deps);
     const out = existing ? await deps.state.replace(record, existing.etag) : await deps.state.create(record);
     return out === 'written' ? record : 'retry';
   }
   if (!existing) {
     // Ours with no record: either a disconnect just restored the stage and dropped its record (our
     // read of the stage is stale: read again), or it was connected by hand. Only the second survives a re-read.
-    const again = await deps.apigw.getStage(ref.apiId, ref.stageName);
-    return decideConnect(again, options.target).action === 'update-format' ? null : 'retry';
+    const again = await readStage(ref, deps);
+    return decideConnect(again, target).action === 'update-format' ? null : 'retry';
   }
-  const record: StageStateRecord = { ...existing.record, applied: options.target, revision: randomUUID() };
+  const record: StageStateRecord = { ...existing.record, applied: target, revision: randomUUID() };
   return (await deps.state.replace(record, existing.etag)) === 'written' ? record : 'retry';
 }
 
@@ -178,7 +232,7 @@ async function ensureRecord(record: StageStateRecord, deps: ConnectDeps): Promis
 }
 
 async function verify(ref: StageRef, expected: AccessLogSettings | null, deps: ConnectDeps): Promise<void> {
-  const after = await deps.apigw.getStage(ref.apiId, ref.stageName);
+  const after = await readStage(ref, deps);
   if (!sameSettings(after.accessLog ?? null, expected)) {
     throw new UserError('VerifyFailed', `Stage ${stageKey(ref)} did not keep the new access-log settings.`, {
       resolution: 'Another process may have changed the stage at the same time; run the command again.',
@@ -236,9 +290,11 @@ export async function disconnectOne(
   if (deps.signal.aborted) return { ref, outcome: 'skipped' };
   if (!stored) return { ref, outcome: 'not-connected' };
   const { record, etag } = stored;
+  // The record knows the stage's kind; a --stage value does not.
+  const stage: StageRef = record.apiKind ? { ...ref, apiKind: record.apiKind } : ref;
   let current: AccessLogSettings | null;
   try {
-    current = (await deps.apigw.getStage(ref.apiId, ref.stageName)).accessLog ?? null;
+    current = (await readStage(stage, deps)).accessLog ?? null;
   } catch (e) {
     // The stage (or its API) was deleted: nothing to restore; its record goes.
     if (isAppError(e) && e.code === 'NotFoundException') {
@@ -250,12 +306,12 @@ export async function disconnectOne(
   if (!current || current.destinationArn !== record.applied.destinationArn) {
     if (!(await overwriteChanged(current))) return { ref, outcome: 'changed-since', current };
   }
-  await deps.apigw.updateStage(ref.apiId, ref.stageName, restorePatch(record.previous));
-  await verify(ref, record.previous, deps);
+  await writeAccessLog(stage, record.previous, deps);
+  await verify(stage, record.previous, deps);
   // Only the version we read: a connect that rewrote the record meanwhile keeps it.
   const dropped = await deps.state.delete(ref, etag);
   if (dropped === 'deleted' || dropped === 'gone') return { ref, outcome: 'restored', restored: record.previous };
-  const now = (await deps.apigw.getStage(ref.apiId, ref.stageName)).accessLog ?? null;
+  const now = (await readStage(stage, deps)).accessLog ?? null;
   if (now?.destinationArn === record.applied.destinationArn) return { ref, outcome: 'reconnected', current: now };
   return { ref, outcome: 'restored', restored: record.previous };
 }

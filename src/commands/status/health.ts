@@ -20,6 +20,8 @@ export interface InstallationHealth extends Health {
   newestLog: { key: string; lastModified: string; ageSeconds: number } | null;
   errorObjectsLastDay: number | null;
   metrics: HealthFacts['metrics'];
+  /** Present when HTTP or WebSocket stages are connected: the CloudWatch Logs bridge's last hour. */
+  bridge?: NonNullable<HealthFacts['bridge']>;
   dashboard: { id: string; url: string | null; status: string | null } | null;
   /** Sources that could not be read, with why. */
   unknown: string[];
@@ -47,6 +49,8 @@ export async function collectHealth(
   account: string,
   aws: AwsServices,
   ctx: Pick<RunContext, 'now' | 'version'>,
+  /** How many of those stages are HTTP or WebSocket stages (logging through the bridge). */
+  v2StagesPointingHere = 0,
 ): Promise<InstallationHealth> {
   const unknown: string[] = [];
   const now = ctx.now();
@@ -73,6 +77,7 @@ export async function collectHealth(
     if (records) drifted = records.map((r) => stageKey(r.record)).filter((k) => !stagesPointingHere.includes(k)).length;
   }
 
+  const bridge = await bridgeFacts(inst, v2StagesPointingHere, aws, now, unknown);
   let metrics: HealthFacts['metrics'] = null;
   if (stream) {
     const cw = await aws.cloudWatch();
@@ -125,10 +130,12 @@ export async function collectHealth(
     errorObjectsLastDay: errorsLastDay ?? 0,
     metrics,
     dashboard: dashboardFacts,
+    bridge,
     now,
   });
   return {
     ...health,
+    ...(bridge ? { bridge } : {}),
     templateVersion: inst.outputs[OUTPUT_KEYS.templateVersion] ?? inst.version,
     connectedStages: connected,
     newestLog,
@@ -136,5 +143,24 @@ export async function collectHealth(
     metrics,
     dashboard,
     unknown,
+  };
+}
+
+/** The bridge's last hour, read only when HTTP or WebSocket stages are connected. */
+async function bridgeFacts(inst: Installation, connectedStages: number, aws: AwsServices, now: number, unknown: string[]): Promise<HealthFacts['bridge']> {
+  const arn = inst.outputs[OUTPUT_KEYS.accessLogGroupArn];
+  if (connectedStages === 0 || !arn) return null;
+  const LogGroupName = arn.slice(arn.indexOf(':log-group:') + ':log-group:'.length);
+  const cw = await aws.cloudWatch();
+  // AWS/Logs metrics by log group (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html).
+  const metric = (id: string, name: string) => ({ id, namespace: 'AWS/Logs', metric: name, dimensions: { LogGroupName }, stat: 'Sum' as const });
+  const values = await attempt('CloudWatch Logs metrics', unknown, () =>
+    cw.metricTotals([metric('incoming', 'IncomingLogEvents'), metric('forwarded', 'ForwardedLogEvents'), metric('errors', 'DeliveryErrors')], new Date(now - 3600 * 1000), new Date(now)),
+  );
+  return {
+    connectedStages,
+    incomingEvents: values ? (values.incoming ?? 0) : null,
+    forwardedEvents: values ? (values.forwarded ?? 0) : null,
+    deliveryErrors: values ? (values.errors ?? 0) : null,
   };
 }

@@ -4,9 +4,11 @@
  */
 import type { RunContext } from '../../context.js';
 import type { StatusOptions } from './index.js';
-import { describeDestination, type AccessLogDestination, type KnownStream } from '../../core/destinations.js';
-import { discoverApis } from '../shared/stages.js';
-import { installationsFromStacks, knownStreams } from '../../core/installations.js';
+import type { V2ApiSummary } from '../../aws/apigatewayv2.js';
+import { describeDestination, type AccessLogDestination } from '../../core/destinations.js';
+import type { V2Kind } from '../../core/log-format.js';
+import { discoverApis, KIND_LABEL, knownDestinations } from '../shared/stages.js';
+import { installationsFromStacks } from '../../core/installations.js';
 import { chooseInstallation } from '../shared/installation.js';
 import { renderTable } from '../../ui/table.js';
 import { collectHealth, type InstallationHealth } from './health.js';
@@ -20,6 +22,15 @@ export interface StatusReport {
   region: string;
   installations: InstallationInfo[];
   restApis: RestApiStatus[];
+  /** HTTP and WebSocket APIs (added with their support; absent when they could not be listed). */
+  v2Apis?: V2ApiStatus[];
+}
+
+export interface V2ApiStatus {
+  id: string;
+  name: string;
+  kind: V2Kind;
+  stages: Array<{ name: string; accessLogs: AccessLogDestination; autoDeploy: boolean }>;
 }
 
 export interface InstallationInfo {
@@ -43,18 +54,29 @@ export interface RestApiStatus {
 
 export async function collectStatus(options: StatusOptions, ctx: RunContext): Promise<StatusReport> {
   const aws = await ctx.aws();
-  const [sts, apigw, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.cloudFormation()]);
+  const [sts, apigw, apigwV2, cfn] = await Promise.all([aws.sts(), aws.apiGateway(), aws.apiGatewayV2(), aws.cloudFormation()]);
   const who = await ctx.io.step('Checking credentials', () => sts.getCallerIdentity(), (w) => `Account ${w.account} in ${aws.target.region}`);
   const stacks = await cfn.listStacks();
   const all = installationsFromStacks(stacks);
-  const known: KnownStream[] = knownStreams(all);
-  const restApis = (await discoverApis(apigw, known)).map((api) => ({
+  const known = knownDestinations(all);
+  let v2List: V2ApiSummary[] | null = null;
+  try {
+    v2List = await apigwV2.listApis();
+  } catch (e) {
+    ctx.io.warn(`Could not list HTTP and WebSocket APIs: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const apis = await discoverApis(apigw, known, v2List ? { api: apigwV2, apis: v2List } : undefined);
+  const restApis = apis.filter((a) => a.kind === 'REST').map((api) => ({
     id: api.id,
     name: api.name,
     stages: api.stages.map((s) => ({ name: s.stageName, accessLogs: s.destination })),
   }));
-  const pointing = (project: string) =>
-    restApis.flatMap((a) => a.stages.filter((s) => s.accessLogs.kind === 'installation' && s.accessLogs.project === project).map((s) => `${a.id}/${s.name}`));
+  const v2Apis: V2ApiStatus[] = apis.flatMap((api) =>
+    api.kind === 'REST' ? [] : [{ id: api.id, name: api.name, kind: api.kind, stages: api.stages.map((s) => ({ name: s.stageName, accessLogs: s.destination, autoDeploy: s.autoDeploy === true })) }],
+  );
+  const ours = (project: string, list: ReadonlyArray<{ id: string; stages: ReadonlyArray<{ name: string; accessLogs: AccessLogDestination }> }>) =>
+    list.flatMap((a) => a.stages.filter((s) => s.accessLogs.kind === 'installation' && s.accessLogs.project === project).map((s) => `${a.id}/${s.name}`));
+  const pointing = (project: string) => [...ours(project, restApis), ...ours(project, v2Apis)];
   const selected = all.filter((i) => !options.project || i.project === options.project);
   if (options.project && selected.length === 0) await chooseInstallation(all, options.project, ctx, aws.target.region);
   const installations: InstallationInfo[] = await Promise.all(
@@ -66,10 +88,14 @@ export async function collectStatus(options: StatusOptions, ctx: RunContext): Pr
       streamName: i.streamName,
       streamArn: i.streamArn,
       lastUpdated: i.lastUpdated,
-      health: await ctx.io.step(`Checking the health of ${i.project}`, () => collectHealth(i, pointing(i.project), who.account, aws, ctx), (h) => `${i.project}: ${h.verdict}`),
+      health: await ctx.io.step(
+        `Checking the health of ${i.project}`,
+        () => collectHealth(i, pointing(i.project), who.account, aws, ctx, ours(i.project, v2Apis).length),
+        (h) => `${i.project}: ${h.verdict}`,
+      ),
     })),
   );
-  return { schemaVersion: 1, account: who.account, callerArn: who.arn, region: aws.target.region, installations, restApis };
+  return { schemaVersion: 1, account: who.account, callerArn: who.arn, region: aws.target.region, installations, restApis, ...(v2List ? { v2Apis } : {}) };
 }
 
 export function renderStatus(report: StatusReport, style: RunContext['io']['style']): string {
@@ -109,7 +135,20 @@ export function renderStatus(report: StatusReport, style: RunContext['io']['styl
     }
     out.push(indent(renderTable(['API', 'ID', 'STAGE', 'ACCESS LOGS'], rows, { head: style.dim })));
   }
+  if (report.v2Apis) out.push('', ...renderV2Stages(report.v2Apis, style));
   return out.join('\n');
+}
+
+function renderV2Stages(apis: readonly V2ApiStatus[], style: RunContext['io']['style']): string[] {
+  const stageCount = apis.reduce((n, a) => n + a.stages.length, 0);
+  const out = [style.bold(`HTTP and WebSocket API stages (${apis.length} APIs, ${stageCount} stages)`)];
+  if (apis.length === 0) return [...out, '  none in this region'];
+  const rows: string[][] = [];
+  for (const api of apis) {
+    if (api.stages.length === 0) rows.push([api.name, api.id, KIND_LABEL[api.kind], '-', style.dim('no stages')]);
+    for (const s of api.stages) rows.push([api.name, api.id, KIND_LABEL[api.kind], `${s.name}${s.autoDeploy ? style.dim(' (auto-deploy)') : ''}`, colorDestination(s.accessLogs, style)]);
+  }
+  return [...out, indent(renderTable(['API', 'ID', 'KIND', 'STAGE', 'ACCESS LOGS'], rows, { head: style.dim }))];
 }
 
 const VERDICT_MARK: Record<InstallationHealth['verdict'], (style: RunContext['io']['style']) => string> = {
@@ -140,7 +179,11 @@ function healthDetails(i: InstallationInfo, style: RunContext['io']['style']): s
     );
   }
   if (h.dashboard) out.push(`  Dashboard   ${h.dashboard.status ?? 'unknown'}${h.dashboard.url ? `  ${h.dashboard.url}` : ''}`);
-  for (const p of h.problems.slice(1)) out.push(`  ${style.yellow('!')} ${p}`);
+  if (h.bridge) {
+    const n = (x: number | null) => (x === null ? 'unknown' : String(x));
+    out.push(`  v2 bridge   last hour: ${n(h.bridge.incomingEvents)} log events in, ${n(h.bridge.forwardedEvents)} forwarded to Firehose, ${n(h.bridge.deliveryErrors)} delivery errors`);
+  }
+  for (const p of h.problems.filter((x) => x !== h.reason)) out.push(`  ${style.yellow('!')} ${p}`);
   for (const u of h.unknown) out.push(`  ${style.dim(`? could not read ${u}`)}`);
   return out;
 }

@@ -14,15 +14,16 @@ import type { S3Api } from '../../aws/s3.js';
 import { artifactsBucketName } from '../../aws/s3.js';
 import { settleLimit } from '../../aws/throttle.js';
 import type { KnownStream } from '../../core/destinations.js';
-import { knownStreams, type Installation } from '../../core/installations.js';
+import type { Installation } from '../../core/installations.js';
 import { TOOL, stackName as stackNameOf, streamName as streamNameOf } from '../../core/names.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
-import { restorePatch, stageKey, type StageRef } from '../../core/stage-patch.js';
+import { stageKey, type StageRef } from '../../core/stage-patch.js';
 import { removeStack } from '../../core/deploy.js';
 import { AbortError, UserError } from '../../errors.js';
-import { disconnectOne, type ConnectDeps, type DisconnectResult, type StoredStageState } from '../shared/connect.js';
+import { disconnectOne, writeAccessLog, type ConnectDeps, type DisconnectResult, type StoredStageState } from '../shared/connect.js';
 import { chooseInstallation, listInstallations } from '../shared/installation.js';
-import { discoverStages, isConnectedTo } from '../shared/stages.js';
+import { discoverStages, isConnectedTo, knownDestinations, type StageInfo } from '../shared/stages.js';
+import type { ApiGatewayV2Api } from '../../aws/apigatewayv2.js';
 import { s3StateStore } from '../shared/state-store.js';
 import { blockedReason, formatBytes, planStages, refOf, renderPlan, type PlannedBucket, type UninstallPlan } from './plan.js';
 
@@ -76,11 +77,14 @@ async function findTarget(options: UninstallOptions, ctx: RunContext): Promise<T
 }
 
 function knownStream(t: Target): KnownStream[] {
-  return t.inst ? knownStreams([t.inst]) : [{ project: t.project, streamName: streamNameOf(t.project) }];
+  // The installation's stream and log group, and its old stream while an upgrade keeps it.
+  return t.inst ? knownDestinations([t.inst]) : [{ project: t.project, streamName: streamNameOf(t.project) }];
 }
 
-async function pointingHere(apigw: ApiGatewayApi, t: Target) {
-  const all = await discoverStages(apigw, knownStream(t));
+/** Every stage pointing at the installation: REST stages at its stream, HTTP and WebSocket ones at its log group. */
+async function pointingHere(apigw: ApiGatewayApi, apigwV2: ApiGatewayV2Api, t: Target) {
+  const v2 = t.inst?.outputs[OUTPUT_KEYS.accessLogGroupArn] ? { api: apigwV2, apis: await apigwV2.listApis() } : undefined;
+  const all = await discoverStages(apigw, knownStream(t), v2);
   return { all, pointing: all.filter((s) => isConnectedTo(s, t.project)) };
 }
 
@@ -94,14 +98,14 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
   const { io } = ctx;
   const aws = await ctx.aws();
   const t = await findTarget(options, ctx);
-  const [s3, apigw] = await Promise.all([aws.s3(), aws.apiGateway()]);
+  const [s3, apigw, apigwV2] = await Promise.all([aws.s3(), aws.apiGateway(), aws.apiGatewayV2()]);
   const owner = { expectedOwner: t.account };
 
   // What is connected (API Gateway) and what was saved (the log bucket).
   const bucketState = t.bucketName ? await s3.headBucket(t.bucketName, owner) : 'missing';
   const state = t.bucketName && bucketState === 'owned' ? s3StateStore(s3, t.bucketName, t.account) : null;
   const records: StoredStageState[] = state ? await state.list() : [];
-  const { all, pointing } = await io.step('Looking for connected stages', () => pointingHere(apigw, t));
+  const { all, pointing } = await io.step('Looking for connected stages', () => pointingHere(apigw, apigwV2, t));
   const stages = planStages({ pointing, all, records, bucketName: t.bucketName, bucketState });
   const retained = (await Promise.all(t.retained.map((b) => plannedBucket(s3, b, t.account, options.purgeBucket)))).filter((b): b is PlannedBucket => b !== null);
   const plan: UninstallPlan = {
@@ -141,9 +145,9 @@ export async function runUninstall(options: UninstallOptions, ctx: RunContext): 
   return ctx.interrupts.changing(
     `the uninstall half done: some stages restored, the stack perhaps still deleting in CloudFormation (it carries on). Run again to finish: ${rerun}`,
     async () => {
-      const deps: ConnectDeps = { apigw, state: state ?? noStore, io, signal: ctx.signal, now: ctx.now };
-      const stageResults = await restoreStages(plan, records, deps, rerun);
-      const stackOutcome = t.inst ? await deleteStack(t, options, ctx, apigw, { base, rerun }) : null;
+      const deps: ConnectDeps = { apigw, apigwV2, state: state ?? noStore, io, signal: ctx.signal, now: ctx.now };
+      const stageResults = await restoreStages(plan, records, deps, rerun, all);
+      const stackOutcome = t.inst ? await deleteStack(t, options, ctx, { apigw, apigwV2 }, { base, rerun }) : null;
       const buckets = await purgeBuckets(plan, options, ctx, s3, t.account);
       const artifactsOutcome = await deleteArtifacts(plan, ctx, s3, t.account);
       const result: UninstallResult = { plan, dryRun: false, stages: stageResults, stack: stackOutcome, ...buckets, artifactsBucket: artifactsOutcome };
@@ -187,13 +191,20 @@ async function confirm(plan: UninstallPlan, options: UninstallOptions, ctx: RunC
 }
 
 /** Step 1, exactly as planned: restore, turn off, or drop the record of a stage that moved on. */
-async function restoreStages(plan: UninstallPlan, records: readonly StoredStageState[], deps: ConnectDeps, rerun: string): Promise<UninstallResult['stages']> {
+async function restoreStages(
+  plan: UninstallPlan,
+  records: readonly StoredStageState[],
+  deps: ConnectDeps,
+  rerun: string,
+  all: readonly StageInfo[],
+): Promise<UninstallResult['stages']> {
   const work = plan.stages.filter((s) => s.action !== 'blocked');
   if (work.length === 0) return [];
   const storedOf = (stage: string) => records.find((r) => stageKey(r.record) === stage) ?? null;
   const refFor = (stage: string): StageRef => {
     const [apiId, ...rest] = stage.split('/');
-    return { apiId: apiId as string, stageName: rest.join('/') };
+    const kind = all.find((s) => stageKey(s) === stage)?.apiKind;
+    return { apiId: apiId as string, stageName: rest.join('/'), ...(kind && kind !== 'REST' ? { apiKind: kind } : {}) };
   };
   const settled = await deps.io.step(`Restoring ${work.length} stage${work.length === 1 ? '' : 's'}`, () =>
     settleLimit(work, 5, async (s): Promise<UninstallResult['stages'][number]['outcome']> => {
@@ -204,7 +215,7 @@ async function restoreStages(plan: UninstallPlan, records: readonly StoredStageS
         await deps.state.delete(refOf(ref), (stored as StoredStageState).etag);
         return 'forgotten';
       }
-      await deps.apigw.updateStage(ref.apiId, ref.stageName, restorePatch(null));
+      await writeAccessLog(ref, null, deps);
       return 'turned-off';
     }),
   );
@@ -221,9 +232,15 @@ async function restoreStages(plan: UninstallPlan, records: readonly StoredStageS
 }
 
 /** Step 2: only when API Gateway confirms no stage points at the stream any more. */
-async function deleteStack(t: Target, options: UninstallOptions, ctx: RunContext, apigw: ApiGatewayApi, cmd: { base: string; rerun: string }): Promise<UninstallResult['stack']> {
+async function deleteStack(
+  t: Target,
+  options: UninstallOptions,
+  ctx: RunContext,
+  apis: { apigw: ApiGatewayApi; apigwV2: ApiGatewayV2Api },
+  cmd: { base: string; rerun: string },
+): Promise<UninstallResult['stack']> {
   const inst = t.inst as Installation;
-  const { pointing } = await ctx.io.step('Checking that no stage still logs to the stream', () => pointingHere(apigw, t));
+  const { pointing } = await ctx.io.step('Checking that no stage still logs to the stream', () => pointingHere(apis.apigw, apis.apigwV2, t));
   if (pointing.length > 0) {
     throw new UserError('StagesStillConnected', `${pointing.length} stage${pointing.length === 1 ? '' : 's'} still send${pointing.length === 1 ? 's' : ''} logs to ${inst.streamName}, so the stack was not deleted.`, {
       details: pointing.map((s) => `${stageKey(s)} (connected again while uninstall ran?)`),

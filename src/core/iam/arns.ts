@@ -14,6 +14,8 @@ export const ARN = {
   stackRoles: `arn:aws:iam::*:role/${TOOL}-*`,
   firehoseLogGroup: 'arn:aws:logs:*:*:log-group:/aws/kinesisfirehose/amazon-apigateway-*',
   lambdaLogGroup: `arn:aws:logs:*:*:log-group:/aws/lambda/${TOOL}-*`,
+  /** The HTTP and WebSocket access-log group (src/template/bridge.ts). */
+  accessLogGroup: `arn:aws:logs:*:*:log-group:/aws/vendedlogs/${TOOL}/*`,
   deliveryStream: 'arn:aws:firehose:*:*:deliverystream/amazon-apigateway-*',
   function: `arn:aws:lambda:*:*:function:${TOOL}-*`,
   glueCatalog: 'arn:aws:glue:*:*:catalog',

@@ -171,6 +171,16 @@ export const HANDLER_PERMISSIONS: Readonly<Record<string, HandlerPermissions>> =
     // The schema has no update handler: every property is create-only (an update replaces the stream).
     handlers: { create: ['logs:CreateLogStream', 'logs:DescribeLogStreams'], read: ['logs:DescribeLogStreams'], update: [], delete: ['logs:DeleteLogStream'] },
   },
+  'AWS::Logs::SubscriptionFilter': {
+    source: `${STACKQL}/logs/subscription_filters/index.md`,
+    provider: 'registry',
+    handlers: {
+      create: ['iam:PassRole', 'logs:PutSubscriptionFilter', 'logs:DescribeSubscriptionFilters'],
+      read: ['logs:DescribeSubscriptionFilters'],
+      update: ['iam:PassRole', 'logs:PutSubscriptionFilter', 'logs:DescribeSubscriptionFilters'],
+      delete: ['logs:DeleteSubscriptionFilter'],
+    },
+  },
   'AWS::KinesisFirehose::DeliveryStream': {
     source: `${STACKQL}/kinesisfirehose/delivery_streams/index.md`,
     provider: 'registry',

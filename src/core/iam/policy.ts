@@ -22,7 +22,7 @@ const SERVICE_SCOPES: Readonly<Record<string, { sid: string; resources: string[]
   // The bucket itself, and the Athena results prefix the workgroup handler checks it can write.
   s3: { sid: 'StackBucket', resources: [ARN.logBucket, `${ARN.logBucket}/athena-results/*`] },
   iam: { sid: 'StackRoles', resources: [ARN.stackRoles] },
-  logs: { sid: 'StackLogGroups', resources: [ARN.firehoseLogGroup, ARN.lambdaLogGroup] },
+  logs: { sid: 'StackLogGroups', resources: [ARN.firehoseLogGroup, ARN.lambdaLogGroup, ARN.accessLogGroup] },
   firehose: { sid: 'StackDeliveryStream', resources: [ARN.deliveryStream] },
   lambda: { sid: 'StackFunction', resources: [ARN.function] },
   glue: { sid: 'StackGlue', resources: [ARN.glueCatalog, ARN.glueDatabase, ARN.glueTables] },
@@ -60,7 +60,7 @@ export const UNSCOPED_ACTIONS: Readonly<Record<string, { resource: string; why: 
 };
 
 /** The services that receive the stack's roles: `iam:PassRole` is allowed to them only. */
-export const PASSED_TO_SERVICES = ['firehose.amazonaws.com', 'lambda.amazonaws.com', 'quicksight.amazonaws.com', 'scheduler.amazonaws.com'] as const;
+export const PASSED_TO_SERVICES = ['firehose.amazonaws.com', 'lambda.amazonaws.com', 'logs.amazonaws.com', 'quicksight.amazonaws.com', 'scheduler.amazonaws.com'] as const;
 
 const service = (action: string): string => action.slice(0, action.indexOf(':'));
 

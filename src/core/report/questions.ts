@@ -91,7 +91,9 @@ export type QuestionId =
   | 'user_agents'
   | 'client_ips'
   | 'latency_by_route'
-  | 'requests_over_time';
+  | 'requests_over_time'
+  | 'api_kinds'
+  | 'websocket_events';
 
 export interface Question {
   id: QuestionId;
@@ -143,7 +145,12 @@ export const DIMENSIONS = {
   apiId: dim('apiId', 'API', 'text', 'apiId'),
   stage: dim('stage', 'Stage', 'text', 'stage'),
   method: dim('httpMethod', 'Method', 'text', 'httpMethod'),
-  resourcePath: dim('resourcePath', 'Route', 'text', 'resourcePath'),
+  // REST: the resource path; HTTP and WebSocket APIs: the route key ("GET /pets", "$connect").
+  resourcePath: dim('resourcePath', 'Route', 'text', 'COALESCE(resourcePath, routeKey)'),
+  // Rows from before HTTP and WebSocket support carry no apiKind: they are all REST.
+  apiKind: dim('apiKind', 'API kind', 'text', "COALESCE(apiKind, 'REST')"),
+  eventType: dim('eventType', 'Event', 'text', 'eventType'),
+  routeKey: dim('routeKey', 'Route key', 'text', 'routeKey'),
   errorType: dim('errorType', 'Error type', 'text', errorTypeSql),
   errorResponseType: dim('errorResponseType', 'Gateway response', 'text', 'errorResponseType'),
   customerId: dim('customerId', 'Customer', 'text', 'customerId'),
@@ -382,6 +389,28 @@ export const QUESTIONS: readonly Question[] = [
     orderBy: [{ column: 'bucket', desc: false }],
     rows: 'all',
     chart: { kind: 'timeseries', x: 'bucket', value: 'requests', segments: statusSegments },
+  },
+  {
+    id: 'api_kinds',
+    title: 'API kinds',
+    description: 'Requests by kind of API (REST, HTTP, WebSocket), with their client and server errors.',
+    dimensions: [D.apiKind],
+    measures: [M.requests, M.s4xx, M.s5xx],
+    derived: [shareOfAll, errorRate],
+    orderBy: byRequests,
+    rows: 'all',
+    chart: { kind: 'bars', label: ['apiKind'], value: 'requests', base: okBase, segments: statusSegments },
+  },
+  {
+    id: 'websocket_events',
+    title: 'WebSocket connections and messages',
+    description: 'WebSocket events (CONNECT, MESSAGE, DISCONNECT) by route key, with the errors they were answered with.',
+    dimensions: [D.eventType, D.routeKey],
+    measures: [M.requests, M.s4xx, M.s5xx, M.integrationP90],
+    where: "apiKind = 'WEBSOCKET'",
+    orderBy: byRequests,
+    rows: 'top',
+    chart: { kind: 'bars', label: ['eventType', 'routeKey'], value: 'requests', base: okBase, segments: statusSegments },
   },
 ];
 

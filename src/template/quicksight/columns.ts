@@ -37,16 +37,24 @@ export const PARTITION_COLUMN = 'dt';
 export const OMITTED_FIELDS: Readonly<Record<string, string>> = {
   authorizerClaimsProperty: 'a documentation placeholder kept by the format for compatibility; never filled',
   authorizerProperty: 'a documentation placeholder kept by the format for compatibility; never filled',
-  routeKey: 'HTTP and WebSocket APIs only; always empty on REST APIs',
   requestTime: 'text in CLF form; the dataset offers requestdatetime, a real timestamp, instead',
   requestTimeEpoch: 'a number of milliseconds; the dataset offers requestdatetime, a real timestamp, instead',
 };
 
 const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
+/**
+ * Columns the dataset computes from their Glue column: rows written before HTTP and WebSocket
+ * support have no apiKind, and every one of them is a REST request.
+ */
+const COMPUTED: Readonly<Record<string, (name: string) => string>> = {
+  apikind: (name) => `COALESCE(${ident(name)}, 'REST')`,
+};
+
 function fromField(field: LogField): DatasetColumn {
   const name = field.key.toLowerCase();
-  return { name, type: field.type === 'string' ? 'STRING' : 'INTEGER', sql: ident(name), description: field.description, field };
+  const sql = COMPUTED[name]?.(name) ?? ident(name);
+  return { name, type: field.type === 'string' ? 'STRING' : 'INTEGER', sql, description: field.description, field };
 }
 
 export const REQUEST_TIME_COLUMN = 'requestdatetime';
@@ -95,12 +103,14 @@ export const FIELD_FOLDERS: Readonly<Record<string, { description: string; colum
     columns: [
       REQUEST_TIME_COLUMN,
       LOG_DATE_COLUMN,
+      'apikind',
       'apiid',
       'stage',
       'domainname',
       'domainprefix',
       'httpmethod',
       'resourcepath',
+      'routekey',
       'path',
       'status',
       'protocol',
@@ -111,7 +121,7 @@ export const FIELD_FOLDERS: Readonly<Record<string, { description: string; colum
       'integrationstatus',
     ],
   },
-  Errors: { description: 'gateway errors and WAF decisions', columns: ['errormessage', 'errorresponsetype', 'wafresponsecode', 'webaclarn'] },
+  Errors: { description: 'gateway and integration errors, WAF decisions', columns: ['errormessage', 'errorresponsetype', 'integrationerror', 'wafresponsecode', 'webaclarn'] },
   Latency: {
     description: 'milliseconds',
     columns: ['responselatency', 'integrationlatency', 'authorizerlatency', 'authorizerintegrationlatency', 'authorizelatency'],
@@ -150,5 +160,9 @@ export const FIELD_FOLDERS: Readonly<Record<string, { description: string; colum
   Consumer: {
     description: 'API key and usage plan (added by the enrichment Lambda)',
     columns: ['identityapikeyid', 'apikeyname', 'customerid', 'usageplanid', 'usageplanname'],
+  },
+  WebSocket: {
+    description: 'WebSocket APIs only: the connection, its events and messages',
+    columns: ['connectionid', 'connectedat', 'eventtype', 'messageid'],
   },
 };

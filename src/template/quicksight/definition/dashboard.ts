@@ -1,6 +1,6 @@
 /**
- * The dashboard: six sheets (overview, errors, consumers and quota, authentication, latency, raw
- * requests), every sheet filtered by the same controls, built from the typed helpers. It covers
+ * The dashboard: seven sheets (overview, errors, consumers and quota, authentication, latency,
+ * WebSocket, raw requests), every sheet filtered by the same controls (API kind among them), built from the typed helpers. It covers
  * every visual and control of the AWS sample's dashboard (seed-sample.md §3) with its defects
  * fixed, plus error rates, latency percentiles, authentication methods, WAF decisions and top
  * clients. test/quicksight/ holds it to that, visual by visual.
@@ -19,14 +19,21 @@ export const SHEETS = {
   consumers: {
     id: 'consumers',
     name: 'Consumers & quota',
-    description: 'Usage per usage plan, customer and API key; quota exceeded and throttled requests side by side.',
+    description:
+      'Usage per usage plan, customer and API key; quota exceeded and throttled requests side by side. REST APIs only: HTTP APIs have no usage plans or API keys, so their requests are not counted here.',
   },
   authentication: {
     id: 'authentication',
     name: 'Authentication',
-    description: 'How callers authenticate (IAM, Cognito, Lambda authorizer, API key), failures, and WAF decisions.',
+    description: 'How callers authenticate (IAM, Cognito, JWT, Lambda authorizer, API key), failures, and WAF decisions (REST APIs only: HTTP and WebSocket access logs carry no WAF decision).',
   },
   latency: { id: 'latency', name: 'Latency', description: 'p50, p90 and p99 of response, integration and authorizer latency.' },
+  websocket: {
+    id: 'websocket',
+    name: 'WebSocket',
+    description:
+      'WebSocket APIs only: connections, messages and disconnects over time, by route key, and how disconnects ended (status and error; API Gateway logs no other disconnect reason).',
+  },
   raw: { id: 'raw', name: 'Raw requests', description: 'One row per request, newest first. Use the request id control to find one.' },
 } as const;
 
@@ -35,6 +42,7 @@ export type SheetKey = keyof typeof SHEETS;
 /** The controls on every sheet, in the order they appear. Each drives one cross-sheet filter. */
 export const SHEET_FILTERS: readonly SheetFilter[] = [
   { id: 'filter-date', title: 'Date (UTC)', column: LOG_DATE, kind: 'relative-date' },
+  { id: 'filter-api-kind', title: 'API kind (REST, HTTP, WebSocket)', column: 'apikind', kind: 'dropdown' },
   { id: 'filter-domain', title: 'Domain', column: 'domainname', kind: 'dropdown' },
   { id: 'filter-stage', title: 'Stage', column: 'stage', kind: 'dropdown' },
   { id: 'filter-status', title: 'Status code', column: C.statusCode.name, kind: 'dropdown' },
@@ -272,7 +280,7 @@ function authentication(): SheetBuilder {
         line({
           id: `${s}-waf-over-time`,
           title: 'WAF decisions per hour',
-          subtitle: 'Stages with a web ACL only',
+          subtitle: 'REST API stages with a web ACL only',
           granularity: 'HOUR',
           values: [requests],
           colorBy: text('wafresponsecode', 'WAF decision'),
@@ -413,6 +421,49 @@ export const RAW_COLUMNS: ReadonlyArray<[string, string]> = [
   ['authorizererror', 'Authorizer error'],
 ];
 
+/** WebSocket APIs: one row per event (CONNECT, MESSAGE, DISCONNECT); the sheet keeps WebSocket rows only. */
+function websocket(): SheetBuilder {
+  const s = SHEETS.websocket.id;
+  const eventType = text('eventtype', 'Event');
+  const routeKey = text('routekey', 'Route key');
+  return new SheetBuilder(SHEETS.websocket)
+    .row(5, [
+      [kpi({ id: `${s}-kpi-connections`, title: 'Connections' }, requestCount), 9],
+      [kpi({ id: `${s}-kpi-messages`, title: 'Messages' }, requestCount), 9],
+      [kpi({ id: `${s}-kpi-disconnects`, title: 'Disconnects' }, requestCount), 9],
+      [kpi({ id: `${s}-kpi-errors`, title: 'Events answered 4xx or 5xx' }, requestCount), 9],
+    ])
+    .row(9, [
+      [line({ id: `${s}-events-over-time`, title: 'Connections, messages and disconnects per hour', granularity: 'HOUR', values: [requests], colorBy: eventType }), 36],
+    ])
+    .row(9, [
+      [line({ id: `${s}-messages-by-route`, title: 'Messages per hour by route key', granularity: 'HOUR', values: [requests], colorBy: routeKey }), 18],
+      [bar({ id: `${s}-top-routes`, title: 'Top route keys', category: routeKey, values: [requests] }), 18],
+    ])
+    .row(9, [
+      [
+        table({
+          id: `${s}-disconnects`,
+          title: 'How disconnects ended',
+          subtitle: 'Status and error message of DISCONNECT events: the reasons access logs record',
+          groupBy: [statusCode, text('errormessage', 'Error message'), text('integrationerror', 'Integration error'), routeKey],
+          values: [requests],
+          sortByValue: 0,
+        }),
+        18,
+      ],
+      [
+        bar({
+          id: `${s}-integration-latency`,
+          title: 'Integration latency p90 by route key (ms)',
+          category: routeKey,
+          values: [[stat('integrationlatency', { percentile: 90 }), 'Integration latency p90 (ms)']],
+        }),
+        18,
+      ],
+    ]);
+}
+
 function raw(): SheetBuilder {
   return new SheetBuilder(SHEETS.raw).row(18, [
     [rawTable({ id: `${SHEETS.raw.id}-requests`, title: 'Requests', subtitle: 'Newest first, 100 per page', columns: [...RAW_COLUMNS] }), 36],
@@ -440,6 +491,11 @@ function visualFilterGroups(): FilterGroup[] {
     selectedVisuals('fg-waf-blocked', fixed.oneOf('filter-waf-blocked', 'wafresponsecode', ['WAF_BLOCK']), on('authentication', 'waf-blocked-ips')),
     selectedVisuals('fg-cognito', fixed.notNull('filter-cognito', 'sub'), on('authentication', 'cognito-table')),
     selectedVisuals('fg-iam', fixed.notNull('filter-iam', 'identityuserarn'), on('authentication', 'iam-table')),
+    allVisualsOf('fg-websocket', fixed.oneOf('filter-websocket', 'apikind', ['WEBSOCKET']), [SHEETS.websocket.id]),
+    selectedVisuals('fg-ws-connect', fixed.oneOf('filter-ws-connect', 'eventtype', ['CONNECT']), on('websocket', 'kpi-connections')),
+    selectedVisuals('fg-ws-message', fixed.oneOf('filter-ws-message', 'eventtype', ['MESSAGE']), on('websocket', 'kpi-messages', 'messages-by-route', 'top-routes')),
+    selectedVisuals('fg-ws-disconnect', fixed.oneOf('filter-ws-disconnect', 'eventtype', ['DISCONNECT']), on('websocket', 'kpi-disconnects', 'disconnects')),
+    selectedVisuals('fg-ws-errors', fixed.statusBetween('filter-ws-errors', 400, 599), on('websocket', 'kpi-errors')),
   ];
 }
 
@@ -457,6 +513,7 @@ export function buildDashboard(dataSetArn: string = DATASET_ARN_PLACEHOLDER): Da
     consumers: consumers(),
     authentication: authentication(),
     latency: latency(),
+    websocket: websocket(),
     raw: raw(),
   };
   const sheetIds = Object.values(SHEETS).map((s) => s.id);

@@ -36,10 +36,14 @@ export function errorTypeExpression(): string {
  * toString, isNotNull, sum and count.
  */
 export const CALCULATED_FIELDS = {
-  /** The route as API Gateway matched it: method plus resource path template (not the raw path). */
+  /**
+   * The route as API Gateway matched it: method plus resource path template on REST APIs (not the
+   * raw path), the route key on HTTP APIs ("GET /pets/{id}") and WebSocket APIs ("$connect").
+   */
   route: {
     name: 'route',
-    expression: "ifelse(isNull({resourcepath}), '(no matching resource)', concat({httpmethod}, ' ', {resourcepath}))",
+    expression:
+      "ifelse(isNotNull({resourcepath}), concat({httpmethod}, ' ', {resourcepath}), isNotNull({routekey}), {routekey}, '(no matching resource)')",
     type: 'STRING',
   },
   statusCode: { name: 'statuscode', expression: 'toString({status})', type: 'STRING' },
