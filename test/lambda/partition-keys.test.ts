@@ -3,7 +3,9 @@
  * metadata.partitionKeys, which Firehose substitutes into logs/parquet/dt=<dt>/hour=<hour>/.
  */
 import { describe, expect, it } from 'vitest';
-import { lambdaFieldSpec } from '../../src/core/log-format.js';
+import { lambdaFieldSpec, lambdaFieldSpecFor } from '../../src/core/log-format.js';
+import { firehoseTransformationEvent } from '../../scripts/sample-data.js';
+import { cloudWatchEnvelope, generateV2Lines } from '../../scripts/sample-v2.js';
 import { FIREHOSE_PREFIX } from '../../src/template/pipeline.js';
 import { lambda, type FirehoseResult } from './harness.js';
 
@@ -46,5 +48,19 @@ describe('partition keys', () => {
     const { records } = (await handler(bad)) as { records: WithKeys[] };
     expect(records[0]).toMatchObject({ result: 'ProcessingFailed' });
     expect(records[0]!.metadata).toBeUndefined();
+  });
+});
+
+describe('partition keys of a CloudWatch Logs envelope (HTTP and WebSocket stages)', () => {
+  it('files the envelope\'s rows under the hour of its first request', async () => {
+    const start = Date.UTC(2025, 0, 6, 13, 0, 0);
+    const lines = generateV2Lines('HTTP', { count: 5, seed: 3, startMs: start, spanMs: 60_000 });
+    const handler = lambda.createHandler({
+      fieldSpec: lambdaFieldSpecFor('REST'),
+      v2FieldSpecs: { HTTP: lambdaFieldSpecFor('HTTP'), WEBSOCKET: lambdaFieldSpecFor('WEBSOCKET') },
+      logger: { warn: () => undefined },
+    } as Parameters<typeof lambda.createHandler>[0]);
+    const { records } = (await handler(firehoseTransformationEvent([cloudWatchEnvelope(lines)], { seed: 1 }))) as { records: WithKeys[] };
+    expect(records[0]).toMatchObject({ result: 'Ok', metadata: { partitionKeys: { dt: '2025-01-06', hour: '13' } } });
   });
 });
