@@ -446,7 +446,12 @@ function enrichmentFunctionRole(): CfnResource {
               Sid: 'ReingestOversizedEnvelopes',
               Effect: 'Allow',
               Action: 'firehose:PutRecordBatch',
-              Resource: sub(`arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
+              // Both of the installation's streams: the columnar one (where new installs and
+              // upgraded stages deliver) and the gzip JSON one an upgrade keeps while stages move.
+              Resource: [
+                sub(`arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${STREAM_PREFIX}\${${PARAMETERS.projectName}}${PARQUET_STREAM_SUFFIX}`),
+                sub(`arn:\${AWS::Partition}:firehose:\${AWS::Region}:\${AWS::AccountId}:deliverystream/${STREAM_PREFIX}\${${PARAMETERS.projectName}}`),
+              ],
             },
             {
               Sid: 'WriteOwnLogs',

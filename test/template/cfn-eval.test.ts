@@ -100,6 +100,25 @@ describe('the committed template, evaluated as CloudFormation would', () => {
   });
 });
 
+describe('the streams the Lambda puts records back into, resolved', () => {
+  // An HTTP/WebSocket envelope too big for one response goes back into the stream that invoked
+  // the function (event.deliveryStreamArn). The function's role must allow that stream: the one
+  // the API stages and the CloudWatch Logs subscription deliver to, in every partition.
+  it.each(PARTITION_NAMES)('allows PutRecordBatch on the stream the subscription filter and the stages deliver to (%s)', (partition) => {
+    const ev = evaluateStack(committed, deployInput(LONGEST, partition));
+    const stream = ev.resources.AccessLogStream;
+    const filter = Object.values(ev.resources).find((r) => r.Type === 'AWS::Logs::SubscriptionFilter');
+    const role = ev.resources.EnrichmentFunctionRole;
+    expect(stream && filter && role).toBeTruthy();
+    const streamArn = `arn:${partition}:firehose:${PARTITIONS[partition].region}:123456789012:deliverystream/${stream!.physicalId}`;
+    expect(filter!.Properties.DestinationArn).toBe(streamArn);
+    const statements = (role!.Properties.Policies as Array<{ PolicyDocument: { Statement: Array<{ Sid?: string; Action: unknown; Resource: unknown }> } }>).flatMap((p) => p.PolicyDocument.Statement);
+    const reingest = statements.find((st) => st.Sid === 'ReingestOversizedEnvelopes');
+    expect([reingest?.Resource].flat()).toContain(streamArn);
+    expect(ev.outputs.DeliveryStreamArn ?? streamArn).toBe(streamArn);
+  });
+});
+
 describe('names at their limits, resolved for the longest project name', () => {
   const ev = evaluateStack(committed, deployInput(LONGEST, 'aws', 'SPICE'));
   const r = (id: string) => ev.resources[id] ?? expect.fail(`no resource ${id}`);
