@@ -160,20 +160,7 @@ async function cloudWatchLogsBatch(): Promise<void> {
   const { event, compressed, json, events } = envelopeBatch(ENVELOPES_PER_BATCH);
   const first = await handler(event);
   if (first.records.some((r) => r.result !== 'Ok') || put.length > 0) throw new Error('the timed envelope batch must fit one response');
-  for (let i = 0; i < 5; i++) {
-    await handler(event);
-    envelopeFloor(event);
-  }
-  const lambdaMs: number[] = [];
-  const floorMs: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    let t = performance.now();
-    await handler(event);
-    lambdaMs.push(performance.now() - t);
-    t = performance.now();
-    envelopeFloor(event);
-    floorMs.push(performance.now() - t);
-  }
+  const { lambdaMs, floorMs } = await interleaved(() => handler(event), () => envelopeFloor(event));
   const responseBytes = JSON.stringify(first).length;
   const ratio = median(lambdaMs) / median(floorMs);
   console.log(
@@ -195,6 +182,25 @@ async function cloudWatchLogsBatch(): Promise<void> {
   );
 }
 
+/** Five warm-up rounds, then ITERATIONS rounds of the handler and the floor, A/B interleaved so both see the same machine noise. */
+async function interleaved(run: () => Promise<unknown>, floorRun: () => unknown): Promise<{ lambdaMs: number[]; floorMs: number[] }> {
+  for (let i = 0; i < 5; i++) {
+    await run();
+    floorRun();
+  }
+  const lambdaMs: number[] = [];
+  const floorMs: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    let t = performance.now();
+    await run();
+    lambdaMs.push(performance.now() - t);
+    t = performance.now();
+    floorRun();
+    floorMs.push(performance.now() - t);
+  }
+  return { lambdaMs, floorMs };
+}
+
 interface Timing {
   lambdaMs: number[];
   floorMs: number[];
@@ -207,20 +213,7 @@ async function time(event: FirehoseTransformationEventShape): Promise<Timing> {
   const handler = lambda.createHandler({ fieldSpec: lambdaFieldSpec(), client, sdk, logger: { warn: () => undefined } });
   const first = await handler(event);
   if (first.records.length !== event.records.length || first.records.some((r) => r.result !== 'Ok')) throw new Error('the handler did not return every record Ok');
-  for (let i = 0; i < 5; i++) {
-    await handler(event);
-    floor(event);
-  }
-  const lambdaMs: number[] = [];
-  const floorMs: number[] = [];
-  for (let i = 0; i < ITERATIONS; i++) {
-    let t = performance.now();
-    await handler(event);
-    lambdaMs.push(performance.now() - t);
-    t = performance.now();
-    floor(event);
-    floorMs.push(performance.now() - t);
-  }
+  const { lambdaMs, floorMs } = await interleaved(() => handler(event), () => floor(event));
   const outBytes = (await handler(event)).records.reduce((n, r) => n + Buffer.from(r.data, 'base64').length, 0);
   return { lambdaMs, floorMs, outBytes };
 }

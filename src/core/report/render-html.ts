@@ -8,7 +8,7 @@ import { describeFilters } from './filters.js';
 import { formatBytes, formatCell, formatCount, formatRatio, formatUsd } from './format.js';
 import type { ReportData } from './model.js';
 import { QUESTIONS, type ChartSpec, type Question } from './questions.js';
-import type { Cell, QuestionResult, Row } from './results.js';
+import { displayColumns, type Cell, type QuestionResult, type Row } from './results.js';
 import { describeSource, describeWindow } from './render-text.js';
 import { terminalSafe } from '../text-table.js';
 import { barChart, escapeHtml, latencyChart, shareBar, timeSeriesChart, TONES } from './svg.js';
@@ -112,25 +112,18 @@ interface HtmlColumn {
 
 /** Columns as shown: a latency's p50, p90 and p99 share one column, so the table fits a page. */
 function htmlColumns(q: QuestionResult): HtmlColumn[] {
-  const out: HtmlColumn[] = [];
-  const ids = new Set(q.columns.map((c) => c.id));
-  const done = new Set<string>();
-  for (const c of q.columns) {
-    if (done.has(c.id)) continue;
-    const base = /^(.*)P50$/.exec(c.id)?.[1];
-    if (c.type === 'ms' && base && ids.has(`${base}P90`) && ids.has(`${base}P99`)) {
-      const trio = [`${base}P50`, `${base}P90`, `${base}P99`];
-      trio.forEach((id) => done.add(id));
-      out.push({
-        label: `${c.label.replace(/ p50$/, '')} p50 / p90 / p99 (ms)`,
+  return displayColumns(q).map((d): HtmlColumn => {
+    if (d.kind === 'trio') {
+      const trio = d.ids;
+      return {
+        label: `${d.label} p50 / p90 / p99 (ms)`,
         numeric: true,
         cell: (r) => (trio.every((id) => typeof r[id] !== 'number') ? null : trio.map((id) => (typeof r[id] === 'number' ? formatCell(r[id], 'ms').replace(/ ms$/, '') : '–')).join(' / ')),
-      });
-      continue;
+      };
     }
-    out.push({ label: c.label, numeric: c.type !== 'text', cell: (r) => (r[c.id] === null || r[c.id] === undefined ? null : formatCell(r[c.id] as Cell, c.type)) });
-  }
-  return out;
+    const c = d.column;
+    return { label: c.label, numeric: c.type !== 'text', cell: (r) => (r[c.id] === null || r[c.id] === undefined ? null : formatCell(r[c.id] as Cell, c.type)) };
+  });
 }
 
 function dataTable(q: QuestionResult): string {

@@ -11,7 +11,7 @@ import { describeFilters } from './filters.js';
 import { formatBytes, formatCell, formatCount, formatTime, formatUsd } from './format.js';
 import type { ReportData, SourceInfo } from './model.js';
 import { DAY_MS } from './questions.js';
-import type { Cell, QuestionResult, Row } from './results.js';
+import { displayColumns, type Cell, type QuestionResult, type Row } from './results.js';
 
 /** Rows of the time series shown as a table; longer series become a one-line chart. */
 export const MAX_SERIES_ROWS = 48;
@@ -56,25 +56,18 @@ const msValue = (v: Cell | undefined): string =>
 
 /** Columns as printed: p50/p90/p99 triplets of one latency share a column ("48.0 / 104 / 29,002"). */
 function textColumns(q: QuestionResult): TextColumn[] {
-  const out: TextColumn[] = [];
-  const ids = new Set(q.columns.map((c) => c.id));
-  const done = new Set<string>();
-  for (const c of q.columns) {
-    if (done.has(c.id)) continue;
-    const base = /^(.*)P50$/.exec(c.id)?.[1];
-    if (c.type === 'ms' && base && ids.has(`${base}P90`) && ids.has(`${base}P99`)) {
-      const trio = [`${base}P50`, `${base}P90`, `${base}P99`];
-      trio.forEach((id) => done.add(id));
-      out.push({
-        label: `${c.label.replace(/ p50$/, '')} p50/p90/p99 ms`,
+  return displayColumns(q).map((d): TextColumn => {
+    if (d.kind === 'trio') {
+      const trio = d.ids;
+      return {
+        label: `${d.label} p50/p90/p99 ms`,
         numeric: true,
         cell: (r) => (trio.every((id) => r[id] === null || r[id] === undefined) ? '-' : trio.map((id) => msValue(r[id])).join(' / ')),
-      });
-      continue;
+      };
     }
-    out.push({ label: c.label, numeric: c.type !== 'text', cell: (r) => cut(formatCell(r[c.id] ?? null, c.type)) });
-  }
-  return out;
+    const c = d.column;
+    return { label: c.label, numeric: c.type !== 'text', cell: (r) => cut(formatCell(r[c.id] ?? null, c.type)) };
+  });
 }
 
 function table(q: QuestionResult, style: ChalkInstance, width: number | null): string {

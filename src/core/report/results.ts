@@ -110,3 +110,25 @@ export function fillTimeSeries(result: QuestionResult, bucketMs: number, window:
   }
   return { ...result, rows: [...rows, ...untimed] };
 }
+
+/**
+ * A question's columns as displayed: a latency's p50, p90 and p99 grouped into one entry (`trio`,
+ * its label without " p50"), every other column on its own. The text and HTML renderers share it.
+ */
+export type DisplayColumn = { kind: 'trio'; label: string; ids: [string, string, string] } | { kind: 'single'; column: Column };
+
+export function displayColumns(q: QuestionResult): DisplayColumn[] {
+  const out: DisplayColumn[] = [];
+  const ids = new Set(q.columns.map((c) => c.id));
+  const done = new Set<string>();
+  for (const c of q.columns) {
+    if (done.has(c.id)) continue;
+    const base = /^(.*)P50$/.exec(c.id)?.[1];
+    if (c.type === 'ms' && base && ids.has(`${base}P90`) && ids.has(`${base}P99`)) {
+      const trio: [string, string, string] = [`${base}P50`, `${base}P90`, `${base}P99`];
+      trio.forEach((id) => done.add(id));
+      out.push({ kind: 'trio', label: c.label.replace(/ p50$/, ''), ids: trio });
+    } else out.push({ kind: 'single', column: c });
+  }
+  return out;
+}
