@@ -1,5 +1,5 @@
 /**
- * How requests are classified, shared by the report's SQL (src/core/report/questions.ts) and the
+ * How requests are classified, shared by the report's SQL (src/core/questions/questions.ts) and the
  * dashboard's calculated fields (src/template/quicksight/definition/fields.ts): one definition, so
  * the terminal report and QuickSight put a request in the same category. Plain data (field names
  * and gateway response types, no SQL), so each side generates its own expression from it.

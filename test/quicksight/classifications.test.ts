@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { AUTH_METHODS, BACKEND_ERROR, CLIENT_ERROR_TYPES, NO_AUTH, OTHER_GATEWAY_ERROR } from '../../src/core/classifications.js';
 import { CALCULATED_FIELDS } from '../../src/template/quicksight/definition/fields.js';
 import { datasetColumn } from '../../src/template/quicksight/columns.js';
-import { compileReport } from '../../src/core/report/compile.js';
-import { ATHENA } from '../../src/core/report/dialect.js';
-import { NO_FILTERS } from '../../src/core/report/filters.js';
+import { compileReport } from '../../src/core/questions/compile.js';
+import { ATHENA } from '../../src/core/questions/dialect.js';
+import { NO_FILTERS } from '../../src/core/questions/filters.js';
 
 describe('one classification for the report and the dashboard', () => {
   it('the dashboard authentication field has every method, in the report order, then the fallback', () => {

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { reportJson } from '../../src/core/report/render-json.js';
+import { reportJson } from '../../src/core/questions/render-json.js';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
@@ -25,13 +25,13 @@ import {
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { runReport } from '../../src/commands/report/run.js';
 import { isAppError } from '../../src/errors.js';
-import { compileReport } from '../../src/core/report/compile.js';
-import { ATHENA, DUCKDB } from '../../src/core/report/dialect.js';
-import { NO_FILTERS } from '../../src/core/report/filters.js';
-import { decodeResults } from '../../src/core/report/results.js';
-import { athenaSource } from '../../src/core/report/sources.js';
-import { openDuckDb, resolveDuckDb } from '../../src/report/engine.js';
-import { duckDbSource, findLogFiles } from '../../src/report/local-files.js';
+import { compileReport } from '../../src/core/questions/compile.js';
+import { ATHENA, DUCKDB } from '../../src/core/questions/dialect.js';
+import { NO_FILTERS } from '../../src/core/questions/filters.js';
+import { decodeResults } from '../../src/core/questions/results.js';
+import { athenaSource } from '../../src/core/questions/sources.js';
+import { openDuckDb, resolveDuckDb } from '../../src/engines/engine.js';
+import { duckDbSource, findLogFiles } from '../../src/engines/local-files.js';
 import { createTestContext } from '../helpers/context.js';
 import { FIXTURE, athenaCell, engineRows, installationStack, options } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { APIGatewayClient, GetRestApisCommand } from '@aws-sdk/client-api-gateway';
 import { ApiGatewayV2Client, GetApisCommand } from '@aws-sdk/client-apigatewayv2';
-import { renderHtml } from '../../src/core/report/render-html.js';
+import { renderHtml } from '../../src/core/questions/render-html.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportData } from '../../src/core/report/model.js';
+import type { ReportData } from '../../src/core/questions/model.js';
 import { cleanEnv, runNode, type BinResult } from '../helpers/run-bin.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DUCKDB_PACKAGE, DUCKDB_VERSION, cacheRoot, engineDir, loadDuckDb, npmInstallArgs, resolveDuckDb, type EngineDeps } from '../../src/report/engine.js';
+import { DUCKDB_PACKAGE, DUCKDB_VERSION, cacheRoot, engineDir, loadDuckDb, npmInstallArgs, resolveDuckDb, type EngineDeps } from '../../src/engines/engine.js';
 import { isAppError } from '../../src/errors.js';
 import { ScriptedPrompter } from '../helpers/context.js';
 

@@ -3,10 +3,10 @@ import type { Stack } from '@aws-sdk/client-cloudformation';
 import { fileURLToPath } from 'node:url';
 import type { ReportOptions } from '../../src/commands/report/index.js';
 import { resolveInputs } from '../../src/commands/report/run.js';
-import { compileReport } from '../../src/core/report/compile.js';
-import { DUCKDB } from '../../src/core/report/dialect.js';
-import { openDuckDb, resolveDuckDb } from '../../src/report/engine.js';
-import { duckDbSource, findLogFiles } from '../../src/report/local-files.js';
+import { compileReport } from '../../src/core/questions/compile.js';
+import { DUCKDB } from '../../src/core/questions/dialect.js';
+import { openDuckDb, resolveDuckDb } from '../../src/engines/engine.js';
+import { duckDbSource, findLogFiles } from '../../src/engines/local-files.js';
 
 export const FIXTURE = fileURLToPath(new URL('./fixtures', import.meta.url));
 export const ACCOUNT = '111122223333';

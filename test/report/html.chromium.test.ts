@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import { runReport } from '../../src/commands/report/run.js';
-import type { ReportData } from '../../src/core/report/model.js';
+import type { ReportData } from '../../src/core/questions/model.js';
 import type { ReportOptions } from '../../src/commands/report/index.js';
 import { isCI } from '../../src/ui/env.js';
 import { createTestContext } from '../helpers/context.js';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runReport } from '../../src/commands/report/run.js';
 import { RECORD_FIELDS } from '../../src/core/log-format.js';
-import { duckDbSource, findLogFiles } from '../../src/report/local-files.js';
+import { duckDbSource, findLogFiles } from '../../src/engines/local-files.js';
 import { FIXTURE, options } from './helpers.js';
 import { createTestContext } from '../helpers/context.js';
 

@@ -1,21 +1,21 @@
 /** The report's pure parts: windows and partitions, filters, the compiler's decisions, CSV, cost. */
 import { describe, expect, it } from 'vitest';
-import { compileReport } from '../../src/core/report/compile.js';
-import { ATHENA, DUCKDB, sqlString } from '../../src/core/report/dialect.js';
-import { NO_FILTERS, filterPredicates, parseFilters, parseStage } from '../../src/core/report/filters.js';
-import { formatBytes, formatRatio, formatUsd } from '../../src/core/report/format.js';
-import { athenaCostUsd } from '../../src/core/report/model.js';
-import { AUTH_METHODS, CLIENT_ERROR_TYPES, MEASURES, QUESTIONS, questionColumns, type Question } from '../../src/core/report/questions.js';
+import { compileReport } from '../../src/core/questions/compile.js';
+import { ATHENA, DUCKDB, sqlString } from '../../src/core/questions/dialect.js';
+import { NO_FILTERS, filterPredicates, parseFilters, parseStage } from '../../src/core/questions/filters.js';
+import { formatBytes, formatRatio, formatUsd } from '../../src/core/questions/format.js';
+import { athenaCostUsd } from '../../src/core/questions/model.js';
+import { AUTH_METHODS, CLIENT_ERROR_TYPES, MEASURES, QUESTIONS, questionColumns, type Question } from '../../src/core/questions/questions.js';
 import { RECORD_FIELDS } from '../../src/core/log-format.js';
-import { questionCsv } from '../../src/core/report/render-csv.js';
-import { renderHtml, rowLabel } from '../../src/core/report/render-html.js';
-import { reportJson } from '../../src/core/report/render-json.js';
-import { logRange, yTickSteps } from '../../src/core/report/svg.js';
-import type { ReportData } from '../../src/core/report/model.js';
-import type { QuestionResult } from '../../src/core/report/results.js';
-import { athenaSource } from '../../src/core/report/sources.js';
-import { parseDuration, parseInstant, partitionDays, resolveWindow } from '../../src/core/report/window.js';
-import { queryFailure } from '../../src/report/athena-query.js';
+import { questionCsv } from '../../src/core/questions/render-csv.js';
+import { renderHtml, rowLabel } from '../../src/core/questions/render-html.js';
+import { reportJson } from '../../src/core/questions/render-json.js';
+import { logRange, yTickSteps } from '../../src/core/questions/svg.js';
+import type { ReportData } from '../../src/core/questions/model.js';
+import type { QuestionResult } from '../../src/core/questions/results.js';
+import { athenaSource } from '../../src/core/questions/sources.js';
+import { parseDuration, parseInstant, partitionDays, resolveWindow } from '../../src/core/questions/window.js';
+import { queryFailure } from '../../src/engines/athena-query.js';
 import { isAppError } from '../../src/errors.js';
 
 const err = (fn: () => unknown): unknown => {

@@ -11,7 +11,7 @@
 import { accessSync, constants, openSync, readSync, closeSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { HTML_GENERATOR } from '../../core/report/render-html.js';
+import { HTML_GENERATOR } from '../../core/questions/render-html.js';
 
 
 function statOrNull(path: string): Stats | null {

@@ -10,7 +10,7 @@ import type { ObjectInfo, S3Api } from '../aws/s3.js';
 import type { S3DownloadApi } from '../aws/s3-download.js';
 import { mapLimit } from '../aws/throttle.js';
 import { BUCKET_PREFIXES } from '../core/outputs.js';
-import { partitionDays, type TimeWindow } from '../core/report/window.js';
+import { partitionDays, type TimeWindow } from '../core/questions/window.js';
 import { InternalError } from '../errors.js';
 
 export const DOWNLOAD_CONCURRENCY = 8;

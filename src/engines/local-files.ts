@@ -13,11 +13,11 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
-import { sqlString } from '../core/report/dialect.js';
-import type { ReportSource } from '../core/report/compile.js';
+import { sqlString } from '../core/questions/dialect.js';
+import type { ReportSource } from '../core/questions/compile.js';
 import { RECORD_FIELDS, type LogField } from '../core/log-format.js';
 import { BUCKET_PREFIXES } from '../core/outputs.js';
-import type { SkippedInput } from '../core/report/model.js';
+import type { SkippedInput } from '../core/questions/model.js';
 
 export interface LocalFiles {
   gzip: string[];

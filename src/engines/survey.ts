@@ -10,7 +10,7 @@
  */
 import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
-import type { ReportSource } from '../core/report/compile.js';
+import type { ReportSource } from '../core/questions/compile.js';
 import { allFiles, loadTableSql, surveySql, tableSource, tableSurveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
 
 export interface Survey {

@@ -7,7 +7,7 @@
 import type { AthenaApi, QueryExecutionInfo, StartQueryInput } from '../aws/athena.js';
 import type { Sleep } from '../aws/throttle.js';
 import { CancelledError, UserError, isAppError } from '../errors.js';
-import { formatBytes } from '../core/report/format.js';
+import { formatBytes } from '../core/questions/format.js';
 
 export interface AthenaQueryResult {
   columns: string[];
