@@ -164,6 +164,8 @@ export function fileAsFirehose<T>(items: readonly T[], arrivals: readonly number
 export const V2_SHARE = 0.2;
 /** Events per CloudWatch Logs envelope in the sample. */
 const EVENTS_PER_ENVELOPE = 50;
+/** Envelopes per Lambda invocation: 2,000 rows, about 2.7 MB of JSON, well inside the 6 MB response. */
+const ENVELOPES_PER_INVOCATION = 40;
 
 /**
  * HTTP and WebSocket rows the way production makes them: lines of each kind's format, in
@@ -185,19 +187,28 @@ export async function transformV2(options: SampleObjectOptions): Promise<{ lines
   const count = Math.round(options.count * V2_SHARE);
   for (const kind of ['HTTP', 'WEBSOCKET'] as const) {
     const raw = generateV2Lines(kind, { count, seed: options.seed, startMs: options.startMs, spanMs: options.spanMs });
-    const event = firehoseTransformationEvent(envelopes(raw, EVENTS_PER_ENVELOPE), { seed: kind === 'HTTP' ? 11 : 12 });
-    const result = await handler(event);
-    for (const r of result.records) {
-      if (r.result !== 'Ok') throw new Error(`the Lambda refused a generated envelope (${r.recordId})`);
-      for (const line of Buffer.from(r.data, 'base64').toString('utf8').split('\n')) {
-        if (line.length === 0) continue;
-        lines.push(`${line}\n`);
-        const epoch = (JSON.parse(line) as { requestTimeEpoch: number }).requestTimeEpoch;
-        arrivals.push(epoch + 3000 + ((lines.length * 7919) % 9000));
-      }
+    const all = envelopes(raw, EVENTS_PER_ENVELOPE);
+    // As Firehose invokes the function: a processor buffer's worth at a time, so that every
+    // envelope's rows fit one response (a bigger batch would be put back into the stream).
+    for (let i = 0; i < all.length; i += ENVELOPES_PER_INVOCATION) {
+      const event = firehoseTransformationEvent(all.slice(i, i + ENVELOPES_PER_INVOCATION), { seed: (kind === 'HTTP' ? 11 : 12) + i });
+      collectV2Rows(await handler(event), lines, arrivals);
     }
   }
   return { lines, arrivals };
+}
+
+/** The rows of one invocation's response, each with the time it reaches Firehose. */
+function collectV2Rows(result: { records: Array<{ recordId: string; result: string; data: string }> }, lines: string[], arrivals: number[]): void {
+  for (const r of result.records) {
+    if (r.result !== 'Ok') throw new Error(`the Lambda refused a generated envelope (${r.recordId})`);
+    for (const line of Buffer.from(r.data, 'base64').toString('utf8').split('\n')) {
+      if (line.length === 0) continue;
+      lines.push(`${line}\n`);
+      const epoch = (JSON.parse(line) as { requestTimeEpoch: number }).requestTimeEpoch;
+      arrivals.push(epoch + 3000 + ((lines.length * 7919) % 9000));
+    }
+  }
 }
 
 export async function makeSampleObjects(options: SampleObjectOptions): Promise<SampleObject[]> {
