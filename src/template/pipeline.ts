@@ -27,6 +27,7 @@ import {
   type PolicyStatement,
 } from './intrinsics.js';
 import { LOG_BUCKET_ARN, LOG_BUCKET_NAME } from './log-bucket.js';
+import { PARQUET_STORAGE, dayProjection } from './glue.js';
 import { CONDITIONS, LOGICAL_IDS, PARAMETERS, type CfnOutput, type CfnParameter, type CfnResource, type CfnValue, type TemplateFragment } from './types.js';
 
 /** Logical ids of the fragment's own supporting resources (the shared ones are in LOGICAL_IDS). */
@@ -544,11 +545,7 @@ function glueTable(): CfnResource {
           classification: 'parquet',
           typeOfData: 'file',
           'projection.enabled': 'true',
-          [`projection.${PARTITION_KEY}.type`]: 'date',
-          [`projection.${PARTITION_KEY}.format`]: PARTITION_DATE_FORMAT,
-          [`projection.${PARTITION_KEY}.range`]: sub(`NOW-\${${PARAMETERS.retentionDays}}DAYS,NOW+1DAYS`),
-          [`projection.${PARTITION_KEY}.interval`]: '1',
-          [`projection.${PARTITION_KEY}.interval.unit`]: 'DAYS',
+          ...dayProjection(PARTITION_KEY, PARTITION_DATE_FORMAT),
           [`projection.${HOUR_PARTITION_KEY}.type`]: 'integer',
           [`projection.${HOUR_PARTITION_KEY}.range`]: '0,23',
           [`projection.${HOUR_PARTITION_KEY}.digits`]: '2',
@@ -561,9 +558,7 @@ function glueTable(): CfnResource {
         StorageDescriptor: {
           Columns: columns(),
           Location: s3Uri(PARQUET_PREFIX),
-          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+          ...PARQUET_STORAGE,
         },
       },
     },
@@ -590,11 +585,7 @@ function legacyGlueTable(): CfnResource {
           compressionType: 'gzip',
           typeOfData: 'file',
           'projection.enabled': 'true',
-          [`projection.${PARTITION_KEY}.type`]: 'date',
-          [`projection.${PARTITION_KEY}.format`]: PARTITION_DATE_FORMAT,
-          [`projection.${PARTITION_KEY}.range`]: sub(`NOW-\${${PARAMETERS.retentionDays}}DAYS,NOW+1DAYS`),
-          [`projection.${PARTITION_KEY}.interval`]: '1',
-          [`projection.${PARTITION_KEY}.interval.unit`]: 'DAYS',
+          ...dayProjection(PARTITION_KEY, PARTITION_DATE_FORMAT),
           'storage.location.template': join('', [s3Uri(BUCKET_PREFIXES.logs), `${PARTITION_KEY}=\${${PARTITION_KEY}}/`]),
         },
         PartitionKeys: [{ Name: PARTITION_KEY, Type: 'string', Comment: 'UTC day Firehose received the oldest record of the object (yyyy-MM-dd)' }],

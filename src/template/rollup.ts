@@ -15,6 +15,8 @@ import { TOOL } from '../core/names.js';
 import { ROLLUP_MINUTE, ROLLUP_PREFIX, ROLLUP_TABLE_NAME, rollupColumns, rollupInsertSql } from '../core/rollup.js';
 import { AWS_ACCOUNT_ID, getAtt, join, policyDocument, projectTags, ref, sub } from './intrinsics.js';
 import { LOG_BUCKET_ARN, LOG_BUCKET_NAME } from './log-bucket.js';
+import { PARQUET_STORAGE } from './glue.js';
+import { GLUE_TABLE_NAME } from './pipeline.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnValue, type TemplateFragment } from './types.js';
 
 export const ROLLUP_IDS = {
@@ -24,7 +26,6 @@ export const ROLLUP_IDS = {
 } as const;
 
 /** The Parquet table name the rollup reads (the pipeline's GLUE_TABLE_NAME; not imported, to keep the fragments apart). */
-const RAW_TABLE = 'access_logs';
 
 const bucketArn = LOG_BUCKET_ARN;
 const objects = (prefix: string): CfnValue => join('', [bucketArn, `/${prefix}*`]);
@@ -47,9 +48,7 @@ function table(): CfnResource {
         StorageDescriptor: {
           Columns: rollupColumns().map((c) => ({ Name: c.name, Type: c.type })),
           Location: join('', ['s3://', LOG_BUCKET_NAME, `/${ROLLUP_PREFIX}`]),
-          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
+          ...PARQUET_STORAGE,
         },
       },
     },
@@ -85,7 +84,7 @@ function role(): CfnResource {
               Resource: [
                 arn('glue', 'catalog'),
                 arn('glue', `database/${database}`),
-                arn('glue', `table/${database}/${RAW_TABLE}`),
+                arn('glue', `table/${database}/${GLUE_TABLE_NAME}`),
                 arn('glue', `table/${database}/${ROLLUP_TABLE_NAME}`),
               ],
             },
@@ -107,7 +106,7 @@ function role(): CfnResource {
 
 function schedule(): CfnResource {
   const input = JSON.stringify({
-    QueryString: rollupInsertSql(database, RAW_TABLE),
+    QueryString: rollupInsertSql(database, GLUE_TABLE_NAME),
     WorkGroup: `\${${LOGICAL_IDS.athenaWorkGroup}}`,
     QueryExecutionContext: { Database: database },
   });
