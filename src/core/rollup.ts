@@ -32,6 +32,12 @@ export const ROLLUP_DIMENSIONS = [
   'customerid',
   'apikeyname',
   'identityapikeyid',
+  // HTTP and WebSocket APIs: the route key; WebSocket: the event (CONNECT, MESSAGE, DISCONNECT),
+  // the integration's error; and which kind of API wrote the line (rest, http, websocket).
+  'routekey',
+  'eventtype',
+  'apikind',
+  'integrationerror',
 ] as const;
 
 /** The computed dimension: how the caller authenticated (the dashboard's authmethod). */
@@ -52,6 +58,10 @@ export const LATENCY_BOUNDS_MS: readonly number[] = (() => {
 })();
 
 export const histogramColumn = (metric: string, bound: number): string => `${metric}_le_${bound}`;
+/** Requests with a value of the metric (its percentiles' denominator: a request without an authorizer has no authorizer latency). */
+export const latencyCountColumn = (metric: string): string => `${metric}_count`;
+/** Sum of the metric in ms (an average is sum / count). */
+export const latencySumColumn = (metric: string): string => `${metric}_sum`;
 
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
@@ -69,7 +79,11 @@ export function rollupColumns(): Array<{ name: string; type: string }> {
     { name: 'requests', type: 'bigint' },
     { name: 'first_request_ms', type: 'bigint' },
     { name: 'last_request_ms', type: 'bigint' },
-    ...LATENCY_METRICS.flatMap((m) => LATENCY_BOUNDS_MS.map((b) => ({ name: histogramColumn(m, b), type: 'bigint' }))),
+    ...LATENCY_METRICS.flatMap((m) => [
+      { name: latencyCountColumn(m), type: 'bigint' },
+      { name: latencySumColumn(m), type: 'bigint' },
+      ...LATENCY_BOUNDS_MS.map((b) => ({ name: histogramColumn(m, b), type: 'bigint' })),
+    ]),
   ];
 }
 
@@ -80,9 +94,11 @@ export function rollupColumns(): Array<{ name: string; type: string }> {
  */
 export function rollupSelectSql(source: string, where: string, partition?: string): string {
   const hour = 'requesttimeepoch - requesttimeepoch % 3600000';
-  const histograms = LATENCY_METRICS.flatMap((m) =>
-    LATENCY_BOUNDS_MS.map((b) => `  sum(CASE WHEN ${m} <= ${b} THEN 1 ELSE 0 END) AS ${histogramColumn(m, b)}`),
-  );
+  const histograms = LATENCY_METRICS.flatMap((m) => [
+    `  count(${m}) AS ${latencyCountColumn(m)}`,
+    `  sum(CAST(${m} AS bigint)) AS ${latencySumColumn(m)}`,
+    ...LATENCY_BOUNDS_MS.map((b) => `  sum(CASE WHEN ${m} <= ${b} THEN 1 ELSE 0 END) AS ${histogramColumn(m, b)}`),
+  ]);
   const dims = [...ROLLUP_DIMENSIONS];
   return [
     'SELECT',

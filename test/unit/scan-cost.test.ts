@@ -69,7 +69,7 @@ describe('the hourly rollup', () => {
     const db = await DuckDBInstance.create(':memory:');
     const c = await db.connect();
     try {
-      const cols = ['apiid', 'stage', 'domainname', 'httpmethod', 'resourcepath', 'errorresponsetype', 'errormessage', 'wafresponsecode', 'usageplanname', 'customerid', 'apikeyname', 'identityapikeyid', 'identitycognitoidentityid', 'identityuserarn', 'sub', 'authorizerprincipalid'];
+      const cols = ['apiid', 'stage', 'domainname', 'httpmethod', 'resourcepath', 'errorresponsetype', 'errormessage', 'wafresponsecode', 'usageplanname', 'customerid', 'apikeyname', 'identityapikeyid', 'identitycognitoidentityid', 'identityuserarn', 'sub', 'authorizerprincipalid', 'routekey', 'eventtype', 'apikind', 'integrationerror'];
       await c.run(
         `CREATE TABLE raw AS SELECT ${cols.map((x) => `NULL::VARCHAR AS ${x}`).join(', ')}, 200 AS status, 200 AS integrationstatus, NULL::INTEGER AS authorizestatus, NULL::INTEGER AS authorizerstatus,
          1700000000000 + i * 1000 AS requesttimeepoch, (i * 37 % 5000)::INTEGER AS responselatency, (i % 300)::INTEGER AS integrationlatency, NULL::INTEGER AS authorizerlatency FROM range(5000) t(i)`,
