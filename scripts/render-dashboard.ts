@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { buildDashboard } from '../src/template/quicksight/definition/dashboard.js';
 import { renderSheetSvg } from '../src/template/quicksight/render-svg.js';
 import { renderReadsMarkdown, visualReads } from '../src/template/quicksight/reads.js';
-import { ROLLUP_ANSWERS } from '../src/core/rollup.js';
 
 const DASHBOARD_DOCS_DIR = 'docs/dashboard';
 
@@ -19,5 +18,5 @@ for (const sheet of sheets) {
   writeFileSync(file, renderSheetSvg(definition, sheet.id));
   console.error(`wrote ${DASHBOARD_DOCS_DIR}/${sheet.id}.svg (${sheet.name}: ${sheet.visualIds.length} visuals, ${sheet.controlIds.length} controls)`);
 }
-writeFileSync(`${dir}reads.md`, renderReadsMarkdown(visualReads(), ROLLUP_ANSWERS));
-console.error(`wrote ${DASHBOARD_DOCS_DIR}/reads.md (the columns each visual reads)`);
+writeFileSync(`${dir}reads.md`, renderReadsMarkdown(visualReads()));
+console.error(`wrote ${DASHBOARD_DOCS_DIR}/reads.md (the dataset and columns each visual reads)`);

@@ -4,18 +4,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AUTH_METHODS, BACKEND_ERROR, CLIENT_ERROR_TYPES, NO_AUTH, OTHER_GATEWAY_ERROR } from '../../src/core/classifications.js';
-import { CALCULATED_FIELDS } from '../../src/template/quicksight/definition/fields.js';
-import { datasetColumn } from '../../src/template/quicksight/columns.js';
+import { ALL_CALCULATED, CALCULATED_FIELDS } from '../../src/template/quicksight/definition/fields.js';
+import { columnOf } from '../../src/template/quicksight/datasets.js';
+import { rollupSelectSql } from '../../src/core/rollup.js';
 import { compileReport } from '../../src/core/questions/compile.js';
 import { ATHENA } from '../../src/core/questions/dialect.js';
 import { NO_FILTERS } from '../../src/core/questions/filters.js';
 
 describe('one classification for the report and the dashboard', () => {
-  it('the dashboard authentication field has every method, in the report order, then the fallback', () => {
-    const expr = CALCULATED_FIELDS.authMethod.expression;
-    const labels = [...expr.matchAll(/, '([^']+)'/g)].map((m) => m[1]);
-    expect(labels).toEqual([...AUTH_METHODS.map((m) => m.label), NO_AUTH]);
-    for (const m of AUTH_METHODS) for (const k of m.anyPresent) expect(expr).toContain(`isNotNull({${k.toLowerCase()}})`);
+  it('the rollup the dashboard reads computes the authentication method with every method, in the report order, then the fallback', () => {
+    const sql = rollupSelectSql('raw', 'true');
+    const labels = [...sql.matchAll(/THEN '([^']+)'/g)].map((m) => m[1]);
+    expect(labels).toEqual(AUTH_METHODS.map((m) => m.label));
+    expect(sql).toContain(`ELSE '${NO_AUTH}' END AS authmethod`);
+    for (const m of AUTH_METHODS) for (const k of m.anyPresent) expect(sql).toContain(`${k.toLowerCase()} IS NOT NULL`);
+    expect(columnOf('hourly', 'authmethod')).toBeDefined();
   });
 
   it('the dashboard error-type field has every type, in the report order, then the two fallbacks', () => {
@@ -25,9 +28,9 @@ describe('one classification for the report and the dashboard', () => {
     for (const t of CLIENT_ERROR_TYPES) for (const r of t.responseTypes) expect(expr).toContain(`{errorresponsetype} = '${r}'`);
   });
 
-  it('every column a calculated field names is a dataset column', () => {
-    for (const f of Object.values(CALCULATED_FIELDS)) {
-      for (const m of f.expression.matchAll(/\{([a-z0-9_]+)\}/g)) expect(datasetColumn(m[1]!), `${f.name} uses {${m[1]}}`).toBeTruthy();
+  it('every column a calculated field names is a column of its dataset', () => {
+    for (const f of ALL_CALCULATED) {
+      for (const m of f.expression.matchAll(/\{([a-z0-9_]+)\}/g)) expect(columnOf(f.dataset, m[1]!), `${f.name} uses {${m[1]}}`).toBeTruthy();
     }
   });
 

@@ -25,7 +25,7 @@ const fragment = quickSightFragment();
 const props = (id: string): any => template.Resources[id]?.Properties ?? {};
 const ctx = (project = 'shop-api'): EvalContext => ({
   parameters: { ProjectName: project, ExistingLogBucket: '', [QS_PARAMETERS.principalArn]: 'arn:aws:quicksight:us-east-1:123456789012:group/default/shop-api-Admins' },
-  resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: 'apigw_shop_api', GlueTable: 'access_logs', AthenaWorkGroup: 'apigw-log-analytics-shop-api' },
+  resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: 'apigw_shop_api', GlueTable: 'access_logs', RollupTable: 'access_logs_hourly', AthenaWorkGroup: 'apigw-log-analytics-shop-api' },
   conditions: template.Conditions ?? {},
 });
 
@@ -50,7 +50,11 @@ describe('the QuickSight part of the stack', () => {
     const { definition } = buildDashboard();
     expect(props(QS_LOGICAL_IDS.dashboard).Definition).toEqual({
       ...definition,
-      DataSetIdentifierDeclarations: [{ Identifier: 'logs', DataSetArn: { 'Fn::GetAtt': [QS_LOGICAL_IDS.dataSet, 'Arn'] } }],
+      DataSetIdentifierDeclarations: [
+        { Identifier: 'logs', DataSetArn: { 'Fn::GetAtt': [QS_LOGICAL_IDS.dataSet, 'Arn'] } },
+        { Identifier: 'hourly', DataSetArn: { 'Fn::GetAtt': [QS_LOGICAL_IDS.hourlyDataSet, 'Arn'] } },
+        { Identifier: 'top', DataSetArn: { 'Fn::GetAtt': [QS_LOGICAL_IDS.topDataSet, 'Arn'] } },
+      ],
     });
   });
 
@@ -88,16 +92,27 @@ describe('the QuickSight part of the stack', () => {
       const ids = quickSightIds(project);
       expect(evaluateString(props(QS_LOGICAL_IDS.dataSource).DataSourceId, ctx(project))).toBe(ids.dataSource);
       expect(evaluateString(props(QS_LOGICAL_IDS.dataSet).DataSetId, ctx(project))).toBe(ids.dataSet);
+      expect(evaluateString(props(QS_LOGICAL_IDS.hourlyDataSet).DataSetId, ctx(project))).toBe(ids.hourlyDataSet);
+      expect(evaluateString(props(QS_LOGICAL_IDS.topDataSet).DataSetId, ctx(project))).toBe(ids.topDataSet);
       expect(evaluateString(props(QS_LOGICAL_IDS.dashboard).DashboardId, ctx(project))).toBe(ids.dashboard);
-      for (const id of [QS_LOGICAL_IDS.incrementalRefresh, QS_LOGICAL_IDS.fullRefresh]) expect(evaluateString(props(id).DataSetId, ctx(project))).toBe(ids.dataSet);
+      for (const id of [QS_LOGICAL_IDS.hourlyIncrementalRefresh, QS_LOGICAL_IDS.hourlyFullRefresh]) expect(evaluateString(props(id).DataSetId, ctx(project))).toBe(ids.hourlyDataSet);
+      for (const id of [QS_LOGICAL_IDS.topIncrementalRefresh, QS_LOGICAL_IDS.topFullRefresh]) expect(evaluateString(props(id).DataSetId, ctx(project))).toBe(ids.topDataSet);
     }
-    expect(quickSightIds('shop')).toEqual({ dataSource: 'shop-athena', dataSet: 'shop-access-logs', dashboard: 'shop-dashboard' });
+    expect(quickSightIds('shop')).toEqual({
+      dataSource: 'shop-athena',
+      dataSet: 'shop-access-logs',
+      hourlyDataSet: 'shop-hourly-access-logs',
+      topDataSet: 'shop-top-access-logs',
+      dashboard: 'shop-dashboard',
+    });
+    // The deploying policy's dataset ARN pattern (src/core/iam/arns.ts) covers all three.
+    for (const id of Object.values(quickSightIds('shop')).filter((x) => x.includes('access-logs'))) expect(id).toMatch(/-access-logs$/);
   });
 
   it('gives the principal owner rights on the data source, the dataset and the dashboard', () => {
     const principal = { Ref: PARAMETERS.quickSightPrincipalArn };
     expect(props(QS_LOGICAL_IDS.dataSource).Permissions).toEqual([{ Principal: principal, Actions: DATA_SOURCE_OWNER_ACTIONS }]);
-    expect(props(QS_LOGICAL_IDS.dataSet).Permissions).toEqual([{ Principal: principal, Actions: DATA_SET_OWNER_ACTIONS }]);
+    for (const id of [QS_LOGICAL_IDS.dataSet, QS_LOGICAL_IDS.hourlyDataSet, QS_LOGICAL_IDS.topDataSet]) expect(props(id).Permissions, id).toEqual([{ Principal: principal, Actions: DATA_SET_OWNER_ACTIONS }]);
     expect(props(QS_LOGICAL_IDS.dashboard).Permissions).toEqual([{ Principal: principal, Actions: DASHBOARD_OWNER_ACTIONS }]);
     // The owner can save the dashboard as an analysis only with UpdateDashboard and the dataset's PassDataSet.
     expect(DASHBOARD_OWNER_ACTIONS).toEqual(expect.arrayContaining(['quicksight:UpdateDashboard', 'quicksight:UpdateDashboardPermissions', 'quicksight:QueryDashboard']));
@@ -119,10 +134,15 @@ describe('the QuickSight part of the stack', () => {
     // The console's owner set has 18 actions (hashicorp/terraform-provider-aws#33907), without duplicates.
     expect(DATA_SET_OWNER_ACTIONS).toHaveLength(18);
     expect(new Set(DATA_SET_OWNER_ACTIONS).size).toBe(18);
-    // Both schedules exist only with SPICE, on the dataset this permission set is on.
-    for (const id of [QS_LOGICAL_IDS.incrementalRefresh, QS_LOGICAL_IDS.fullRefresh]) {
+    // The schedules exist only with SPICE, on the rollup datasets this permission set is on.
+    for (const [id, ds] of [
+      [QS_LOGICAL_IDS.hourlyIncrementalRefresh, QS_LOGICAL_IDS.hourlyDataSet],
+      [QS_LOGICAL_IDS.hourlyFullRefresh, QS_LOGICAL_IDS.hourlyDataSet],
+      [QS_LOGICAL_IDS.topIncrementalRefresh, QS_LOGICAL_IDS.topDataSet],
+      [QS_LOGICAL_IDS.topFullRefresh, QS_LOGICAL_IDS.topDataSet],
+    ] as const) {
       expect(template.Resources[id]?.Condition).toBe(QS_CONDITIONS.spice);
-      expect(props(id).DataSetId).toEqual(props(QS_LOGICAL_IDS.dataSet).DataSetId);
+      expect(props(id).DataSetId).toEqual(props(ds).DataSetId);
     }
   });
 
@@ -136,7 +156,7 @@ describe('the QuickSight part of the stack', () => {
   });
 
   it('tags every QuickSight resource that takes tags with the project', () => {
-    for (const id of [QS_LOGICAL_IDS.dataSourceRole, QS_LOGICAL_IDS.dataSource, QS_LOGICAL_IDS.dataSet, QS_LOGICAL_IDS.dashboard]) {
+    for (const id of [QS_LOGICAL_IDS.dataSourceRole, QS_LOGICAL_IDS.dataSource, QS_LOGICAL_IDS.dataSet, QS_LOGICAL_IDS.hourlyDataSet, QS_LOGICAL_IDS.topDataSet, QS_LOGICAL_IDS.dashboard]) {
       expect(props(id).Tags, id).toContainEqual({ Key: TAG_PROJECT, Value: { Ref: PARAMETERS.projectName } });
     }
   });
@@ -181,7 +201,7 @@ describe('the data source', () => {
       }
       expect(grants('s3:PutObject')).toEqual(['arn:shop-logs-bucket/athena-results/*']);
       expect(grants('s3:AbortMultipartUpload')).toEqual(['arn:shop-logs-bucket/athena-results/*']);
-      expect(grants('s3:GetObject').sort()).toEqual(['arn:shop-logs-bucket/athena-results/*', 'arn:shop-logs-bucket/logs/*']);
+      expect(grants('s3:GetObject').sort()).toEqual(['arn:shop-logs-bucket/athena-results/*', 'arn:shop-logs-bucket/logs/*', 'arn:shop-logs-bucket/rollups/*']);
     });
 
     it('names a resource everywhere but the one list call that has none', () => {
@@ -189,7 +209,7 @@ describe('the data source', () => {
       expect(wildcard.map((s) => s.Action)).toEqual(['athena:ListDataCatalogs']);
     });
 
-    it('queries only in our workgroup, reads only our Glue database, lists only logs/ and athena-results/', () => {
+    it('queries only in our workgroup, reads only our Glue database, lists only logs/, rollups/ and athena-results/', () => {
       expect(grants('athena:StartQueryExecution')).toEqual(['arn:aws:athena:us-east-1:123456789012:workgroup/apigw-log-analytics-shop-api']);
       expect(grants('athena:GetTableMetadata')).toEqual(['arn:aws:athena:us-east-1:123456789012:datacatalog/AwsDataCatalog']);
       expect(grants('glue:GetTable')).toEqual([
@@ -199,7 +219,7 @@ describe('the data source', () => {
       ]);
       const listing = statements.find((s) => list(s.Action).includes('s3:ListBucket'))!;
       expect(resolved(listing)).toEqual(['arn:shop-logs-bucket']);
-      expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': ['logs/', 'logs/*', 'athena-results/', 'athena-results/*'] } });
+      expect(listing.Condition).toEqual({ StringLike: { 's3:prefix': ['logs/', 'logs/*', 'rollups/', 'rollups/*', 'athena-results/', 'athena-results/*'] } });
       expect(grants('glue:CreateTable')).toEqual([]);
       expect(grants('s3:DeleteObject')).toEqual([]);
     });
@@ -222,7 +242,10 @@ describe('the dataset', () => {
     expect(physical.SqlQuery['Fn::Sub']).toContain(`\${${LOGICAL_IDS.glueTable}}`);
     expect(template.Resources[QS_LOGICAL_IDS.dataSet]?.DependsOn).toBeUndefined();
     expect(physical.DataSourceArn).toEqual({ 'Fn::GetAtt': [QS_LOGICAL_IDS.dataSource, 'Arn'] });
-    expect(ds.ImportMode).toEqual({ Ref: QS_PARAMETERS.importMode });
+    // The raw dataset is always a direct query (a narrow window of a table too big for SPICE); the rollups follow the parameter.
+    expect(ds.ImportMode).toBe('DIRECT_QUERY');
+    expect(ds.DataSetRefreshProperties).toBeUndefined();
+    for (const id of [QS_LOGICAL_IDS.hourlyDataSet, QS_LOGICAL_IDS.topDataSet]) expect(props(id).ImportMode, id).toEqual({ Ref: QS_PARAMETERS.importMode });
   });
 
   it('declares each Glue column it selects with the matching type', () => {
@@ -250,17 +273,54 @@ describe('the dataset', () => {
     expect(ds.FieldFolders.Latency.Columns).toContain('responselatency');
   });
 
-  it('with SPICE, refreshes hourly (the last delivery day again) and fully once a week', () => {
-    expect(ds.DataSetRefreshProperties).toEqual({
-      'Fn::If': [QS_CONDITIONS.spice, { RefreshConfiguration: { IncrementalRefresh: { LookbackWindow: { ColumnName: LOG_DATE_COLUMN, Size: 1, SizeUnit: 'DAY' } } } }, { Ref: 'AWS::NoValue' }],
-    });
-    expect(props(QS_LOGICAL_IDS.incrementalRefresh).Schedule).toEqual({
-      ScheduleId: 'hourly-incremental',
-      RefreshType: 'INCREMENTAL_REFRESH',
-      ScheduleFrequency: { Interval: 'HOURLY', TimeZone: 'UTC' },
-    });
-    expect(props(QS_LOGICAL_IDS.fullRefresh).Schedule).toMatchObject({ RefreshType: 'FULL_REFRESH', ScheduleFrequency: { Interval: 'WEEKLY', RefreshOnDay: { DayOfWeek: 'SUNDAY' } } });
-    for (const id of [QS_LOGICAL_IDS.incrementalRefresh, QS_LOGICAL_IDS.fullRefresh]) expect(template.Resources[id]?.DependsOn).toEqual([QS_LOGICAL_IDS.dataSet]);
-    expect(ds.IngestionWaitPolicy).toEqual({ WaitForSpiceIngestion: false });
+  it('with SPICE, refreshes the rollup datasets hourly (the last day again) and fully once a week', () => {
+    for (const [ds, incremental, full] of [
+      [QS_LOGICAL_IDS.hourlyDataSet, QS_LOGICAL_IDS.hourlyIncrementalRefresh, QS_LOGICAL_IDS.hourlyFullRefresh],
+      [QS_LOGICAL_IDS.topDataSet, QS_LOGICAL_IDS.topIncrementalRefresh, QS_LOGICAL_IDS.topFullRefresh],
+    ] as const) {
+      expect(props(ds).DataSetRefreshProperties).toEqual({
+        'Fn::If': [QS_CONDITIONS.spice, { RefreshConfiguration: { IncrementalRefresh: { LookbackWindow: { ColumnName: LOG_DATE_COLUMN, Size: 1, SizeUnit: 'DAY' } } } }, { Ref: 'AWS::NoValue' }],
+      });
+      expect(props(incremental).Schedule).toEqual({ ScheduleId: 'hourly-incremental', RefreshType: 'INCREMENTAL_REFRESH', ScheduleFrequency: { Interval: 'HOURLY', TimeZone: 'UTC' } });
+      expect(props(full).Schedule).toMatchObject({ RefreshType: 'FULL_REFRESH', ScheduleFrequency: { Interval: 'WEEKLY', RefreshOnDay: { DayOfWeek: 'SUNDAY' } } });
+      for (const id of [incremental, full]) expect(template.Resources[id]?.DependsOn).toEqual([ds]);
+      expect(props(ds).IngestionWaitPolicy).toEqual({ WaitForSpiceIngestion: false });
+    }
+  });
+});
+
+describe('the rollup datasets', () => {
+  const sqlOf = (id: string) => evaluateString(Object.values(props(id).PhysicalTableMap as Record<string, { CustomSql: { SqlQuery: unknown } }>)[0]!.CustomSql.SqlQuery, ctx());
+  const glueColumns = (tableInput: { StorageDescriptor: { Columns: Array<{ Name: string; Type: string }> } }) => new Map(tableInput.StorageDescriptor.Columns.map((c) => [c.Name, c.Type]));
+
+  it('read the rollup table the stack builds, after it exists, declaring its columns with matching types', () => {
+    expect(sqlOf(QS_LOGICAL_IDS.hourlyDataSet)).toMatch(/FROM "apigw_shop_api"\."access_logs_hourly"$/);
+    expect(JSON.stringify(props(QS_LOGICAL_IDS.hourlyDataSet).PhysicalTableMap)).toContain('${RollupTable}');
+    const glue = glueColumns(props('RollupTable').TableInput);
+    const declared = props(QS_LOGICAL_IDS.hourlyDataSet).PhysicalTableMap['access-logs-hourly'].CustomSql.Columns as Array<{ Name: string; Type: string }>;
+    for (const c of declared.filter((x) => glue.has(x.Name))) expect([c.Name, c.Type]).toEqual([c.Name, glue.get(c.Name) === 'string' ? 'STRING' : 'INTEGER']);
+    expect(declared.length).toBeLessThanOrEqual(5000);
+  });
+
+  it('give every dataset the request time and day with one name and type, and the top values an ip and a caller column', () => {
+    for (const id of [QS_LOGICAL_IDS.dataSet, QS_LOGICAL_IDS.hourlyDataSet, QS_LOGICAL_IDS.topDataSet]) {
+      const columns = (Object.values(props(id).PhysicalTableMap)[0] as { CustomSql: { Columns: Array<{ Name: string; Type: string }> } }).CustomSql.Columns;
+      expect(columns.filter((c) => c.Name === 'requestdatetime' || c.Name === LOG_DATE_COLUMN), id).toEqual([
+        { Name: 'requestdatetime', Type: 'DATETIME' },
+        { Name: LOG_DATE_COLUMN, Type: 'DATETIME' },
+      ]);
+    }
+    const top = sqlOf(QS_LOGICAL_IDS.topDataSet);
+    expect(top).toMatch(/FROM "apigw_shop_api"\."access_logs_top_hourly"$/);
+    expect(top).toContain(`CASE WHEN "kind" IN ('ip', 'waf_blocked_ip') THEN "value" END AS "ip"`);
+    expect(sqlOf(QS_LOGICAL_IDS.hourlyDataSet)).toContain(`CAST(from_unixtime("hour_ms" / 1e3) AS timestamp) AS "requestdatetime"`);
+  });
+
+  it('file every column in exactly one field folder', () => {
+    for (const id of [QS_LOGICAL_IDS.hourlyDataSet, QS_LOGICAL_IDS.topDataSet]) {
+      const columns = (Object.values(props(id).PhysicalTableMap)[0] as { CustomSql: { Columns: Array<{ Name: string }> } }).CustomSql.Columns.map((c) => c.Name);
+      const filed = Object.values(props(id).FieldFolders as Record<string, { Columns: string[] }>).flatMap((f) => f.Columns);
+      expect(filed.sort(), id).toEqual([...columns].sort());
+    }
   });
 });

@@ -9,8 +9,8 @@ import type { DashboardVersionDefinition, FilterGroup, SheetDefinition, Visual }
 
 export interface WalkInput {
   definition: DashboardVersionDefinition;
-  /** Column names the dataset declares. */
-  datasetColumns: readonly string[];
+  /** Column names each dataset declares, by the identifier the definition uses for it. */
+  datasetColumns: Readonly<Record<string, readonly string[]>>;
   /** The filter every visual must be under. */
   dateFilterId: string;
 }
@@ -69,21 +69,26 @@ export function walkDefinition({ definition, datasetColumns, dateFilterId }: Wal
   const sheets: SheetDefinition[] = definition.Sheets ?? [];
   const groups: FilterGroup[] = definition.FilterGroups ?? [];
   const calculated = definition.CalculatedFields ?? [];
-  const known = new Set([...datasetColumns, ...calculated.map((c) => c.Name ?? '')]);
   const datasetIds = new Set((definition.DataSetIdentifierDeclarations ?? []).map((d) => d.Identifier));
+  // Columns and calculated fields, per dataset: a column reference names both.
+  const known = (dataset: string): Set<string> =>
+    new Set([...(datasetColumns[dataset] ?? []), ...calculated.filter((c) => c.DataSetIdentifier === dataset).map((c) => c.Name ?? '')]);
 
   // Columns, wherever they are referenced.
   for (const [obj, path] of objects(definition)) {
     if (typeof obj.ColumnName === 'string') {
-      if (!known.has(obj.ColumnName)) problems.push(`unknown column "${obj.ColumnName}" at ${path}`);
-      if (!datasetIds.has(String(obj.DataSetIdentifier))) problems.push(`unknown dataset "${String(obj.DataSetIdentifier)}" at ${path}`);
+      const dataset = String(obj.DataSetIdentifier);
+      if (!datasetIds.has(dataset)) problems.push(`unknown dataset "${dataset}" at ${path}`);
+      else if (!known(dataset).has(obj.ColumnName)) problems.push(`unknown column "${obj.ColumnName}" at ${path}`);
     }
   }
   for (const c of calculated) {
+    const dataset = c.DataSetIdentifier ?? '';
+    if (!datasetIds.has(dataset)) problems.push(`calculated field "${c.Name}" is on unknown dataset "${dataset}"`);
     for (const m of (c.Expression ?? '').matchAll(/\{([^}]+)\}/g)) {
-      if (!known.has(m[1]!)) problems.push(`calculated field "${c.Name}" reads unknown column "${m[1]}"`);
+      if (!known(dataset).has(m[1]!)) problems.push(`calculated field "${c.Name}" reads unknown column "${m[1]}"`);
     }
-    if (datasetColumns.includes(c.Name ?? '')) problems.push(`calculated field "${c.Name}" has the name of a dataset column`);
+    if (Object.values(datasetColumns).some((cols) => cols.includes(c.Name ?? ''))) problems.push(`calculated field "${c.Name}" has the name of a dataset column`);
   }
 
   // Ids: each kind unique across the definition.
@@ -141,6 +146,26 @@ export function walkDefinition({ definition, datasetColumns, dateFilterId }: Wal
     for (const sc of g.ScopeConfiguration?.SelectedSheets?.SheetVisualScopingConfigurations ?? []) {
       if (!sheetIds.has(sc.SheetId)) problems.push(`filter group ${g.FilterGroupId} is scoped to unknown sheet "${sc.SheetId}"`);
       for (const id of sc.VisualIds ?? []) if (!visualKeys.has(`${sc.SheetId}/${id}`)) problems.push(`filter group ${g.FilterGroupId} is scoped to unknown visual "${id}" on ${sc.SheetId}`);
+    }
+  }
+
+  // A visual reads one dataset; a single-dataset filter scoped to it filters that dataset, or it would silently not apply.
+  const datasetsOf = (x: unknown): Set<string> => {
+    const out = new Set<string>();
+    for (const [obj] of objects(x)) if (typeof obj.ColumnName === 'string') out.add(String(obj.DataSetIdentifier));
+    return out;
+  };
+  const visualDataset = new Map<string, string>();
+  for (const v of visuals) {
+    const ds = datasetsOf(v.visual);
+    if (ds.size !== 1) problems.push(`visual ${v.id} reads ${ds.size} datasets`);
+    visualDataset.set(`${v.sheetId}/${v.id}`, [...ds][0] ?? '');
+  }
+  for (const g of groups.filter((x) => x.CrossDataset !== 'ALL_DATASETS')) {
+    const filtered = datasetsOf(g.Filters);
+    for (const v of visuals) {
+      const ds = visualDataset.get(`${v.sheetId}/${v.id}`)!;
+      if (scopeCovers(g, v.sheetId, v.id) && !filtered.has(ds)) problems.push(`filter group ${g.FilterGroupId} filters ${[...filtered].join(', ')} but visual ${v.id} reads ${ds}`);
     }
   }
 

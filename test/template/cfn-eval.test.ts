@@ -74,13 +74,15 @@ describe('the committed template, evaluated as CloudFormation would', () => {
   it('creates the QuickSight resources only with the dashboard, and the refresh schedules only with SPICE', () => {
     const ids = (d: (typeof DASHBOARD)[number]) => Object.keys(evaluateStack(committed, deployInput(SHORTEST, 'aws', d)).resources).filter((id) => id.startsWith('QuickSight'));
     expect(ids('off')).toEqual([]);
-    expect(ids('DIRECT_QUERY')).toEqual(['QuickSightDataSourceRole', 'QuickSightDataSource', 'QuickSightDataSet', 'QuickSightDashboard']);
+    const always = ['QuickSightDataSourceRole', 'QuickSightDataSource', 'QuickSightDataSet', 'QuickSightHourlyDataSet', 'QuickSightTopValuesDataSet'];
+    expect(ids('DIRECT_QUERY')).toEqual([...always, 'QuickSightDashboard']);
+    // SPICE refreshes the rollup datasets only: the raw dataset is always a direct query.
     expect(ids('SPICE')).toEqual([
-      'QuickSightDataSourceRole',
-      'QuickSightDataSource',
-      'QuickSightDataSet',
-      'QuickSightIncrementalRefresh',
-      'QuickSightFullRefresh',
+      ...always,
+      'QuickSightHourlyIncrementalRefresh',
+      'QuickSightHourlyFullRefresh',
+      'QuickSightTopValuesIncrementalRefresh',
+      'QuickSightTopValuesFullRefresh',
       'QuickSightDashboard',
     ]);
   });
@@ -141,6 +143,10 @@ describe('names at their limits, resolved for the longest project name', () => {
     ['QuickSight dataset id', String(r('QuickSightDataSet').Properties.DataSetId), 96],
     ['QuickSight dashboard id', String(r('QuickSightDashboard').Properties.DashboardId), 512],
     ['QuickSight dataset name', String(r('QuickSightDataSet').Properties.Name), 128],
+    ['QuickSight hourly dataset id', String(r('QuickSightHourlyDataSet').Properties.DataSetId), 96],
+    ['QuickSight hourly dataset name', String(r('QuickSightHourlyDataSet').Properties.Name), 128],
+    ['QuickSight top-values dataset id', String(r('QuickSightTopValuesDataSet').Properties.DataSetId), 96],
+    ['QuickSight top-values dataset name', String(r('QuickSightTopValuesDataSet').Properties.Name), 128],
   ];
 
   it('passes every check of the evaluator', () => {

@@ -48,19 +48,35 @@ describe('bytes a visual scans', () => {
 
 describe('what each visual reads', () => {
   const reads = visualReads();
-  it('lists physical columns: calculated fields expanded, the partition never, the request time as its epoch', () => {
-    expect(new Set(physicalColumns('route'))).toEqual(new Set(['resourcepath', 'httpmethod', 'routekey']));
-    expect(physicalColumns('logdate')).toEqual([]);
-    expect(physicalColumns('requestdatetime')).toEqual(['requesttimeepoch']);
-    expect(() => physicalColumns('nope')).toThrow(/nope/);
+  it('lists physical columns of the dataset\'s table: computed columns and calculated fields expanded, partitions never, the time as its epoch', () => {
+    expect(new Set(physicalColumns('route', 'logs'))).toEqual(new Set(['resourcepath', 'httpmethod', 'routekey']));
+    expect(new Set(physicalColumns('route', 'hourly'))).toEqual(new Set(['resourcepath', 'httpmethod', 'routekey']));
+    expect(physicalColumns('logdate', 'top')).toEqual([]);
+    expect(physicalColumns('loghour', 'logs')).toEqual([]);
+    expect(physicalColumns('requestdatetime', 'logs')).toEqual(['requesttimeepoch']);
+    expect(physicalColumns('requestdatetime', 'hourly')).toEqual(['hour_ms']);
+    expect(physicalColumns('ip', 'top')).toEqual(['kind', 'value']);
+    expect(physicalColumns('clienterrorrate', 'hourly').sort()).toEqual(['requests', 'requests', 'status', 'status']);
+    expect(() => physicalColumns('nope', 'logs')).toThrow(/nope/);
+    // A calculated field belongs to one dataset.
+    expect(() => physicalColumns('clienterrorrate', 'logs')).toThrow(/clienterrorrate/);
   });
-  it('covers every visual, and the raw table reads every column it shows', () => {
+  it('covers every visual, each on one dataset, and the raw table reads every column it shows', () => {
     expect(reads).toHaveLength(buildDashboard().sheets.reduce((n, sh) => n + sh.visualIds.length, 0));
     const raw = reads.find((r) => r.visualId === 'raw-requests')!;
-    expect(raw.columns).toEqual([...new Set(RAW_COLUMNS.map(([c]) => physicalColumns(c)).flat())].sort());
+    expect(raw).toMatchObject({ dataset: 'logs', table: 'access_logs' });
+    expect(raw.columns).toEqual([...new Set(RAW_COLUMNS.map(([c]) => physicalColumns(c, 'logs')).flat())].sort());
+    expect(new Set(reads.filter((r) => r.sheetId !== 'raw').map((r) => r.table))).toEqual(new Set(['access_logs_hourly', 'access_logs_top_hourly']));
   });
   it('includes the columns of the fixed filters scoped to a visual', () => {
-    expect(reads.find((r) => r.visualId === 'authentication-waf-blocked-ips')!.columns).toContain('wafresponsecode');
+    expect(reads.find((r) => r.visualId === 'authentication-waf-over-time')!.columns).toContain('wafresponsecode');
+    expect(reads.find((r) => r.visualId === 'authentication-waf-blocked-ips')!.columns).toEqual(['kind', 'requests', 'value']);
+  });
+  it('refuses a visual whose fields come from two datasets', () => {
+    const model = buildDashboard();
+    const kpi = model.definition.Sheets![0]!.Visuals![0]!.KPIVisual!;
+    kpi.ChartConfiguration!.FieldWells!.TrendGroups![0]!.DateDimensionField!.Column!.DataSetIdentifier = 'logs';
+    expect(() => visualReads(model)).toThrow(/overview-kpi-requests reads 2 datasets/);
   });
 });
 

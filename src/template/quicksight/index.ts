@@ -8,7 +8,7 @@
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { PARAMETERS, type CfnOutput, type CfnParameter, type TemplateFragment } from '../types.js';
 import { QS_CONDITIONS, QS_IDS, QS_LOGICAL_IDS, QS_PARAMETERS } from './names.js';
-import { dashboard, dataSet, dataSource, dataSourceRole, refreshSchedules } from './resources.js';
+import { dashboard, dataSets, dataSource, dataSourceRole, refreshSchedules } from './resources.js';
 
 export { QS_CONDITIONS, QS_IDS, QS_LOGICAL_IDS, QS_PARAMETERS, defaultGroupName, dashboardUrl, quickSightIds } from './names.js';
 
@@ -29,7 +29,7 @@ const PARAMETER_DEFINITIONS: Record<string, CfnParameter> = {
     Default: 'DIRECT_QUERY',
     AllowedValues: ['DIRECT_QUERY', 'SPICE'],
     Description:
-      'DIRECT_QUERY runs Athena queries when the dashboard is viewed (always fresh). SPICE imports the data, refreshed hourly (incremental) and weekly (full); it needs SPICE capacity.',
+      'How the rollup datasets (every aggregate visual) are read. DIRECT_QUERY runs Athena queries on the small hourly tables when the dashboard is viewed. SPICE imports them, refreshed hourly (incremental) and weekly (full); it needs SPICE capacity. The raw-requests sheet is always a direct query.',
   },
 };
 
@@ -61,7 +61,7 @@ export function quickSightFragment(): TemplateFragment {
     Resources: {
       [QS_LOGICAL_IDS.dataSourceRole]: dataSourceRole(),
       [QS_LOGICAL_IDS.dataSource]: dataSource(),
-      [QS_LOGICAL_IDS.dataSet]: dataSet(),
+      ...dataSets(),
       ...refreshSchedules(),
       [QS_LOGICAL_IDS.dashboard]: dashboard(),
     },

@@ -10,8 +10,13 @@ export const QS_LOGICAL_IDS = {
   dataSourceRole: 'QuickSightDataSourceRole',
   dataSource: 'QuickSightDataSource',
   dataSet: 'QuickSightDataSet',
-  incrementalRefresh: 'QuickSightIncrementalRefresh',
-  fullRefresh: 'QuickSightFullRefresh',
+  hourlyDataSet: 'QuickSightHourlyDataSet',
+  topDataSet: 'QuickSightTopValuesDataSet',
+  /** SPICE refreshes of the rollup datasets (the raw dataset is always a direct query). */
+  hourlyIncrementalRefresh: 'QuickSightHourlyIncrementalRefresh',
+  hourlyFullRefresh: 'QuickSightHourlyFullRefresh',
+  topIncrementalRefresh: 'QuickSightTopValuesIncrementalRefresh',
+  topFullRefresh: 'QuickSightTopValuesFullRefresh',
   dashboard: 'QuickSightDashboard',
 } as const;
 
@@ -28,21 +33,30 @@ export const QS_CONDITIONS = {
   spice: 'QuickSightSpice',
 } as const;
 
-/** The identifier the definition uses for the one dataset. */
-export const DATASET_IDENTIFIER = 'logs';
-
 const sub = (text: string): CfnValue => ({ 'Fn::Sub': text });
 
-/** QuickSight ids (letters, digits, hyphens and underscores; the project name is already that). */
+/**
+ * QuickSight ids (letters, digits, hyphens and underscores; the project name is already that). The
+ * rollup datasets' ids end in `-access-logs` too, so the deploying policy's dataset ARN pattern
+ * (src/core/iam/arns.ts) covers them unchanged.
+ */
 export const QS_IDS = {
   dataSource: sub(`\${${PARAMETERS.projectName}}-athena`),
   dataSet: sub(`\${${PARAMETERS.projectName}}-access-logs`),
+  hourlyDataSet: sub(`\${${PARAMETERS.projectName}}-hourly-access-logs`),
+  topDataSet: sub(`\${${PARAMETERS.projectName}}-top-access-logs`),
   dashboard: sub(`\${${PARAMETERS.projectName}}-dashboard`),
 } as const;
 
 /** The same ids for a known project name (what the CLI and the docs use). */
-export function quickSightIds(project: string): { dataSource: string; dataSet: string; dashboard: string } {
-  return { dataSource: `${project}-athena`, dataSet: `${project}-access-logs`, dashboard: `${project}-dashboard` };
+export function quickSightIds(project: string): { dataSource: string; dataSet: string; hourlyDataSet: string; topDataSet: string; dashboard: string } {
+  return {
+    dataSource: `${project}-athena`,
+    dataSet: `${project}-access-logs`,
+    hourlyDataSet: `${project}-hourly-access-logs`,
+    topDataSet: `${project}-top-access-logs`,
+    dashboard: `${project}-dashboard`,
+  };
 }
 
 /** The default QuickSight group, as in the AWS sample: `<project>-Admins`. */

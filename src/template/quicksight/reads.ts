@@ -1,59 +1,61 @@
 /**
- * What each dashboard visual makes Athena read: the Glue columns behind its field wells, its sort,
- * its calculated fields and the fixed filters scoped to it. The scan benchmark (bench/scan.bench.ts)
- * prices a sheet load from this list, and docs/dashboard.md shows it, so neither keeps a hand-made
- * copy of the dashboard.
+ * What each dashboard visual makes Athena read: the dataset and Glue table behind it, and the
+ * table's columns behind its field wells, its sort, its calculated fields and the fixed filters
+ * scoped to it. The scan benchmark (bench/scan.bench.ts) prices a sheet load from this list, and
+ * docs/dashboard/reads.md shows it, so neither keeps a hand-made copy of the dashboard.
  *
- * Columns are physical: `requestdatetime` is `requesttimeepoch`, `logdate` is the `dt` partition
- * (which Athena prunes on, and so reads no bytes of), and a calculated field stands for the columns
- * its expression names. The controls' filters are left out: with nothing chosen (the default) they
- * add no predicate to the query QuickSight sends.
+ * Columns are physical: `requestdatetime` is `requesttimeepoch` (raw) or `hour_ms` (rollups),
+ * `logdate` and `loghour` are partitions (which Athena prunes on, and so reads no bytes of), and a
+ * calculated field or computed column stands for the columns its expression names. The controls'
+ * filters are left out: with nothing chosen (the default) they add no predicate to the query
+ * QuickSight sends, except the date and the raw sheet's hours, which are partitions.
  */
 import type { FilterGroup, Visual } from '@aws-sdk/client-quicksight';
-import { datasetColumn, LOG_DATE_COLUMN, PARTITION_COLUMN, REQUEST_TIME_COLUMN } from './columns.js';
-import { buildDashboard, SHEET_FILTERS, type DashboardModel } from './definition/dashboard.js';
-import { CALCULATED_FIELDS } from './definition/fields.js';
+import { columnOf, DATASETS, readsOf, type DatasetId } from './datasets.js';
+import { buildDashboard, RAW_WINDOW_FILTER, REQUEST_ID_FILTER, SHEET_FILTERS, type DashboardModel } from './definition/dashboard.js';
+import { calculatedField } from './definition/fields.js';
 import { visualId } from './definition/layout.js';
 
 export interface VisualRead {
   sheetId: string;
   visualId: string;
   title: string;
+  /** The dataset the visual's fields come from, and the Glue table that dataset reads. */
+  dataset: DatasetId;
+  table: string;
   /** Dataset columns and calculated fields the visual names, sorted. */
   names: string[];
-  /** Glue columns the visual's query reads, sorted; the partition column is not among them. */
+  /** Columns of the table the visual's query reads, sorted; partition columns are not among them. */
   columns: string[];
 }
 
-const CALCULATED = new Map<string, string>(Object.values(CALCULATED_FIELDS).map((c) => [c.name, c.expression]));
-
-/** The Glue columns a dataset column or calculated field stands for. */
-export function physicalColumns(name: string): string[] {
-  const expression = CALCULATED.get(name);
-  if (expression !== undefined) return [...expression.matchAll(/\{([a-z0-9_]+)\}/g)].flatMap((m) => physicalColumns(m[1]!));
-  if (name === LOG_DATE_COLUMN || name === PARTITION_COLUMN) return [];
-  if (name === REQUEST_TIME_COLUMN) return ['requesttimeepoch'];
-  if (!datasetColumn(name)) throw new Error(`"${name}" is neither a dataset column nor a calculated field`);
-  return [name];
+/** The table columns a dataset column or calculated field of `dataset` stands for. */
+export function physicalColumns(name: string, dataset: DatasetId): string[] {
+  const calculated = calculatedField(name);
+  if (calculated?.dataset === dataset) return [...calculated.expression.matchAll(/\{([a-z0-9_]+)\}/g)].flatMap((m) => physicalColumns(m[1]!, dataset));
+  const column = columnOf(dataset, name);
+  if (!column) throw new Error(`"${name}" is neither a column nor a calculated field of the ${dataset} dataset`);
+  return [...readsOf(column)];
 }
 
-function columnNames(value: unknown, out: Set<string>): Set<string> {
-  if (Array.isArray(value)) for (const v of value) columnNames(v, out);
+/** Every column reference (dataset and name) in a part of the definition. */
+function columnRefs(value: unknown, out: Array<[string, string]>): Array<[string, string]> {
+  if (Array.isArray(value)) for (const v of value) columnRefs(v, out);
   else if (typeof value === 'object' && value !== null) {
     const obj = value as Record<string, unknown>;
-    if (typeof obj.ColumnName === 'string' && typeof obj.DataSetIdentifier === 'string') out.add(obj.ColumnName);
-    for (const v of Object.values(obj)) columnNames(v, out);
+    if (typeof obj.ColumnName === 'string' && typeof obj.DataSetIdentifier === 'string') out.push([obj.DataSetIdentifier, obj.ColumnName]);
+    for (const v of Object.values(obj)) columnRefs(v, out);
   }
   return out;
 }
 
-const CONTROL_FILTER_IDS = new Set<string>(SHEET_FILTERS.map((f) => f.id));
+const CONTROL_FILTER_IDS = new Set<string>([...SHEET_FILTERS.map((f) => f.id), REQUEST_ID_FILTER.id, RAW_WINDOW_FILTER.id]);
 
 /** Fixed filter groups (no control) that reach this visual. */
 function fixedGroupsOf(groups: readonly FilterGroup[], sheetId: string, id: string): FilterGroup[] {
   return groups.filter((g) => {
     const filterIds = (g.Filters ?? []).map((f) => Object.values(f)[0] as { FilterId?: string }).map((f) => f.FilterId ?? '');
-    if (filterIds.some((f) => CONTROL_FILTER_IDS.has(f) || f === 'filter-request-id')) return false;
+    if (filterIds.some((f) => CONTROL_FILTER_IDS.has(f))) return false;
     return (g.ScopeConfiguration?.SelectedSheets?.SheetVisualScopingConfigurations ?? []).some(
       (s) => s.SheetId === sheetId && (s.Scope === 'ALL_VISUALS' || (s.VisualIds ?? []).includes(id)),
     );
@@ -65,47 +67,62 @@ function titleOf(visual: Visual): string {
   return inner.Title?.FormatText?.PlainText ?? '';
 }
 
-/** Every visual of the dashboard with the columns its query reads. */
+/** The one dataset a visual's fields come from (a visual of two datasets is a mistake). */
+function datasetOf(refs: Array<[string, string]>, id: string): DatasetId {
+  const ids = new Set(refs.map(([d]) => d));
+  const [only] = ids;
+  if (ids.size !== 1 || !only || !(only in DATASETS)) throw new Error(`visual ${id} reads ${ids.size} datasets (${[...ids].join(', ')}), not one`);
+  return only as DatasetId;
+}
+
+/** Every visual of the dashboard with the dataset, table and columns its query reads. */
 export function visualReads(model: DashboardModel = buildDashboard()): VisualRead[] {
   const groups = model.definition.FilterGroups ?? [];
   return (model.definition.Sheets ?? []).flatMap((sheet) =>
     (sheet.Visuals ?? []).map((visual) => {
       const id = visualId(visual);
-      const names = columnNames(visual, new Set());
-      for (const g of fixedGroupsOf(groups, sheet.SheetId!, id)) columnNames(g.Filters, names);
-      const columns = [...new Set([...names].flatMap(physicalColumns))].sort();
-      return { sheetId: sheet.SheetId!, visualId: id, title: titleOf(visual), names: [...names].sort(), columns };
+      const refs = columnRefs(visual, []);
+      for (const g of fixedGroupsOf(groups, sheet.SheetId!, id)) columnRefs(g.Filters, refs);
+      const dataset = datasetOf(refs, id);
+      const names = [...new Set(refs.map(([, n]) => n))].sort();
+      const columns = [...new Set(names.flatMap((n) => physicalColumns(n, dataset)))].sort();
+      return { sheetId: sheet.SheetId!, visualId: id, title: titleOf(visual), dataset, table: DATASETS[dataset].table, names, columns };
     }),
   );
 }
 
-/** Whether the hourly rollup (src/core/rollup.ts) can answer a visual: every name it uses is one the rollup keeps. */
-export function rollupCanAnswer(read: VisualRead, answers: ReadonlySet<string>): boolean {
-  return read.names.every((n) => answers.has(n));
-}
+/** How fresh each dataset's data is. */
+export const FRESHNESS: Readonly<Record<DatasetId, string>> = {
+  logs: 'the Firehose buffer (60 s by default)',
+  hourly: '30 to 90 min (the hour before, added at minute 30 of each UTC hour)',
+  top: '30 to 90 min (the hour before, added at minute 30 of each UTC hour)',
+};
 
 /**
- * docs/dashboard/reads.md: for each visual, the columns its query reads from `access_logs`, and
- * whether the hourly rollup of the design could answer it. Generated by `npm run docs:dashboard`.
+ * docs/dashboard/reads.md: for each visual, the dataset and table it reads, the table's columns its
+ * query names, and how fresh it is. Generated by `npm run docs:dashboard`.
  */
-export function renderReadsMarkdown(reads: readonly VisualRead[], answers: ReadonlySet<string>): string {
+export function renderReadsMarkdown(reads: readonly VisualRead[]): string {
   const lines = [
     '# What each visual reads',
     '',
     'Generated from the dashboard definition by `npm run docs:dashboard` (src/template/quicksight/reads.ts); a test fails when it is stale.',
     '',
-    'Every visual is a direct query on `access_logs` (Parquet, partitioned by the request\'s UTC day and hour), fresh to within',
-    'the Firehose buffer (`BufferIntervalSeconds`, 60 s by default, up to 1.5 times that with dynamic partitioning). It reads only',
-    'the columns below, for the days of the date control. "Rollup" says whether the hourly rollup table',
-    '`access_logs_hourly` (src/core/rollup.ts; the stack refreshes it at minute 30 of every UTC hour with the hour before, so it',
-    'lags 30 to 90 minutes) could answer it. The dashboard does not read the rollup yet; `npm run bench -- scan` prices both.',
+    'Each visual is one query on one table, for the days of the date control (the raw-requests sheet: the hours of its own',
+    'control), reading only the columns below: `access_logs` (raw Parquet, partitioned by the request\'s UTC day and hour),',
+    '`access_logs_hourly` (the hourly rollup) or `access_logs_top_hourly` (the 1,000 busiest values per hour, API, stage and',
+    'kind). docs/dashboard.md says what the rollups answer and how; `npm run bench -- scan` prices a load of each sheet.',
     '',
-    '| sheet | visual | columns read | rollup |',
+    '| dataset | fresh to within |',
+    '|---|---|',
+    ...(Object.keys(FRESHNESS) as DatasetId[]).map((d) => `| \`${d}\` (\`${DATASETS[d].table}\`) | ${FRESHNESS[d]} |`),
+    '',
+    '| sheet | visual | dataset | columns read |',
     '|---|---|---|---|',
   ];
   for (const r of reads) {
     const title = r.title.replace(/\|/g, '\\|');
-    lines.push(`| ${r.sheetId} | ${title} (\`${r.visualId}\`) | ${r.columns.map((c) => `\`${c}\``).join(', ')} | ${rollupCanAnswer(r, answers) ? 'yes' : 'no'} |`);
+    lines.push(`| ${r.sheetId} | ${title} (\`${r.visualId}\`) | \`${r.dataset}\` | ${r.columns.map((c) => `\`${c}\``).join(', ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }

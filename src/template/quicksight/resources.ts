@@ -1,15 +1,18 @@
 /**
  * The QuickSight resources of the stack: the data source's run-as role, the Athena data source, the
- * dataset, its SPICE refresh schedules and the dashboard. Every one carries the `QuickSightEnabled`
- * condition, so an empty principal (`--no-dashboard`) deploys the pipeline alone.
+ * three datasets (raw, hourly rollup, hourly top values), the rollup datasets' SPICE refresh
+ * schedules and the dashboard. Every one carries the `QuickSightEnabled` condition, so an empty
+ * principal (`--no-dashboard`) deploys the pipeline alone.
  */
 import { BUCKET_PREFIXES } from '../../core/outputs.js';
 import { join, projectTags } from '../intrinsics.js';
 import { LOG_BUCKET_ARN } from '../log-bucket.js';
+import { ROLLUP_IDS } from '../rollup.js';
 import { LOGICAL_IDS, PARAMETERS, type CfnResource, type CfnValue } from '../types.js';
-import { DATASET_COLUMNS, datasetSql, FIELD_FOLDERS, LOG_DATE_COLUMN } from './columns.js';
+import { LOG_DATE_COLUMN } from './columns.js';
+import { DATASETS, datasetSqlOf, type DatasetId } from './datasets.js';
 import { buildDashboard } from './definition/dashboard.js';
-import { DATASET_IDENTIFIER, QS_CONDITIONS, QS_IDS, QS_LOGICAL_IDS, QS_PARAMETERS } from './names.js';
+import { QS_CONDITIONS, QS_IDS, QS_LOGICAL_IDS, QS_PARAMETERS } from './names.js';
 import { DASHBOARD_OWNER_ACTIONS, DATA_SET_OWNER_ACTIONS, DATA_SOURCE_OWNER_ACTIONS, ownerPermissions } from './permissions.js';
 
 const ref = (name: string): CfnValue => ({ Ref: name });
@@ -31,14 +34,15 @@ const ARNS = {
   glueTables: sub(`arn:\${AWS::Partition}:glue:\${AWS::Region}:\${AWS::AccountId}:table/\${${LOGICAL_IDS.glueDatabase}}/*`),
   bucket: LOG_BUCKET_ARN,
   logObjects: join('', [LOG_BUCKET_ARN, `/${BUCKET_PREFIXES.logs}*`]),
+  rollupObjects: join('', [LOG_BUCKET_ARN, `/${BUCKET_PREFIXES.rollups}*`]),
   resultObjects: join('', [LOG_BUCKET_ARN, `/${BUCKET_PREFIXES.athenaResults}*`]),
 };
 
 /**
  * The data source's own role ("run-as role"): QuickSight assumes it for every query of this data
  * source, so nobody has to tick the bucket in QuickSight's account-wide security settings, and the
- * account-wide QuickSight role gets nothing. It can read the log objects, run queries in our
- * workgroup on our table, and write that workgroup's results, and nothing else.
+ * account-wide QuickSight role gets nothing. It can read the log and rollup objects, run queries in
+ * our workgroup on our tables, and write that workgroup's results, and nothing else.
  */
 export function dataSourceRole(): CfnResource {
   return {
@@ -97,10 +101,11 @@ export function dataSourceRole(): CfnResource {
                 Effect: 'Allow',
                 Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
                 Resource: ARNS.bucket,
-                Condition: { StringLike: { 's3:prefix': [BUCKET_PREFIXES.logs, `${BUCKET_PREFIXES.logs}*`, BUCKET_PREFIXES.athenaResults, `${BUCKET_PREFIXES.athenaResults}*`] } },
+                Condition: { StringLike: { 's3:prefix': [BUCKET_PREFIXES.logs, BUCKET_PREFIXES.rollups, BUCKET_PREFIXES.athenaResults].flatMap((p) => [p, `${p}*`]) } },
               },
               { Sid: 'BucketLocation', Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: ARNS.bucket },
-              { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: ARNS.logObjects },
+              // The raw table (logs/) and the rollup tables the aggregate visuals read (rollups/).
+              { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: [ARNS.logObjects, ARNS.rollupObjects] },
               {
                 Sid: 'QueryResults',
                 Effect: 'Allow',
@@ -135,40 +140,64 @@ export function dataSource(): CfnResource {
   };
 }
 
-const PHYSICAL_TABLE = 'access-logs';
+/**
+ * How each dataset is named, what Glue table its SQL reads (a `${...}` reference where the stack
+ * creates the table, so CloudFormation creates it first), and how it is imported: the raw dataset is
+ * always a direct query (a narrow window of a table that can hold billions of rows a day, more than
+ * SPICE holds), the rollup datasets follow `QuickSightImportMode`.
+ */
+const DATASET_RESOURCES: Record<DatasetId, { logicalId: string; dataSetId: CfnValue; name: string; physical: string; table: string; spice: boolean }> = {
+  logs: { logicalId: QS_LOGICAL_IDS.dataSet, dataSetId: QS_IDS.dataSet, name: 'API Gateway access logs', physical: 'access-logs', table: `\${${LOGICAL_IDS.glueTable}}`, spice: false },
+  hourly: {
+    logicalId: QS_LOGICAL_IDS.hourlyDataSet,
+    dataSetId: QS_IDS.hourlyDataSet,
+    name: 'API Gateway access logs, hourly rollup',
+    physical: 'access-logs-hourly',
+    table: `\${${ROLLUP_IDS.table}}`,
+    spice: true,
+  },
+  top: {
+    logicalId: QS_LOGICAL_IDS.topDataSet,
+    dataSetId: QS_IDS.topDataSet,
+    name: 'API Gateway access logs, hourly top values',
+    physical: 'access-logs-top-hourly',
+    table: DATASETS.top.table,
+    spice: true,
+  },
+};
 
-export function dataSet(): CfnResource {
+/** The refresh properties of a SPICE dataset: each incremental refresh re-reads the last day (by `logdate`). */
+const spiceRefreshProperties = (): CfnValue => ({
+  'Fn::If': [
+    QS_CONDITIONS.spice,
+    { RefreshConfiguration: { IncrementalRefresh: { LookbackWindow: { ColumnName: LOG_DATE_COLUMN, Size: 1, SizeUnit: 'DAY' } } } },
+    ref('AWS::NoValue'),
+  ],
+});
+
+export function dataSet(dataset: DatasetId): CfnResource {
+  const r = DATASET_RESOURCES[dataset];
+  const spec = DATASETS[dataset];
   return {
     Type: 'AWS::QuickSight::DataSet',
     Condition: QS_CONDITIONS.enabled,
     Properties: {
       AwsAccountId: accountId,
-      DataSetId: QS_IDS.dataSet,
-      Name: sub(`API Gateway access logs (${projectName})`),
-      ImportMode: ref(QS_PARAMETERS.importMode),
+      DataSetId: r.dataSetId,
+      Name: sub(`${r.name} (${projectName})`),
+      ImportMode: r.spice ? ref(QS_PARAMETERS.importMode) : 'DIRECT_QUERY',
       PhysicalTableMap: {
-        [PHYSICAL_TABLE]: {
+        [r.physical]: {
           CustomSql: {
             DataSourceArn: getAtt(QS_LOGICAL_IDS.dataSource, 'Arn'),
-            Name: 'access logs',
-            // `${GlueTable}` in the query makes CloudFormation create the table before the dataset
-            // (the sample's dataset waited for the database only); no DependsOn needed.
-            SqlQuery: sub(datasetSql(`\${${LOGICAL_IDS.glueDatabase}}`, `\${${LOGICAL_IDS.glueTable}}`)),
-            Columns: DATASET_COLUMNS.map((c) => ({ Name: c.name, Type: c.type })),
+            Name: r.physical.replace(/-/g, ' '),
+            SqlQuery: sub(datasetSqlOf(dataset, `\${${LOGICAL_IDS.glueDatabase}}`, r.table)),
+            Columns: spec.columns.map((c) => ({ Name: c.name, Type: c.type })),
           },
         },
       },
-      FieldFolders: Object.fromEntries(
-        Object.entries(FIELD_FOLDERS).map(([folder, f]) => [folder, { Description: f.description, Columns: [...f.columns] }]),
-      ),
-      // SPICE only: hourly refreshes re-read the last day (by delivery day, so Athena reads one or two partitions).
-      DataSetRefreshProperties: {
-        'Fn::If': [
-          QS_CONDITIONS.spice,
-          { RefreshConfiguration: { IncrementalRefresh: { LookbackWindow: { ColumnName: LOG_DATE_COLUMN, Size: 1, SizeUnit: 'DAY' } } } },
-          ref('AWS::NoValue'),
-        ],
-      },
+      FieldFolders: Object.fromEntries(Object.entries(spec.folders).map(([folder, f]) => [folder, { Description: f.description, Columns: [...f.columns] }])),
+      ...(r.spice ? { DataSetRefreshProperties: spiceRefreshProperties() } : {}),
       // Do not hold a stack operation until a SPICE import finishes; the schedules keep it fresh.
       IngestionWaitPolicy: { WaitForSpiceIngestion: false },
       Permissions: ownerPermissions(principal, DATA_SET_OWNER_ACTIONS),
@@ -177,29 +206,34 @@ export function dataSet(): CfnResource {
   };
 }
 
+/** The three datasets, by logical id. */
+export function dataSets(): Record<string, CfnResource> {
+  return Object.fromEntries((Object.keys(DATASET_RESOURCES) as DatasetId[]).map((d) => [DATASET_RESOURCES[d].logicalId, dataSet(d)]));
+}
+
 /**
- * SPICE refreshes: incremental every hour (the last delivery day again), and a full one weekly so
- * SPICE forgets what the bucket's lifecycle has expired.
+ * SPICE refreshes of the rollup datasets: incremental every hour (the last day again; the rollups
+ * gain an hour at minute 30 of each UTC hour), and a full one weekly so SPICE forgets what the
+ * bucket's lifecycle has expired.
  */
 export function refreshSchedules(): Record<string, CfnResource> {
-  const schedule = (scheduleId: string, refreshType: string, frequency: CfnValue): CfnResource => ({
+  const schedule = (dataset: DatasetId, scheduleId: string, refreshType: string, frequency: CfnValue): CfnResource => ({
     Type: 'AWS::QuickSight::RefreshSchedule',
     Condition: QS_CONDITIONS.spice,
-    DependsOn: [QS_LOGICAL_IDS.dataSet],
+    DependsOn: [DATASET_RESOURCES[dataset].logicalId],
     Properties: {
       AwsAccountId: accountId,
-      DataSetId: QS_IDS.dataSet,
+      DataSetId: DATASET_RESOURCES[dataset].dataSetId,
       Schedule: { ScheduleId: scheduleId, RefreshType: refreshType, ScheduleFrequency: frequency },
     },
   });
+  const hourly: CfnValue = { Interval: 'HOURLY', TimeZone: 'UTC' };
+  const weekly: CfnValue = { Interval: 'WEEKLY', RefreshOnDay: { DayOfWeek: 'SUNDAY' }, TimeOfTheDay: '03:00', TimeZone: 'UTC' };
   return {
-    [QS_LOGICAL_IDS.incrementalRefresh]: schedule('hourly-incremental', 'INCREMENTAL_REFRESH', { Interval: 'HOURLY', TimeZone: 'UTC' }),
-    [QS_LOGICAL_IDS.fullRefresh]: schedule('weekly-full', 'FULL_REFRESH', {
-      Interval: 'WEEKLY',
-      RefreshOnDay: { DayOfWeek: 'SUNDAY' },
-      TimeOfTheDay: '03:00',
-      TimeZone: 'UTC',
-    }),
+    [QS_LOGICAL_IDS.hourlyIncrementalRefresh]: schedule('hourly', 'hourly-incremental', 'INCREMENTAL_REFRESH', hourly),
+    [QS_LOGICAL_IDS.hourlyFullRefresh]: schedule('hourly', 'weekly-full', 'FULL_REFRESH', weekly),
+    [QS_LOGICAL_IDS.topIncrementalRefresh]: schedule('top', 'hourly-incremental', 'INCREMENTAL_REFRESH', hourly),
+    [QS_LOGICAL_IDS.topFullRefresh]: schedule('top', 'weekly-full', 'FULL_REFRESH', weekly),
   };
 }
 
@@ -214,7 +248,10 @@ export function dashboard(): CfnResource {
       Name: sub(`API Gateway access logs (${projectName})`),
       Definition: {
         ...definition,
-        DataSetIdentifierDeclarations: [{ Identifier: DATASET_IDENTIFIER, DataSetArn: getAtt(QS_LOGICAL_IDS.dataSet, 'Arn') }],
+        DataSetIdentifierDeclarations: (Object.keys(DATASET_RESOURCES) as DatasetId[]).map((Identifier) => ({
+          Identifier,
+          DataSetArn: getAtt(DATASET_RESOURCES[Identifier].logicalId, 'Arn'),
+        })),
       },
       Permissions: ownerPermissions(principal, DASHBOARD_OWNER_ACTIONS),
       DashboardPublishOptions: {

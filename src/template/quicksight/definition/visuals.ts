@@ -14,12 +14,15 @@ import type {
   VisualSubtitleLabelOptions,
   VisualTitleLabelOptions,
 } from '@aws-sdk/client-quicksight';
+import type { DatasetId } from '../datasets.js';
 import { categorical, column, dateDimension, fieldColumn, fieldId, FieldIds, TIME } from './fields.js';
 
 export interface VisualText {
   id: string;
   title: string;
   subtitle?: string;
+  /** The dataset every field of the visual comes from. */
+  dataset: DatasetId;
 }
 
 type Measure = (ids: FieldIds) => MeasureField;
@@ -49,7 +52,7 @@ function measureLabels(measures: Array<[MeasureField, string]>): ChartAxisLabelO
  * only a bare number rendered.
  */
 export function kpi(text: VisualText, value: Measure): Visual {
-  const ids = new FieldIds(text.id);
+  const ids = new FieldIds(text.id, text.dataset);
   const v = value(ids);
   const trend = dateDimension(ids, 'DAY');
   return {
@@ -83,7 +86,7 @@ export interface LineOptions extends VisualText {
 
 /** Values over request time, one line per measure or per value of `colorBy`; gaps drawn as zero. */
 export function line(o: LineOptions): Visual {
-  const ids = new FieldIds(o.id);
+  const ids = new FieldIds(o.id, o.dataset);
   const x = dateDimension(ids, o.granularity);
   const values = o.values.map(([m, label]) => [m(ids), label] as [MeasureField, string]);
   const color = o.colorBy ? o.colorBy[0](ids) : undefined;
@@ -132,7 +135,7 @@ export interface BarOptions extends VisualText {
 
 /** Top-N bars sorted by the first value, largest first. */
 export function bar(o: BarOptions): Visual {
-  const ids = new FieldIds(o.id);
+  const ids = new FieldIds(o.id, o.dataset);
   const category = o.category[0](ids);
   const values = o.values.map(([m, label]) => [m(ids), label] as [MeasureField, string]);
   const color = o.colorBy ? o.colorBy[0](ids) : undefined;
@@ -172,7 +175,7 @@ export interface DonutOptions extends VisualText {
 
 /** Share of a whole, largest slices first; the value field is explicit (the sample's pie had none). */
 export function donut(o: DonutOptions): Visual {
-  const ids = new FieldIds(o.id);
+  const ids = new FieldIds(o.id, o.dataset);
   const category = o.category[0](ids);
   const value = o.value[0](ids);
   return {
@@ -216,7 +219,7 @@ function tableFieldOptions(fields: Array<[string, string]>): { SelectedFieldOpti
 
 /** Grouped rows with aggregated values, every column labelled. */
 export function table(o: TableOptions): Visual {
-  const ids = new FieldIds(o.id);
+  const ids = new FieldIds(o.id, o.dataset);
   const groupBy = o.groupBy.map(([d, label]) => [d(ids), label] as [DimensionField, string]);
   const values = o.values.map(([m, label]) => [m(ids), label] as [MeasureField, string]);
   const sortField = o.sortByTimeDesc ? groupBy[0]?.[0] : values[o.sortByValue ?? 0]?.[0];
@@ -246,8 +249,8 @@ export interface RawTableOptions extends VisualText {
 
 /** One row per request (no grouping), newest first. */
 export function rawTable(o: RawTableOptions): Visual {
-  const ids = new FieldIds(o.id);
-  const fields = o.columns.map(([name, label]) => ({ FieldId: ids.next('col'), Column: column(name), label }));
+  const ids = new FieldIds(o.id, o.dataset);
+  const fields = o.columns.map(([name, label]) => ({ FieldId: ids.next('col'), Column: column(name, o.dataset), label }));
   const time = fields.find((f) => f.Column.ColumnName === TIME);
   if (!time) throw new Error(`raw table ${o.id} must show ${TIME}`);
   return {
