@@ -29,8 +29,8 @@ export type Source =
   | { kind: 'whole-rows'; bytesPerRecord: number }
   /** Reads the named columns of the raw records in its window (Parquet). */
   | { kind: 'columns'; bytesPerRecordByColumn: Readonly<Record<string, number>>; overheadBytesPerRecord?: number }
-  /** Reads a rollup table: a number of bytes per hour of window. */
-  | { kind: 'rollup'; bytesPerHour: number };
+  /** Reads the named columns of a rollup table: its rows per hour of window, and bytes per row of each column. */
+  | { kind: 'rollup'; rowsPerHour: number; bytesPerRowByColumn: Readonly<Record<string, number>> };
 
 export interface VisualQuery {
   sheetId: string;
@@ -64,18 +64,20 @@ export function queryBytes(q: VisualQuery, requestsPerDay: number): number {
   switch (q.source.kind) {
     case 'whole-rows':
       return records * q.source.bytesPerRecord;
-    case 'columns': {
-      const perColumn = q.source.bytesPerRecordByColumn;
-      const perRecord = q.columns.reduce((sum, c) => {
-        const b = perColumn[c];
-        if (b === undefined) throw new Error(`no measured size for column "${c}"`);
-        return sum + b;
-      }, q.source.overheadBytesPerRecord ?? 0);
-      return records * perRecord;
-    }
+    case 'columns':
+      return records * bytesPerRow(q.columns, q.source.bytesPerRecordByColumn, q.source.overheadBytesPerRecord ?? 0);
     case 'rollup':
-      return q.windowHours * q.source.bytesPerHour;
+      return q.windowHours * q.source.rowsPerHour * bytesPerRow(q.columns, q.source.bytesPerRowByColumn, 0);
   }
+}
+
+/** Bytes of one row in the named columns; refuses a column it has no size for. */
+function bytesPerRow(columns: readonly string[], perColumn: Readonly<Record<string, number>>, overhead: number): number {
+  return columns.reduce((sum, c) => {
+    const b = perColumn[c];
+    if (b === undefined) throw new Error(`no measured size for column "${c}"`);
+    return sum + b;
+  }, overhead);
 }
 
 /** One load of each sheet: every visual's query, in order. */

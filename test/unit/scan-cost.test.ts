@@ -34,7 +34,9 @@ describe('bytes a visual scans', () => {
   it('reads whole rows of gzip JSON, named columns of Parquet, and hours of a rollup', () => {
     expect(queryBytes({ ...base, source: { kind: 'whole-rows', bytesPerRecord: 100 } }, 1000)).toBe(2 * 1000 * 100);
     expect(queryBytes({ ...base, source: { kind: 'columns', bytesPerRecordByColumn: { a: 1, b: 2, c: 50 }, overheadBytesPerRecord: 0.5 } }, 1000)).toBe(2000 * 3.5);
-    expect(queryBytes({ ...base, source: { kind: 'rollup', bytesPerHour: 10 } }, 1e9)).toBe(480);
+    // A rollup: rows per hour (whatever the requests a day) times the bytes per row of the named columns.
+    expect(queryBytes({ ...base, source: { kind: 'rollup', rowsPerHour: 10, bytesPerRowByColumn: { a: 1, b: 3, c: 100 } } }, 1e9)).toBe(48 * 10 * 4);
+    expect(() => queryBytes({ ...base, source: { kind: 'rollup', rowsPerHour: 10, bytesPerRowByColumn: { b: 3 } } }, 1)).toThrow(/"a"/);
   });
   it('refuses a column it has no size for', () => {
     expect(() => queryBytes({ ...base, source: { kind: 'columns', bytesPerRecordByColumn: { a: 1 } } }, 1)).toThrow(/"b"/);
