@@ -87,6 +87,12 @@ export function rollupColumns(): Array<{ name: string; type: string }> {
   ];
 }
 
+/** The raw columns the rollup's SELECT reads (its scan in Athena: cost.ts prices the hourly refresh by them). */
+export function rollupSourceColumns(): string[] {
+  const auth = AUTH_METHODS.flatMap((m) => m.anyPresent.map((k) => k.toLowerCase()));
+  return [...new Set([...ROLLUP_DIMENSIONS, ...auth, 'requesttimeepoch', ...LATENCY_METRICS])];
+}
+
 /**
  * The SELECT that builds rollup rows from the raw table `source` (already quoted), for the rows
  * `where` keeps. `hour_ms` is the hour's start in epoch ms. `partition`, when given, is an

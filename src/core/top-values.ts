@@ -47,6 +47,22 @@ export function topValuesColumns(): Array<{ name: string; type: string }> {
   ];
 }
 
+/** The raw columns the top values' SELECT reads (cost.ts prices the hourly refresh by them). */
+export const TOP_VALUES_SOURCE_COLUMNS = [
+  'apiid',
+  'stage',
+  'status',
+  'requesttimeepoch',
+  'ip',
+  'identityuseragent',
+  'wafresponsecode',
+  'sub',
+  'cognitoclientid',
+  'aud',
+  'identityuserarn',
+  'identityaccountid',
+] as const;
+
 const q = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** One SQL expression per row and kind: `field` of the row's kind (NULL for a kind without one). */
