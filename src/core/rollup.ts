@@ -87,6 +87,12 @@ export function rollupColumns(): Array<{ name: string; type: string }> {
   ];
 }
 
+/** The raw columns the rollup's SELECT reads (its scan in Athena: cost.ts prices the hourly refresh by them). */
+export function rollupSourceColumns(): string[] {
+  const auth = AUTH_METHODS.flatMap((m) => m.anyPresent.map((k) => k.toLowerCase()));
+  return [...new Set([...ROLLUP_DIMENSIONS, ...auth, 'requesttimeepoch', ...LATENCY_METRICS])];
+}
+
 /**
  * The SELECT that builds rollup rows from the raw table `source` (already quoted), for the rows
  * `where` keeps. `hour_ms` is the hour's start in epoch ms. `partition`, when given, is an
@@ -122,22 +128,48 @@ export const ROLLUP_PREFIX = `${BUCKET_PREFIXES.rollups}hourly/`;
 export const ROLLUP_MINUTE = 30;
 
 /**
- * The scheduled refresh: the rollup of the hour before the current one, from the Parquet table's
- * partitions of that hour only, written unless rows of that hour are there already (so a retry or
- * a second run never doubles it). Athena folds `current_timestamp` into a constant before it plans
- * the query, so the partition filter prunes to one hour.
+ * The hour a scheduled refresh adds, as SQL expressions: its UTC day (`yyyy-MM-dd`, the raw table's
+ * and the rollups' `dt`), its hour of day (`HH`, the raw table's `hour`) and its start in epoch ms.
  */
-export function rollupInsertSql(database: string, raw: string, rollup: string = ROLLUP_TABLE_NAME): string {
+export interface RefreshHour {
+  day: string;
+  hourOfDay: string;
+  hourMs: string;
+}
+
+/**
+ * The UTC hour before the one the query starts in (Athena/Trino). Athena folds `current_timestamp`
+ * into a constant before it plans the query, so a filter on these prunes to that hour's partitions.
+ */
+export const PREVIOUS_UTC_HOUR: RefreshHour = (() => {
   const start = "date_trunc('hour', current_timestamp - interval '1' hour)";
-  const day = `date_format(${start}, '%Y-%m-%d')`;
-  const hourMs = `CAST(to_unixtime(${start}) * 1000 AS bigint)`;
-  const target = `"${database}"."${rollup}"`;
-  const where = [
-    `dt = ${day}`,
-    `hour = date_format(${start}, '%H')`,
-    `NOT EXISTS (SELECT 1 FROM ${target} done WHERE done.dt = ${day} AND done.hour_ms = ${hourMs})`,
+  return {
+    day: `date_format(${start}, '%Y-%m-%d')`,
+    hourOfDay: `date_format(${start}, '%H')`,
+    hourMs: `CAST(to_unixtime(${start}) * 1000 AS bigint)`,
+  };
+})();
+
+/**
+ * The WHERE of a refresh into `target` (quoted): the raw table's partitions of `hour` only, and
+ * nothing unless `target` has no row of that hour yet, so a retry or a second run never doubles it.
+ */
+export function refreshWhere(target: string, hour: RefreshHour = PREVIOUS_UTC_HOUR): string {
+  return [
+    `dt = ${hour.day}`,
+    `hour = ${hour.hourOfDay}`,
+    `NOT EXISTS (SELECT 1 FROM ${target} done WHERE done.dt = ${hour.day} AND done.hour_ms = ${hour.hourMs})`,
   ].join('\n  AND ');
-  return `INSERT INTO ${target}\n${rollupSelectSql(`"${database}"."${raw}"`, where, day)}`;
+}
+
+/**
+ * The scheduled refresh: the rollup of the hour before the current one, from the Parquet table's
+ * partitions of that hour only, written unless rows of that hour are there already (refreshWhere).
+ * `hour` is for tests, which run it in DuckDB with literal expressions.
+ */
+export function rollupInsertSql(database: string, raw: string, rollup: string = ROLLUP_TABLE_NAME, hour: RefreshHour = PREVIOUS_UTC_HOUR): string {
+  const target = `"${database}"."${rollup}"`;
+  return `INSERT INTO ${target}\n${rollupSelectSql(`"${database}"."${raw}"`, refreshWhere(target, hour), hour.day)}`;
 }
 
 /**

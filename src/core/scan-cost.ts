@@ -10,18 +10,13 @@
  * chunks of the columns it names (https://docs.aws.amazon.com/athena/latest/ug/columnar-storage.html).
  */
 
-import { PRICES } from './cost.js';
+import { athenaQueryDollars, PRICES } from './cost.js';
 
 export const ATHENA_PRICE_PER_TB = PRICES.athenaPerTb;
-export const ATHENA_MINIMUM_BYTES = 10 * 1024 ** 2;
-const TB = 1024 ** 4;
-const MB = 1024 ** 2;
+export const ATHENA_MINIMUM_BYTES = PRICES.athenaMinimumMbPerQuery * 1024 ** 2;
 
 /** Dollars Athena bills for one query that scans `bytes`. */
-export function athenaQueryPrice(bytes: number): number {
-  const billed = Math.max(ATHENA_MINIMUM_BYTES, Math.ceil(bytes / MB) * MB);
-  return (billed / TB) * ATHENA_PRICE_PER_TB;
-}
+export const athenaQueryPrice = athenaQueryDollars;
 
 /** How a visual's query is answered in a layout. */
 export type Source =

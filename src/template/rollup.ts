@@ -1,18 +1,29 @@
 /**
- * The hourly rollup fragment: the `access_logs_hourly` table (Parquet under rollups/hourly/dt=/),
- * and an EventBridge Scheduler schedule that, at minute 30 of every hour, starts the Athena query
- * that adds the previous hour's rows (src/core/rollup.ts). No server of ours: the schedule calls
- * Athena's StartQueryExecution through Scheduler's universal target
- * (`arn:aws:scheduler:::aws-sdk:athena:startQueryExecution`,
- * https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html), as a role
- * that may run that query and nothing else.
+ * The hourly rollups fragment: two Parquet tables Athena fills, and one EventBridge Scheduler
+ * schedule each that, at minute 30 of every UTC hour, starts the Athena query adding the previous
+ * hour's rows: `access_logs_hourly` (src/core/rollup.ts, under rollups/hourly/dt=/) and
+ * `access_logs_top_hourly` (src/core/top-values.ts, under rollups/top-hourly/dt=/). No server of
+ * ours: each schedule calls Athena's StartQueryExecution through Scheduler's universal target
+ * (`arn:aws:scheduler:::aws-sdk:athena:startQueryExecution`, whose `Input` is the API's request
+ * parameters as JSON: https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-universal.html;
+ * QueryString, WorkGroup and QueryExecutionContext.Database as in
+ * https://docs.aws.amazon.com/athena/latest/APIReference/API_StartQueryExecution.html; no
+ * ClientRequestToken, which the SDK Scheduler calls with generates: a fixed one would make every
+ * later run return the first run's query), as a role that may run those queries and nothing else.
  *
- * Not read by the dashboard yet: its visuals are direct queries on `access_logs`. The table is
- * there to query (and for the dashboard's rollup datasets, docs/dashboard/reads.md).
+ * Both run at the same minute, so both tables count the same delivered files of an hour; two
+ * queries an hour are far under Athena's concurrent-query quota.
+ *
+ * The INSERT INTO ... SELECT of each (https://docs.aws.amazon.com/athena/latest/ug/insert-into.html:
+ * any SELECT) uses a NOT EXISTS subquery on its own target, and the top values a window function;
+ * Athena engine 3 runs Trino's SELECT (subqueries: https://trino.io/docs/current/sql/select.html,
+ * window functions: https://trino.io/docs/current/functions/window.html;
+ * https://docs.aws.amazon.com/athena/latest/ug/engine-versions-reference-0003.html).
  */
 import { BUCKET_PREFIXES } from '../core/outputs.js';
 import { TOOL } from '../core/names.js';
 import { ROLLUP_MINUTE, ROLLUP_PREFIX, ROLLUP_TABLE_NAME, rollupColumns, rollupInsertSql } from '../core/rollup.js';
+import { TOP_VALUES_PREFIX, TOP_VALUES_TABLE_NAME, topValuesColumns, topValuesInsertSql } from '../core/top-values.js';
 import { AWS_ACCOUNT_ID, getAtt, join, policyDocument, projectTags, ref, sub } from './intrinsics.js';
 import { LOG_BUCKET_ARN, LOG_BUCKET_NAME } from './log-bucket.js';
 import { PARQUET_STORAGE } from './glue.js';
@@ -23,31 +34,67 @@ export const ROLLUP_IDS = {
   table: 'RollupTable',
   role: 'RollupSchedulerRole',
   schedule: 'RollupSchedule',
+  topValuesTable: 'TopValuesTable',
+  topValuesSchedule: 'TopValuesSchedule',
 } as const;
-
-/** The Parquet table name the rollup reads (the pipeline's GLUE_TABLE_NAME; not imported, to keep the fragments apart). */
 
 const bucketArn = LOG_BUCKET_ARN;
 const objects = (prefix: string): CfnValue => join('', [bucketArn, `/${prefix}*`]);
 const arn = (service: string, resource: string): CfnValue => sub(`arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`);
 const database = `\${${LOGICAL_IDS.glueDatabase}}`;
 
-function table(): CfnResource {
+/** One table Athena fills and the schedule that fills it. */
+interface Refreshed {
+  tableId: string;
+  scheduleId: string;
+  /** Schedule name suffix after `<tool>-<project>-`. */
+  scheduleSuffix: string;
+  name: string;
+  prefix: string;
+  columns: Array<{ name: string; type: string }>;
+  description: string;
+  insertSql: string;
+}
+
+const REFRESHED: readonly Refreshed[] = [
+  {
+    tableId: ROLLUP_IDS.table,
+    scheduleId: ROLLUP_IDS.schedule,
+    scheduleSuffix: 'rollup',
+    name: ROLLUP_TABLE_NAME,
+    prefix: ROLLUP_PREFIX,
+    columns: rollupColumns(),
+    description: 'Requests per UTC hour and dimension, with cumulative latency histograms; refreshed hourly by the RollupSchedule query.',
+    insertSql: rollupInsertSql(database, GLUE_TABLE_NAME),
+  },
+  {
+    tableId: ROLLUP_IDS.topValuesTable,
+    scheduleId: ROLLUP_IDS.topValuesSchedule,
+    scheduleSuffix: 'top-values',
+    name: TOP_VALUES_TABLE_NAME,
+    prefix: TOP_VALUES_PREFIX,
+    columns: topValuesColumns(),
+    description: 'The busiest client IPs, user agents, WAF-blocked IPs, Cognito users and IAM callers per UTC hour, API and stage; refreshed hourly by the TopValuesSchedule query.',
+    insertSql: topValuesInsertSql(database, GLUE_TABLE_NAME),
+  },
+];
+
+function table(r: Refreshed): CfnResource {
   return {
     Type: 'AWS::Glue::Table',
     Properties: {
       CatalogId: AWS_ACCOUNT_ID,
       DatabaseName: ref(LOGICAL_IDS.glueDatabase),
       TableInput: {
-        Name: ROLLUP_TABLE_NAME,
-        Description: 'Requests per UTC hour and dimension, with cumulative latency histograms; refreshed hourly by the RollupSchedule query.',
+        Name: r.name,
+        Description: r.description,
         TableType: 'EXTERNAL_TABLE',
         // Partitions are registered by the INSERT itself (no projection): Athena adds the dt it writes.
         Parameters: { classification: 'parquet', 'parquet.compression': 'SNAPPY' },
         PartitionKeys: [{ Name: 'dt', Type: 'string', Comment: 'UTC day of the hour (yyyy-MM-dd)' }],
         StorageDescriptor: {
-          Columns: rollupColumns().map((c) => ({ Name: c.name, Type: c.type })),
-          Location: join('', ['s3://', LOG_BUCKET_NAME, `/${ROLLUP_PREFIX}`]),
+          Columns: r.columns.map((c) => ({ Name: c.name, Type: c.type })),
+          Location: join('', ['s3://', LOG_BUCKET_NAME, `/${r.prefix}`]),
           ...PARQUET_STORAGE,
         },
       },
@@ -56,15 +103,15 @@ function table(): CfnResource {
 }
 
 /**
- * Athena runs the query as the caller, here Scheduler with this role: start it in our workgroup,
- * read the Parquet table and the rollup, write the rollup's files and register its partitions, and
- * write the query's results to the workgroup's prefix.
+ * Athena runs the queries as the caller, here Scheduler with this role: start them in our
+ * workgroup, read the Parquet table and the two rollups, write the rollups' files and register
+ * their partitions, and write the queries' results to the workgroup's prefix.
  */
 function role(): CfnResource {
   return {
     Type: 'AWS::IAM::Role',
     Properties: {
-      Description: 'EventBridge Scheduler: run the hourly rollup query in the stack\'s Athena workgroup.',
+      Description: 'EventBridge Scheduler: run the hourly rollup queries in the stack\'s Athena workgroup.',
       AssumeRolePolicyDocument: policyDocument({
         Effect: 'Allow',
         Principal: { Service: 'scheduler.amazonaws.com' },
@@ -74,7 +121,7 @@ function role(): CfnResource {
       }),
       Policies: [
         {
-          PolicyName: 'hourly-rollup',
+          PolicyName: 'hourly-rollups',
           PolicyDocument: policyDocument(
             { Sid: 'StartQuery', Effect: 'Allow', Action: ['athena:StartQueryExecution', 'athena:GetQueryExecution'], Resource: arn('athena', `workgroup/\${${LOGICAL_IDS.athenaWorkGroup}}`) },
             {
@@ -85,16 +132,16 @@ function role(): CfnResource {
                 arn('glue', 'catalog'),
                 arn('glue', `database/${database}`),
                 arn('glue', `table/${database}/${GLUE_TABLE_NAME}`),
-                arn('glue', `table/${database}/${ROLLUP_TABLE_NAME}`),
+                ...REFRESHED.map((r) => arn('glue', `table/${database}/${r.name}`)),
               ],
             },
             { Sid: 'Bucket', Effect: 'Allow', Action: ['s3:GetBucketLocation', 's3:ListBucket'], Resource: bucketArn },
             { Sid: 'ReadLogs', Effect: 'Allow', Action: 's3:GetObject', Resource: objects(BUCKET_PREFIXES.parquetLogs) },
             {
-              Sid: 'WriteRollupAndResults',
+              Sid: 'WriteRollupsAndResults',
               Effect: 'Allow',
               Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
-              Resource: [objects(ROLLUP_PREFIX), objects(BUCKET_PREFIXES.athenaResults)],
+              Resource: [...REFRESHED.map((r) => objects(r.prefix)), objects(BUCKET_PREFIXES.athenaResults)],
             },
           ),
         },
@@ -104,17 +151,25 @@ function role(): CfnResource {
   };
 }
 
-function schedule(): CfnResource {
+/** Scheduler retries a failed start for this long at most: 25 minutes, so a retry of the minute-30 run starts within its hour. */
+export const RETRY_WINDOW_SECONDS = (60 - ROLLUP_MINUTE - 5) * 60;
+
+/**
+ * A schedule at minute ROLLUP_MINUTE of every UTC hour. A failed start (Athena throttling, say) is
+ * retried for 25 minutes at most, so every attempt starts before the hour ends and the query's
+ * "previous hour" is still the one meant; the query itself never doubles an hour.
+ */
+function schedule(r: Refreshed): CfnResource {
   const input = JSON.stringify({
-    QueryString: rollupInsertSql(database, GLUE_TABLE_NAME),
+    QueryString: r.insertSql,
     WorkGroup: `\${${LOGICAL_IDS.athenaWorkGroup}}`,
     QueryExecutionContext: { Database: database },
   });
   return {
     Type: 'AWS::Scheduler::Schedule',
     Properties: {
-      Name: sub(`${TOOL}-\${${PARAMETERS.projectName}}-rollup`),
-      Description: 'Adds the previous UTC hour to the access_logs_hourly table (Athena INSERT INTO).',
+      Name: sub(`${TOOL}-\${${PARAMETERS.projectName}}-${r.scheduleSuffix}`),
+      Description: `Adds the previous UTC hour to the ${r.name} table (Athena INSERT INTO).`,
       ScheduleExpression: `cron(${ROLLUP_MINUTE} * * * ? *)`,
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
@@ -123,21 +178,20 @@ function schedule(): CfnResource {
         Arn: sub('arn:${AWS::Partition}:scheduler:::aws-sdk:athena:startQueryExecution'),
         RoleArn: getAtt(ROLLUP_IDS.role, 'Arn'),
         Input: sub(input),
-        // A failed start is retried for up to an hour; the query itself never doubles an hour.
-        RetryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 5 },
+        RetryPolicy: { MaximumEventAgeInSeconds: RETRY_WINDOW_SECONDS, MaximumRetryAttempts: 5 },
       },
     },
-    // The query names the table by its literal name: the table must exist before the first run.
-    DependsOn: [ROLLUP_IDS.table, LOGICAL_IDS.glueTable],
+    // The query names the tables by their literal names: they must exist before the first run.
+    DependsOn: [r.tableId, LOGICAL_IDS.glueTable],
   };
 }
 
 export function rollupFragment(): TemplateFragment {
   return {
     Resources: {
-      [ROLLUP_IDS.table]: table(),
+      ...Object.fromEntries(REFRESHED.map((r) => [r.tableId, table(r)])),
       [ROLLUP_IDS.role]: role(),
-      [ROLLUP_IDS.schedule]: schedule(),
+      ...Object.fromEntries(REFRESHED.map((r) => [r.scheduleId, schedule(r)])),
     },
   };
 }

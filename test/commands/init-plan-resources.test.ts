@@ -41,9 +41,9 @@ const PIPELINE = [
   'Firehose stream',
   'enrichment Lambda',
   'Glue database',
-  '3 Glue tables',
+  '4 Glue tables',
   'Athena workgroup',
-  'EventBridge Scheduler schedule',
+  '2 EventBridge Scheduler schedules',
 ];
 let cfn: FakeCloudFormation;
 
@@ -109,9 +109,9 @@ describe('init plan: the resources it lists', () => {
       'Firehose stream',
       'enrichment Lambda',
       'Glue database',
-      '3 Glue tables',
+      '4 Glue tables',
       'Athena workgroup',
-      'EventBridge Scheduler schedule',
+      '2 EventBridge Scheduler schedules',
       'CloudWatch Logs subscription filter',
     ]);
     expect(json.join(' ')).not.toMatch(/QuickSight/);
@@ -130,9 +130,9 @@ describe('init plan: the resources it lists', () => {
       'Firehose stream',
       'enrichment Lambda',
       'Glue database',
-      '3 Glue tables',
+      '4 Glue tables',
       'Athena workgroup',
-      'EventBridge Scheduler schedule',
+      '2 EventBridge Scheduler schedules',
       'CloudWatch Logs subscription filter',
       'QuickSight data source',
       'QuickSight dataset',
