@@ -25,7 +25,7 @@ const fragment = quickSightFragment();
 const props = (id: string): any => template.Resources[id]?.Properties ?? {};
 const ctx = (project = 'shop-api'): EvalContext => ({
   parameters: { ProjectName: project, ExistingLogBucket: '', [QS_PARAMETERS.principalArn]: 'arn:aws:quicksight:us-east-1:123456789012:group/default/shop-api-Admins' },
-  resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: 'apigw_shop_api', GlueTable: 'access_logs', RollupTable: 'access_logs_hourly', AthenaWorkGroup: 'apigw-log-analytics-shop-api' },
+  resources: { LogBucket: 'shop-logs-bucket', GlueDatabase: 'apigw_shop_api', GlueTable: 'access_logs', RollupTable: 'access_logs_hourly', TopValuesTable: 'access_logs_top_hourly', AthenaWorkGroup: 'apigw-log-analytics-shop-api' },
   conditions: template.Conditions ?? {},
 });
 
@@ -312,6 +312,7 @@ describe('the rollup datasets', () => {
     }
     const top = sqlOf(QS_LOGICAL_IDS.topDataSet);
     expect(top).toMatch(/FROM "apigw_shop_api"\."access_logs_top_hourly"$/);
+    expect(JSON.stringify(props(QS_LOGICAL_IDS.topDataSet).PhysicalTableMap)).toContain('${TopValuesTable}');
     expect(top).toContain(`CASE WHEN "kind" IN ('ip', 'waf_blocked_ip') THEN "value" END AS "ip"`);
     expect(sqlOf(QS_LOGICAL_IDS.hourlyDataSet)).toContain(`CAST(from_unixtime("hour_ms" / 1e3) AS timestamp) AS "requestdatetime"`);
   });

@@ -161,7 +161,7 @@ const DATASET_RESOURCES: Record<DatasetId, { logicalId: string; dataSetId: CfnVa
     dataSetId: QS_IDS.topDataSet,
     name: 'API Gateway access logs, hourly top values',
     physical: 'access-logs-top-hourly',
-    table: DATASETS.top.table,
+    table: `\${${ROLLUP_IDS.topValuesTable}}`,
     spice: true,
   },
 };
