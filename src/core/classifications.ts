@@ -1,7 +1,8 @@
 /**
- * How requests are classified, shared by the report's SQL (src/core/questions/questions.ts) and the
- * dashboard's calculated fields (src/template/quicksight/definition/fields.ts): one definition, so
- * the terminal report and QuickSight put a request in the same category. Plain data (field names
+ * How requests are classified, shared by the report's SQL (src/core/questions/questions.ts), the
+ * hourly rollup the dashboard reads (src/core/rollup.ts: the authentication method) and the
+ * dashboard's calculated fields (src/template/quicksight/definition/fields.ts: the error type): one
+ * definition, so the terminal report and QuickSight put a request in the same category. Plain data (field names
  * and gateway response types, no SQL), so each side generates its own expression from it.
  */
 

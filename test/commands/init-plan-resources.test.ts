@@ -119,7 +119,7 @@ describe('init plan: the resources it lists', () => {
     expect(qs.calls()).toHaveLength(0);
   });
 
-  it('with a dashboard (direct query, the default): the QuickSight data source, dataset and dashboard, and no SPICE schedule', async () => {
+  it('with a dashboard (direct query, the default): the QuickSight data source, its three datasets (raw, hourly rollup, top values) and dashboard, and no SPICE schedule', async () => {
     const { json, text } = await planOf();
     expect(json).toEqual([
       'S3 log bucket',
@@ -135,18 +135,18 @@ describe('init plan: the resources it lists', () => {
       '2 EventBridge Scheduler schedules',
       'CloudWatch Logs subscription filter',
       'QuickSight data source',
-      'QuickSight dataset',
+      '3 QuickSight datasets',
       'QuickSight dashboard',
     ]);
     expect(text).toBe(json.join(', '));
   });
 
-  it('with SPICE (an installation that uses it): the two refresh schedules too, and the upgrade keeps SPICE', async () => {
+  it('with SPICE (an installation that uses it): the two rollup datasets\' refresh schedules too, and the upgrade keeps SPICE', async () => {
     installedWithSpice();
     const { json, text } = await planOf();
-    expect(json).toContain('2 QuickSight SPICE refresh schedules');
+    expect(json).toContain('4 QuickSight SPICE refresh schedules');
     expect(json.filter((r) => PIPELINE.some((p) => r.includes(p)))).toHaveLength(PIPELINE.length);
-    expect(text).toContain('2 QuickSight SPICE refresh schedules');
+    expect(text).toContain('4 QuickSight SPICE refresh schedules');
     expect(text).toBe(json.join(', '));
     // What the plan says is what the change set asks for: the installed SPICE mode and buffer are kept.
     cfn.changeSet = { status: 'FAILED', reason: "The submitted information didn't contain changes. Submit different information to create a change set." };

@@ -137,6 +137,7 @@ describe('init', () => {
     expect(out).toContain(`Dashboard  ${OUTPUTS[OUTPUT_KEYS.dashboardUrl]}`);
     expect(out).toContain('Next       npx apigw-log-analytics status --region us-east-1 --project shop');
     expect(out).toContain('records reach S3 about a minute after the next request');
+    expect(out).toContain('the raw-requests sheet shows them then, the other sheets at minute 30 of the next UTC hour');
     const err = h.out('stderr');
     expect(err).toContain('Cost (estimate)');
     expect(err).toContain('npx apigw-log-analytics init --region us-east-1 --project shop --stage a1b2c3d4e5/dev --quicksight-group shop-Admins --yes');

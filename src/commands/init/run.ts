@@ -375,7 +375,7 @@ function reportSummary(result: InitResult, json: boolean, ctx: RunContext): void
     `  Stages     ${count('connected')} connected, ${count('updated')} updated, ${count('unchanged')} already connected${failed.length ? `, ${failed.length} failed` : ''}${skipped.length ? `, ${skipped.length} not done` : ''}`,
   );
   if (count('connected') + count('updated') > 0) {
-    lines.push('  Data       records reach S3 about a minute after the next request (Firehose buffers for 60 s); the dashboard shows them then.');
+    lines.push('  Data       records reach S3 about a minute after the next request (Firehose buffers for 60 s): the raw-requests sheet shows them then, the other sheets at minute 30 of the next UTC hour (hourly rollups).');
   }
   lines.push(`  Next       npx ${TOOL} status --region ${plan.region} --project ${plan.project}`);
   if (json) io.json(summary);
