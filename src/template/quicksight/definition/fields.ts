@@ -1,7 +1,8 @@
 /**
  * Columns, calculated fields and the field-well entries built on them. Every column name goes
- * through `column()`, which refuses a name the dataset does not declare, so a typo fails when the
- * definition is built (in every test), not when CloudFormation creates the dashboard.
+ * through `column()`, which refuses a name the visual's dataset does not declare (datasets.ts), so a
+ * typo, or a column of the wrong dataset, fails when the definition is built (in every test), not
+ * when CloudFormation creates the dashboard.
  */
 import type {
   CalculatedField,
