@@ -156,12 +156,17 @@ const perColumnLine = (sizes: Record<string, number>, digits = 2): string =>
     .map(([k, v]) => `${k} ${v.toFixed(digits)}`)
     .join(', ');
 
+/** The sample hour with every consumer split in ten (customer, API key name and id suffixed by rn % 10): ten times the consumers, the same requests. */
+const TEN_TIMES_CONSUMERS = (src: string): string =>
+  `(SELECT * REPLACE (customerid || '-' || (rn % 10) AS customerid, apikeyname || '-' || (rn % 10) AS apikeyname, identityapikeyid || '-' || (rn % 10) AS identityapikeyid) FROM ${src})`;
+
 async function measureTables(c: DuckDBConnection, dir: string) {
   const rollupSizes: Array<[number, TableSize]> = [];
   for (const n of [10_000, 50_000, SAMPLE_RECORDS]) rollupSizes.push([n, await buildTable(c, dir, 'rollup', n, (src) => rollupSelectSql(src, 'true'))]);
+  const wider = await buildTable(c, dir, 'rollup-wide', SAMPLE_RECORDS, (src) => rollupSelectSql(TEN_TIMES_CONSUMERS(src), 'true'));
   const top = await buildTable(c, dir, 'top', SAMPLE_RECORDS, topValuesSql);
   const topGroups = await topValuesRowsPerHour(c, SAMPLE_RECORDS);
-  return { rollupSizes, top, topGroups };
+  return { rollupSizes, wider, top, topGroups };
 }
 
 function printTables(t: Awaited<ReturnType<typeof measureTables>>, hourAt1B: number): void {
@@ -172,6 +177,7 @@ function printTables(t: Awaited<ReturnType<typeof measureTables>>, hourAt1B: num
     `  to other rates the bench grows the rows as rows x (requests / ${SAMPLE_RECORDS.toLocaleString('en-US')})^${exponent.toFixed(3)} (the slope of the two largest measurements): ${Math.round(r1b).toLocaleString('en-US')} rows an hour at 1 billion a day.`,
   );
   console.log('  Rows are distinct combinations of the dimensions: they grow with the distinct routes, consumers, error messages and statuses an API has, not with its requests; an API with more of them has more rows (see the headroom below).');
+  console.log(`  the same hour with ten times the consumers (each customer and API key split in ten): ${t.wider.rows} rows, ${formatBytes(t.wider.fileBytes)} (${(t.wider.rows / t.rollupSizes.at(-1)![1].rows).toFixed(1)}x the rows)`);
   console.log(
     `top values (access_logs_top_hourly) per hour, measured: ${t.top.rows} rows, ${formatBytes(t.top.fileBytes)} at ${SAMPLE_RECORDS.toLocaleString('en-US')} requests; at every rate the bench prices the upper bound, ${t.topGroups.groups} (API, stage, kind) groups x ${t.topGroups.limit} values = ${t.topGroups.rows.toLocaleString('en-US')} rows an hour (each group's busiest ${t.topGroups.limit}; more APIs or stages, more groups)`,
   );
@@ -195,13 +201,24 @@ function printRate(rate: number, size: number, m: Measured, reads: readonly Visu
   return asBuilt;
 }
 
+/** The as-built scans at `rate` with the rollup of ten times the consumers: its rows grown by the factor measured on the sample hour, its bytes per row as measured. */
+function widerConsumers(reads: readonly VisualRead[], m: Measured, s: Sources, t: Awaited<ReturnType<typeof measureTables>>, rate: number): string {
+  if (s.hourly.kind !== 'rollup') throw new Error('the hourly source is a rollup');
+  const factor = t.wider.rows / t.rollupSizes.at(-1)![1].rows;
+  const hourly: Source = { kind: 'rollup', rowsPerHour: s.hourly.rowsPerHour * factor, bytesPerRowByColumn: t.wider.bytesPerRow };
+  const scans = sheetScans(queries('as built', reads, m, { ...s, hourly }), rate, CUTOFF).filter((x) => x.sheetId !== SHEETS.raw.id);
+  const heaviest = scans.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  return `${Math.round(hourly.rowsPerHour).toLocaleString('en-US')} rows an hour; heaviest aggregate sheet ${heaviest.sheetId} ${formatBytes(heaviest.bytes)}, ${scans.reduce((n, x) => n + x.overCutoff, 0)} queries over the cutoff`;
+}
+
 /** Whether issue 16's acceptance holds at 1 billion a day, and how many rollup rows an hour it would take to break it. */
-function printAcceptance(scans: ReturnType<typeof sheetScans>, rollupRows: number): void {
+function printAcceptance(scans: ReturnType<typeof sheetScans>, rollupRows: number, wider: string): void {
   const aggregate = scans.filter((x) => x.sheetId !== SHEETS.raw.id);
   const over = scans.reduce((n, x) => n + x.overCutoff, 0);
   const heaviest = aggregate.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   console.log(`acceptance at 1 billion a day (as built): queries over the ${formatBytes(CUTOFF)} cutoff: ${over}; largest aggregate sheet load: ${heaviest.sheetId} ${formatBytes(heaviest.bytes)} (${heaviest.bytes < SHEET_LIMIT ? 'under' : 'OVER'} 1 GB)`);
-  console.log(`  headroom: the rollup may grow to about ${Math.floor((rollupRows * SHEET_LIMIT) / heaviest.bytes).toLocaleString('en-US')} rows an hour before the heaviest sheet load reaches 1 GB (scans grow linearly with rows; top-values and raw-sheet bytes included as measured)`);
+  console.log(`  headroom: the rollup may grow to about ${Math.floor((rollupRows * SHEET_LIMIT) / heaviest.bytes).toLocaleString('en-US')} rows an hour before the heaviest sheet load reaches 1 GB (scans grow linearly with rows)`);
+  console.log(`  with ten times the consumers (rows grown by the measured factor): ${wider}`);
 }
 
 export default async function bench(): Promise<void> {
@@ -222,6 +239,7 @@ export default async function bench(): Promise<void> {
     const sizeCache = new Map<number, Measured>();
     let asBuilt: ReturnType<typeof sheetScans> = [];
     let rollupRows = 0;
+    let wider = '';
     for (const rate of RATES) {
       const size = recordsPerObject(rate, jsonPerRecord);
       if (!sizeCache.has(size)) sizeCache.set(size, await measure(c, dir, lines, size));
@@ -233,8 +251,9 @@ export default async function bench(): Promise<void> {
         top: { kind: 'rollup', rowsPerHour: tables.topGroups.rows, bytesPerRowByColumn: tables.top.bytesPerRow },
       };
       asBuilt = printRate(rate, size, m, reads, sources);
+      if (rate === RATES.at(-1)) wider = widerConsumers(reads, m, sources, tables, rate);
     }
-    printAcceptance(asBuilt, rollupRows);
+    printAcceptance(asBuilt, rollupRows, wider);
     console.log('\nParquet bytes per record by column (raw table, objects of the 1 billion a day rate):');
     console.log(perColumnLine(sizeCache.get(recordsPerObject(1e9, jsonPerRecord))!.parquetByColumn));
     console.log(`Parquet bytes per row by column (rollup, ${tables.rollupSizes.at(-1)![1].rows} rows):`);
