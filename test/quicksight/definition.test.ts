@@ -477,14 +477,24 @@ describe('a billion requests a day (issue 16): each visual reads the smallest ta
     expect(top.map((t) => t.id).sort()).toEqual(
       ['overview-top-ips', 'consumers-user-agents-over-time', 'consumers-top-user-agents', 'authentication-waf-blocked-ips', 'authentication-cognito-table', 'authentication-iam-table'].sort(),
     );
+    // The controls a subtitle names are the ones whose column the visual's rows carry a value in.
+    const reaching: Record<string, string> = {
+      'overview-top-ips': 'date, stage and client IP',
+      'authentication-waf-blocked-ips': 'date, stage and client IP',
+      'authentication-cognito-table': 'date, stage and user',
+      'authentication-iam-table': 'date, stage and user',
+      'consumers-user-agents-over-time': 'date, stage',
+      'consumers-top-user-agents': 'date, stage',
+    };
     for (const { id, visual: v } of top) {
       expect(titleOf(v), id).toMatch(/\(busiest per hour\)$/);
       const sub = (Object.values(v)[0] as { Subtitle?: { FormatText?: { PlainText?: string } } }).Subtitle?.FormatText?.PlainText ?? '';
       expect(sub, id).toContain("among that hour's 1,000 busiest");
-      expect(sub, id).toContain('follows the date, stage, client IP and user controls only');
-      // What the subtitle promises: those controls' columns are in the top-values dataset, the others are not.
-      for (const f of SHEET_FILTERS) expect(!!columnOf('top', f.column), `${id} ${f.column}`).toBe(['logdate', 'stage', 'ip', 'caller'].includes(f.column));
+      expect(sub, id).toContain(`follows the ${reaching[id]} controls only`);
     }
+    // Of the controls, the top-values dataset has the date, stage, IP and caller columns, and no other.
+    for (const f of SHEET_FILTERS) expect(!!columnOf('top', f.column), f.column).toBe(['logdate', 'stage', 'ip', 'caller'].includes(f.column));
+    expect(columnOf('top', 'ip')!.sql).toBe(`CASE WHEN "kind" IN ('ip', 'waf_blocked_ip') THEN "value" END`);
   });
 
   it('applies every control to all datasets, on a column of one name and one type wherever it is declared', () => {

@@ -80,8 +80,12 @@ export const DATASET_ARN_PLACEHOLDERS: Readonly<Record<DatasetId, string>> = {
   top: 'arn:aws:quicksight:region:000000000000:dataset/placeholder-top',
 };
 
-/** How the top-values visuals say what they count (src/core/top-values.ts). */
-const TOP_NOTE = "Requests in the hours each was among that hour's 1,000 busiest (per API and stage); follows the date, stage, client IP and user controls only";
+/**
+ * How the top-values visuals say what they count (src/core/top-values.ts), and which controls reach
+ * them: date and stage always, and the client IP or user control where the values are IPs or callers.
+ */
+const topNote = (control?: 'client IP' | 'user'): string =>
+  `Requests in the hours each was among that hour's 1,000 busiest (per API and stage); follows the date, stage${control ? ` and ${control}` : ''} controls only`;
 
 // Labelled field shorthands.
 const requests: LabelledMeasure = [requestCount, 'Requests'];
@@ -151,7 +155,7 @@ function overview(): SheetBuilder {
     ])
     .row(10, [
       [bar({ ...k('top-routes', 'Top routes'), category: route, values: [requests] }), 18],
-      [bar({ id: `${s}-top-ips`, dataset: T, title: 'Top client IPs (busiest per hour)', subtitle: TOP_NOTE, category: text('ip', 'Client IP'), values: [requests] }), 18],
+      [bar({ id: `${s}-top-ips`, dataset: T, title: 'Top client IPs (busiest per hour)', subtitle: topNote('client IP'), category: text('ip', 'Client IP'), values: [requests] }), 18],
     ]);
 }
 
@@ -252,14 +256,14 @@ function consumers(): SheetBuilder {
           id: `${s}-user-agents-over-time`,
           dataset: T,
           title: 'Requests per day by user agent (busiest per hour)',
-          subtitle: TOP_NOTE,
+          subtitle: topNote(),
           granularity: 'DAY',
           values: [requests],
           colorBy: userAgent,
         }),
         18,
       ],
-      [bar({ id: `${s}-top-user-agents`, dataset: T, title: 'Top user agents (busiest per hour)', subtitle: TOP_NOTE, category: userAgent, values: [requests] }), 18],
+      [bar({ id: `${s}-top-user-agents`, dataset: T, title: 'Top user agents (busiest per hour)', subtitle: topNote(), category: userAgent, values: [requests] }), 18],
     ]);
 }
 
@@ -269,7 +273,7 @@ function topCallers(id: string, title: string, caller: string, detail: string) {
     id,
     dataset: T,
     title,
-    subtitle: TOP_NOTE,
+    subtitle: topNote('user'),
     groupBy: [text(DERIVED.caller.name, caller), text('detail', detail)],
     values: [requests, summed('client_errors', '4xx'), summed('server_errors', '5xx'), ...firstLastSeen],
     sortByValue: 0,
@@ -300,7 +304,7 @@ function authentication(): SheetBuilder {
         }),
         18,
       ],
-      [bar({ id: `${s}-waf-blocked-ips`, dataset: T, title: 'Top IPs blocked by WAF (busiest per hour)', subtitle: TOP_NOTE, category: text('ip', 'Client IP'), values: [requests] }), 18],
+      [bar({ id: `${s}-waf-blocked-ips`, dataset: T, title: 'Top IPs blocked by WAF (busiest per hour)', subtitle: topNote('client IP'), category: text('ip', 'Client IP'), values: [requests] }), 18],
     ])
     .row(8, [[topCallers(`${s}-cognito-table`, 'Top Cognito user pool callers (busiest per hour)', 'User (sub)', 'App client id'), 36]])
     .row(8, [[topCallers(`${s}-iam-table`, 'Top IAM (SigV4) callers (busiest per hour)', 'Caller ARN', 'Caller account'), 36]])
