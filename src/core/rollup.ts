@@ -171,26 +171,3 @@ export function rollupInsertSql(database: string, raw: string, rollup: string = 
   const target = `"${database}"."${rollup}"`;
   return `INSERT INTO ${target}\n${rollupSelectSql(`"${database}"."${raw}"`, refreshWhere(target, hour), hour.day)}`;
 }
-
-/**
- * Dataset column names and calculated fields the rollup can answer: a visual that names only these
- * reads the rollup instead of the raw table.
- */
-export const ROLLUP_ANSWERS: ReadonlySet<string> = new Set<string>([
-  ...ROLLUP_DIMENSIONS,
-  AUTH_METHOD_COLUMN,
-  ...LATENCY_METRICS,
-  // A count of requests, the time axis (by hour or coarser), the delivery day, and first/last seen.
-  'requestid',
-  'requestdatetime',
-  'logdate',
-  // Calculated fields built only on the columns above.
-  'route',
-  'statuscode',
-  'statusclass',
-  'consumer',
-  'errortype',
-  'limitevent',
-  'clienterrorrate',
-  'servererrorrate',
-]);
