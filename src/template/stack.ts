@@ -22,6 +22,15 @@ export const TEMPLATE_PATH = 'templates/apigw-log-analytics.template.json';
 /** CloudFormation's limit for a template sent inline (TemplateBody); above it, deploy via S3. */
 export const TEMPLATE_BODY_MAX_BYTES = 51_200;
 
+/**
+ * The largest template `init` stages in S3 for TemplateURL (it sends the minified JSON). The current
+ * quotas page gives 1 MB for a template in an S3 object; the archived user guide
+ * (awsdocs/aws-cloudformation-user-guide, doc_source/cloudformation-limits.md) and the SDKs'
+ * TemplateURL documentation still say 460,800 bytes. Staying under the older, stricter figure works
+ * in every partition whichever one applies there.
+ */
+export const TEMPLATE_URL_MAX_BYTES = 460_800;
+
 export interface StackOptions {
   /** The CLI version (package.json), written to the TemplateVersion output. */
   version: string;

@@ -58,3 +58,20 @@ describe('buildStackTemplate', () => {
     expect(text.split('\n')[1]).toBe('  "AWSTemplateFormatVersion": "2010-09-09",');
   });
 });
+
+describe('the template init stages', () => {
+  it('fits the TemplateURL size limit with room to grow, and the resource, parameter and output counts', async () => {
+    const { loadStackTemplate } = await import('../../src/commands/init/template.js');
+    const { TEMPLATE_URL_MAX_BYTES } = await import('../../src/template/stack.js');
+    const t = loadStackTemplate();
+    const bytes = Buffer.byteLength(t.body, 'utf8');
+    // The minified body is what goes to S3; a template past this fails CreateChangeSet in a real account.
+    expect(bytes).toBeLessThanOrEqual(TEMPLATE_URL_MAX_BYTES);
+    // Quotas per template, the archived guide's stricter figures (today's are 500 and 200): 200
+    // resources, 60 parameters, 60 outputs.
+    const doc = JSON.parse(t.body) as { Resources: object; Outputs?: object };
+    expect(Object.keys(doc.Resources).length).toBeLessThanOrEqual(200);
+    expect(t.parameterNames.length).toBeLessThanOrEqual(60);
+    expect(Object.keys(doc.Outputs ?? {}).length).toBeLessThanOrEqual(60);
+  });
+});
