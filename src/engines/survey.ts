@@ -11,7 +11,7 @@
 import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import type { ReportSource } from '../core/questions/compile.js';
-import { allFiles, loadTableSql, surveySql, tableSource, tableSurveySql, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+import { allFiles, loadTableSql, surveySql, tableSource, tableSurveySql, type Kept, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
 
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
@@ -97,9 +97,9 @@ async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: Re
 /** The temporary table the files are loaded into (one per engine, replaced on each load). */
 export const LOGS_TABLE = 'access_log_lines';
 
-async function load(engine: SqlEngine, plan: ReadPlan, keep?: ReadonlySet<string>): Promise<string | null> {
+async function load(engine: SqlEngine, plan: ReadPlan, kept: Kept): Promise<string | null> {
   try {
-    await engine.all(loadTableSql(LOGS_TABLE, plan, keep));
+    await engine.all(loadTableSql(LOGS_TABLE, plan, kept));
     return null;
   } catch (e) {
     rethrowInterrupt(e);
@@ -107,17 +107,17 @@ async function load(engine: SqlEngine, plan: ReadPlan, keep?: ReadonlySet<string
   }
 }
 
-/** `keep`: the record fields the report reads (all when absent). */
-export async function surveyLogs(engine: SqlEngine, files: LocalFiles, keep?: ReadonlySet<string>): Promise<Survey> {
+/** `kept`: the record fields the report reads (all when absent; see fieldsKept). */
+export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kept = {}): Promise<Survey> {
   const skips: Skip[] = files.skipped.map((file) => ({ file, reason: NOT_LOGS }));
   let plan: ReadPlan = { gzip: files.gzip, plain: files.plain, parquet: files.parquet };
   let damaged = new Map<string, string>();
-  if ((await load(engine, plan, keep)) !== null) {
+  if ((await load(engine, plan, kept)) !== null) {
     const split = await perFile(engine, files);
     ({ plan, damaged } = split);
     skips.push(...split.unreadable);
     if (allFiles(plan).length > 0) {
-      const error = await load(engine, plan, keep);
+      const error = await load(engine, plan, kept);
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
     }
   }
