@@ -30,11 +30,14 @@ export const DUCKDB_DOWNLOAD = 'about 24 MB to download, 70 MB on disk';
 
 type DuckDbModule = typeof DuckDb;
 
+/** The message of a statement refused after interrupt(), worded as DuckDB's own. */
+export const INTERRUPTED = 'INTERRUPT Error: Interrupted!';
+
 /** Runs SQL and returns positional rows (numbers, bigints, strings, nulls). */
 export interface SqlEngine {
   readonly name: string;
   all(sql: string): Promise<unknown[][]>;
-  /** Stops the running statement (Ctrl+C). */
+  /** Stops the running statement and refuses any after it (Ctrl+C). */
   interrupt(): void;
   close(): void;
 }
@@ -206,13 +209,19 @@ export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): 
   const temp = options.tempDir ?? mkdtempSync(join(tmpdir(), 'apigw-log-analytics-duckdb-'));
   const instance: DuckDBInstance = await mod.DuckDBInstance.create(':memory:', duckDbConfig(temp, options));
   const connection: DuckDBConnection = await instance.connect();
+  let interrupted = false;
   return {
     name: `DuckDB ${mod.version()}`,
     async all(sql) {
+      // A report runs several statements: once interrupted, the ones after it are refused too.
+      if (interrupted) throw new Error(INTERRUPTED);
       const reader = await connection.runAndReadAll(sql);
       return reader.getRowsJS() as unknown[][];
     },
-    interrupt: () => connection.interrupt(),
+    interrupt: () => {
+      interrupted = true;
+      connection.interrupt();
+    },
     close() {
       connection.closeSync();
       instance.closeSync();

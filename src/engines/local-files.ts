@@ -287,12 +287,12 @@ export const FILE_COLUMN = '__file';
 export const ACCESS_COLUMN = '__access';
 
 /**
- * Reads the files once into a temporary table: every line (typed as in duckDbSource) with its file
+ * Reads the files once into a table (or appends them to it, `append`): every line (typed as in duckDbSource) with its file
  * and whether it is an access-log record, so the counts of what was skipped and the report itself
  * come from one parse of the JSON. `kept`: the fields the report's statement uses (the others are
  * not stored), and those it only tests for null (stored as TRUE or null).
  */
-export function loadTableSql(table: string, files: ReadPlan, kept: Kept = {}, fields: readonly LogField[] = RECORD_FIELDS): string {
+export function loadTableSql(table: string, files: ReadPlan, kept: Kept = {}, append = false, fields: readonly LogField[] = RECORD_FIELDS): string {
   const { columns, select } = recordSelect(fields, kept);
   const parts = reads(
     files,
@@ -302,7 +302,7 @@ export function loadTableSql(table: string, files: ReadPlan, kept: Kept = {}, fi
     // Parquet reads only the columns named: the fields the statement uses, and the two it counts by.
     (list) => `SELECT ${parquetSelect(fields, kept)}, hash(filename) AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(list, true)}`,
   );
-  return `CREATE OR REPLACE TEMP TABLE ${table} AS\n${parts.join('\n  UNION ALL\n')}`;
+  return `${append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TABLE ${table} AS`}\n${parts.join('\n  UNION ALL\n')}`;
 }
 
 /** Per file of the loaded table: lines, access-log records, first and last request time. */
