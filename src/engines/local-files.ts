@@ -159,7 +159,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** `fn` over `items` with at most `limit` running at once; results in the items' order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

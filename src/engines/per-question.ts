@@ -12,6 +12,7 @@
  */
 import type { CompiledReport } from '../core/questions/compile.js';
 import type { Question } from '../core/questions/questions.js';
+import { mapConcurrent } from './local-files.js';
 
 /** `part`'s rows (one question's statement) in `whole`'s layout, as set `setId`. */
 export function inWholeLayout(whole: CompiledReport, part: CompiledReport, setId: number, rows: readonly (readonly unknown[])[]): unknown[][] {
@@ -85,23 +86,9 @@ export async function runPerQuestion(
 ): Promise<unknown[][]> {
   const jobs = whole.questions.flatMap((q, i) => measureSplits(q).map((split) => ({ setId: i + 1, part: compile([split]) })));
   // Two at a time: the engine runs them side by side (openDuckDb's two connections).
-  const done = await inTurn(jobs, STATEMENTS_AT_ONCE, async ({ setId, part }) => ({ setId, part, rows: inWholeLayout(whole, part, setId, await run(withTopN(part.sql))) }));
+  const done = await mapConcurrent(jobs, STATEMENTS_AT_ONCE, async ({ setId, part }) => ({ setId, part, rows: inWholeLayout(whole, part, setId, await run(withTopN(part.sql))) }));
   return whole.questions.flatMap((_, i) => merged(whole, done.filter((d) => d.setId === i + 1)));
 }
 
 /** Statements given to the engine at once. */
 export const STATEMENTS_AT_ONCE = 2;
-
-/** `fn` over `items` with at most `limit` running at once; results in the items' order. */
-async function inTurn<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}

@@ -16,7 +16,7 @@ import { QUESTIONS, type Question } from '../../src/core/questions/questions.js'
 import { decodeResults } from '../../src/core/questions/results.js';
 import { openDuckDb, resolveDuckDb, type SqlEngine } from '../../src/engines/engine.js';
 import { allFiles, fieldsKept, findLogFiles } from '../../src/engines/local-files.js';
-import { runPerQuestion, withTopN } from '../../src/engines/per-question.js';
+import { measureSplits, runPerQuestion, withTopN } from '../../src/engines/per-question.js';
 import { splitPlan, surveyLogs } from '../../src/engines/survey.js';
 import { CancelledError } from '../../src/errors.js';
 import { FIXTURE } from './helpers.js';
@@ -65,6 +65,20 @@ describe('one statement per question', () => {
       });
     });
   }
+
+  it('computes each percentile in a statement of its own, with the measures the question is ranked and filtered by', () => {
+    const byId = (id: string) => QUESTIONS.find((q) => q.id === id)!;
+    const latency = measureSplits(byId('latency_by_route'));
+    expect(latency).toHaveLength(10);
+    expect(latency.slice(1).map((q) => q.measures.map((m) => m.id))).toEqual(
+      byId('latency_by_route').measures.filter((m) => m.agg === 'percentile').map((m) => ['requests', m.id]),
+    );
+    // Totals is ranked by nothing: each percentile alone.
+    expect(measureSplits(byId('totals')).slice(1).map((q) => q.measures.length)).toEqual([1, 1, 1]);
+    // One percentile (or none): the question as it is.
+    expect(measureSplits(byId('websocket_events'))).toEqual([byId('websocket_events')]);
+    expect(measureSplits(byId('client_ips'))).toEqual([byId('client_ips')]);
+  });
 
   it('keeps the top N of every "top" question by ORDER BY and LIMIT, and leaves the others as compiled', () => {
     const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
