@@ -12,6 +12,8 @@
  * values of every one of those columns) instead of typing, storing and answering. Both processes
  * are timed from spawn to exit and measured by their own peak RSS (Node and DuckDB's native memory).
  * Runs alternate floor and report, so both see the same machine; the ratio is of their medians.
+ * Both processes' CPU time (user and system, every thread) is printed too: on a shared machine it
+ * moves less than wall time, and its ratio says how much work the report adds to the scan.
  *
  * The data sets, made once and kept in the temp folder, keyed by the code that makes them:
  *   1M           a day of traffic made by scripts/make-sample.ts (the generator through the
