@@ -42,20 +42,21 @@ export function withTopN(sql: string): string {
 }
 
 /**
- * A question as statements of at most one percentile each: DuckDB holds every value of a
+ * A question as statements of at most `perStatement` percentiles each: DuckDB holds every value of a
  * percentile's groups until the statement ends, one copy per percentile, outside its memory
  * limit: the nine latency percentiles by route held 9 x 8 bytes per record (500 MB at 7 million
  * records, the peak over 1 GB) at once. Each statement keeps the measures the question is ranked
- * and filtered by, so each finds the same groups in the same order. (Three per statement, one per
- * latency, cost as much time and 130 MB more at 5 million requests: bench/report.bench.ts.)
+ * and filtered by, so each finds the same groups in the same order; each costs a pass over the
+ * table, so they are only split when their values would not fit PERCENTILE_BYTES.
  */
-export function measureSplits(q: Question): Question[] {
+export function measureSplits(q: Question, perStatement = 1): Question[] {
   const percentiles = q.measures.filter((m) => m.agg === 'percentile');
-  if (percentiles.length <= 1) return [q];
+  if (percentiles.length <= perStatement) return [q];
   const ranking = new Set([...q.orderBy.map((o) => o.column), ...(q.nonZero ? [q.nonZero] : [])]);
   const rest = q.measures.filter((m) => m.agg !== 'percentile');
   const kept = q.measures.filter((m) => ranking.has(m.id) && m.agg !== 'percentile');
-  return [...(rest.length ? [{ ...q, measures: rest }] : []), ...percentiles.map((p) => ({ ...q, measures: [...kept, p] }))];
+  const groups = Array.from({ length: Math.ceil(percentiles.length / perStatement) }, (_, i) => percentiles.slice(i * perStatement, (i + 1) * perStatement));
+  return [...(rest.length ? [{ ...q, measures: rest }] : []), ...groups.map((ps) => ({ ...q, measures: [...kept, ...ps] }))];
 }
 
 /** The rows of one question's statements (in the whole layout) as one: each measure from the statement that computed it, rows matched by their keys. */
@@ -75,20 +76,28 @@ function merged(whole: CompiledReport, parts: ReadonlyArray<{ part: CompiledRepo
 }
 
 /**
- * Runs `compile([q])` for each question of `whole` in turn (its percentiles apart: measureSplits)
- * and returns the rows the whole statement would have returned. (Ctrl+C interrupts the engine,
+ * Runs `compile([q])` for each question of `whole` (its percentiles apart when `records` make
+ * them large: measureSplits) and returns the rows the whole statement would have returned. (Ctrl+C interrupts the engine,
  * which then refuses the rest.)
  */
 export async function runPerQuestion(
   whole: CompiledReport,
   compile: (questions: readonly Question[]) => CompiledReport,
   run: (sql: string) => Promise<unknown[][]>,
+  records: number,
 ): Promise<unknown[][]> {
-  const jobs = whole.questions.flatMap((q, i) => measureSplits(q).map((split) => ({ setId: i + 1, part: compile([split]) })));
+  const perStatement = Math.max(1, Math.floor(PERCENTILE_BYTES / (8 * Math.max(1, records))));
+  const jobs = whole.questions.flatMap((q, i) => measureSplits(q, perStatement).map((split) => ({ setId: i + 1, part: compile([split]) })));
   // Two at a time: the engine runs them side by side (openDuckDb's two connections).
   const done = await mapConcurrent(jobs, STATEMENTS_AT_ONCE, async ({ setId, part }) => ({ setId, part, rows: inWholeLayout(whole, part, setId, await run(withTopN(part.sql))) }));
   return whole.questions.flatMap((_, i) => merged(whole, done.filter((d) => d.setId === i + 1)));
 }
+
+/**
+ * Bytes of percentile values one statement may hold (8 a record per percentile): 1.4 million
+ * records keep every question whole, 7 million split the nine latency percentiles two at a time.
+ */
+export const PERCENTILE_BYTES = 128 * 1024 ** 2;
 
 /** Statements given to the engine at once. */
 export const STATEMENTS_AT_ONCE = 2;

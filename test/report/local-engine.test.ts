@@ -40,6 +40,8 @@ async function withEngine<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> 
   }
 }
 
+const ONE_FILE_A_BATCH = { batchBytes: 1, uncompressedBelow: 0 };
+
 /** The fixture's first day `times` times over, in a folder of its own. */
 function copyOfDay(name: string, times: number): string {
   const dir = join(scratch, name);
@@ -57,7 +59,10 @@ describe('one statement per question', () => {
         const compile = compiler(survey.source, o);
         const whole = compile();
         const expected = decodeResults(whole, await engine.all(whole.sql));
-        const actual = decodeResults(whole, await runPerQuestion(whole, compile, (sql) => engine.all(sql)));
+        // As many records as the fixture holds (every question whole), and as if it held billions (every percentile apart).
+        const apart = decodeResults(whole, await runPerQuestion(whole, compile, (sql) => engine.all(sql), 1e12));
+        const actual = decodeResults(whole, await runPerQuestion(whole, compile, (sql) => engine.all(sql), survey.records));
+        expect(apart).toEqual(expected);
         expect(actual).toEqual(expected);
         // Not an empty answer that agrees with itself, and the top N kept.
         expect(actual.find((q) => q.id === 'client_ips')!.rows.length).toBe(o.top);
@@ -75,6 +80,8 @@ describe('one statement per question', () => {
     );
     // Totals is ranked by nothing: each percentile alone.
     expect(measureSplits(byId('totals')).slice(1).map((q) => q.measures.length)).toEqual([1, 1, 1]);
+    // Three a statement: one per latency.
+    expect(measureSplits(byId('latency_by_route'), 3).map((q) => q.measures.length)).toEqual([1, 4, 4, 4]);
     // One percentile (or none): the question as it is.
     expect(measureSplits(byId('websocket_events'))).toEqual([byId('websocket_events')]);
     expect(measureSplits(byId('client_ips'))).toEqual([byId('client_ips')]);
@@ -106,9 +113,9 @@ describe('the load', () => {
     const files = await findLogFiles(dir);
     const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
     const [one, many] = await Promise.all(
-      [undefined, 1].map((batchBytes) =>
+      [undefined, ONE_FILE_A_BATCH].map((batches) =>
         withEngine(async (engine) => {
-          const survey = await surveyLogs(engine, files, kept, batchBytes);
+          const survey = await surveyLogs(engine, files, kept, batches);
           const whole = compiler(survey.source, { top: 10 })();
           return { survey, answers: decodeResults(whole, await engine.all(whole.sql)) };
         }),
@@ -146,7 +153,7 @@ describe('Ctrl+C', () => {
     const dir = copyOfDay('many', 20);
     await withEngine(async (engine) => {
       const files = await findLogFiles(dir);
-      const running = surveyLogs(engine, files, {}, 1);
+      const running = surveyLogs(engine, files, {}, ONE_FILE_A_BATCH);
       setTimeout(() => engine.interrupt(), 20);
       await expect(running).rejects.toBeInstanceOf(CancelledError);
       await expect(engine.all('SELECT 1')).rejects.toThrow(/interrupt/i);

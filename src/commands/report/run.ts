@@ -166,7 +166,7 @@ async function readFiles(
     ctx.io.debug(statement);
     return queryLocal(engine, statement, where);
   };
-  const rows = await runPerQuestion(compiled, (questions) => compile(survey.source, questions), run);
+  const rows = await runPerQuestion(compiled, (questions) => compile(survey.source, questions), run, survey.records);
   return { rows, compiled, survey };
 }
 
