@@ -30,11 +30,14 @@ export const DUCKDB_DOWNLOAD = 'about 24 MB to download, 70 MB on disk';
 
 type DuckDbModule = typeof DuckDb;
 
+/** The message of a statement refused after interrupt(), worded as DuckDB's own. */
+export const INTERRUPTED = 'INTERRUPT Error: Interrupted!';
+
 /** Runs SQL and returns positional rows (numbers, bigints, strings, nulls). */
 export interface SqlEngine {
   readonly name: string;
   all(sql: string): Promise<unknown[][]>;
-  /** Stops the running statement (Ctrl+C). */
+  /** Stops the running statement and refuses any after it (Ctrl+C). */
   interrupt(): void;
   close(): void;
 }
@@ -179,30 +182,78 @@ export interface OpenOptions {
 }
 
 /**
+ * The engine's settings (the bench opens its scan floor with the same). memory_limit bounds
+ * DuckDB's buffer manager (tables, hash tables, sorts, which spill to temp_directory beyond it);
+ * Node, the JSON reader's buffers and the percentiles' values come on top, so it is half the 1 GB
+ * the whole process is held to (bench/report.bench.ts: 5 million requests, each from its own IP).
+ */
+export const MEMORY_LIMIT = '512MB';
+
+export function duckDbConfig(tempDir: string, options: Pick<OpenOptions, 'threads' | 'memoryLimit'> = {}): Record<string, string> {
+  const config: Record<string, string> = {
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+    temp_directory: tempDir,
+    // Row order is never relied on: every answer is ordered by the statement itself.
+    preserve_insertion_order: 'false',
+    memory_limit: options.memoryLimit ?? MEMORY_LIMIT,
+  };
+  if (options.threads) config.threads = String(options.threads);
+  return config;
+}
+
+/**
+ * `size` connections, taken and given back: statements given at once run side by side (the
+ * report's questions), which keeps both cores busy through the single-threaded end of each (a
+ * sort, a percentile).
+ */
+async function connectionPool(instance: DuckDBInstance, size: number) {
+  const all: DuckDBConnection[] = [];
+  for (let i = 0; i < size; i++) all.push(await instance.connect());
+  const idle = [...all];
+  const waiting: Array<(c: DuckDBConnection) => void> = [];
+  return {
+    all,
+    take: (): Promise<DuckDBConnection> => {
+      const c = idle.pop();
+      return c ? Promise.resolve(c) : new Promise((resolve) => waiting.push(resolve));
+    },
+    give: (c: DuckDBConnection): void => {
+      const next = waiting.shift();
+      if (next) next(c);
+      else idle.push(c);
+    },
+  };
+}
+
+/**
  * An in-memory database that reads only the files the query names: no extension is installed or
  * loaded from the network (JSON support is built into the bindings).
  */
 export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): Promise<SqlEngine> {
   const temp = options.tempDir ?? mkdtempSync(join(tmpdir(), 'apigw-log-analytics-duckdb-'));
-  const config: Record<string, string> = {
-    autoinstall_known_extensions: 'false',
-    autoload_known_extensions: 'false',
-    temp_directory: temp,
-    preserve_insertion_order: 'false',
-    memory_limit: options.memoryLimit ?? '1GB',
-  };
-  if (options.threads) config.threads = String(options.threads);
-  const instance: DuckDBInstance = await mod.DuckDBInstance.create(':memory:', config);
-  const connection: DuckDBConnection = await instance.connect();
+  const instance: DuckDBInstance = await mod.DuckDBInstance.create(':memory:', duckDbConfig(temp, options));
+  const pool = await connectionPool(instance, 2);
+  let interrupted = false;
   return {
     name: `DuckDB ${mod.version()}`,
     async all(sql) {
-      const reader = await connection.runAndReadAll(sql);
-      return reader.getRowsJS() as unknown[][];
+      const connection = await pool.take();
+      try {
+        // A report runs several statements: once interrupted, the ones after it are refused too.
+        if (interrupted) throw new Error(INTERRUPTED);
+        const reader = await connection.runAndReadAll(sql);
+        return reader.getRowsJS() as unknown[][];
+      } finally {
+        pool.give(connection);
+      }
     },
-    interrupt: () => connection.interrupt(),
+    interrupt: () => {
+      interrupted = true;
+      for (const c of pool.all) c.interrupt();
+    },
     close() {
-      connection.closeSync();
+      for (const c of pool.all) c.closeSync();
       instance.closeSync();
       if (!options.tempDir) rmSync(temp, { recursive: true, force: true });
     },

@@ -159,7 +159,7 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 /** `fn` over `items` with at most `limit` running at once; results in the items' order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -215,10 +215,10 @@ function readParquet(list: readonly string[], filename = false): string {
 }
 
 /** The Parquet files' select list: the Glue columns (lowercase, typed) under the record's keys. */
-function parquetSelect(fields: readonly LogField[], keep?: ReadonlySet<string>): string {
+function parquetSelect(fields: readonly LogField[], kept: Kept = {}): string {
   return fields
-    .filter((f) => !keep || keep.has(f.key))
-    .map((f) => `CAST("${f.key.toLowerCase()}" AS ${SQL_TYPE[f.type]}) AS "${f.key}"`)
+    .filter((f) => !kept.keep || kept.keep.has(f.key))
+    .map((f) => keptAs(f.key, `CAST("${f.key.toLowerCase()}" AS ${SQL_TYPE[f.type]})`, kept))
     .join(', ');
 }
 
@@ -237,17 +237,31 @@ function reads(files: ReadPlan, each: (list: string[], compression: string, leni
   return parts;
 }
 
-/** The columns read (every field), and the typed select list (only the `keep` fields, when given). */
-function recordSelect(fields: readonly LogField[], keep?: ReadonlySet<string>): { columns: string; select: string } {
+/**
+ * The fields a load keeps: `keep` (every field when absent), of which those in `presence` are
+ * kept as TRUE or null only (the statement only asks whether they are there).
+ */
+export interface Kept {
+  keep?: ReadonlySet<string>;
+  presence?: ReadonlySet<string>;
+}
+
+/** `typed` (a field's value), or TRUE/null when only its presence is kept: 1 byte instead of a string. */
+function keptAs(key: string, typed: string, kept: Kept): string {
+  return kept.presence?.has(key) ? `CASE WHEN ${typed} IS NOT NULL THEN TRUE END AS "${key}"` : `${typed} AS "${key}"`;
+}
+
+/** The columns read (every field), and the typed select list (only the kept fields, when given). */
+function recordSelect(fields: readonly LogField[], kept: Kept = {}): { columns: string; select: string } {
   const keys = [...fields.map((f) => f.key), ...fields.flatMap((f) => (ALIASES[f.key] ? [ALIASES[f.key] as string] : []))];
   const columns = `{${keys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;
   const select = fields
-    .filter((f) => !keep || keep.has(f.key))
+    .filter((f) => !kept.keep || kept.keep.has(f.key))
     .map((f) => {
       const alias = ALIASES[f.key];
       const v = alias ? `COALESCE(NULLIF("${f.key}", '-'), NULLIF("${alias}", '-'))` : `NULLIF("${f.key}", '-')`;
       if (f.key === 'requestTimeEpoch') return `${TIME_SQL} AS "${f.key}"`;
-      return f.type === 'string' ? `${v} AS "${f.key}"` : `TRY_CAST(${v} AS ${SQL_TYPE[f.type]}) AS "${f.key}"`;
+      return keptAs(f.key, f.type === 'string' ? v : `TRY_CAST(${v} AS ${SQL_TYPE[f.type]})`, kept);
     })
     .join(', ');
   return { columns, select };
@@ -273,22 +287,22 @@ export const FILE_COLUMN = '__file';
 export const ACCESS_COLUMN = '__access';
 
 /**
- * Reads the files once into a temporary table: every line (typed as in duckDbSource) with its file
+ * Reads the files once into a table (or appends them to it, `append`): every line (typed as in duckDbSource) with its file
  * and whether it is an access-log record, so the counts of what was skipped and the report itself
- * come from one parse of the JSON. `keep`: the fields the report's statement uses (the others are
- * not stored, which keeps a million records within the engine's memory limit).
+ * come from one parse of the JSON. `kept`: the fields the report's statement uses (the others are
+ * not stored), and those it only tests for null (stored as TRUE or null).
  */
-export function loadTableSql(table: string, files: ReadPlan, keep?: ReadonlySet<string>, fields: readonly LogField[] = RECORD_FIELDS): string {
-  const { columns, select } = recordSelect(fields, keep);
+export function loadTableSql(table: string, files: ReadPlan, kept: Kept = {}, append = false, fields: readonly LogField[] = RECORD_FIELDS): string {
+  const { columns, select } = recordSelect(fields, kept);
   const parts = reads(
     files,
     (list, compression, lenient) =>
       // A hash of the file name, not the name: 8 bytes a row instead of a path (a million rows).
       `SELECT ${select}, hash(filename) AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(list, compression, columns, lenient, true)}`,
     // Parquet reads only the columns named: the fields the statement uses, and the two it counts by.
-    (list) => `SELECT ${parquetSelect(fields, keep)}, hash(filename) AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(list, true)}`,
+    (list) => `SELECT ${parquetSelect(fields, kept)}, hash(filename) AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(list, true)}`,
   );
-  return `CREATE OR REPLACE TEMP TABLE ${table} AS\n${parts.join('\n  UNION ALL\n')}`;
+  return `${append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TABLE ${table} AS`}\n${parts.join('\n  UNION ALL\n')}`;
 }
 
 /** Per file of the loaded table: lines, access-log records, first and last request time. */
@@ -316,4 +330,39 @@ export function surveySql(files: ReadPlan): string {
     (list) => `SELECT filename, ${PARQUET_ACCESS_SQL} AS access, CAST("requesttimeepoch" AS BIGINT) AS t FROM ${readParquet(list, true)}`,
   );
   return `SELECT filename, count(*) AS lines, count(*) FILTER (WHERE access) AS records, min(t) FILTER (WHERE access) AS first_ms, max(t) FILTER (WHERE access) AS last_ms\nFROM (${parts.join('\n  UNION ALL\n')})\nGROUP BY filename`;
+}
+
+/** The JSON keys a load of the `keep` fields reads: theirs, their aliases, and the request id and time it types and filters by. */
+function keysRead(fields: readonly LogField[], keep?: ReadonlySet<string>): string[] {
+  const kept = fields.filter((f) => !keep || keep.has(f.key)).map((f) => f.key);
+  const aliases = kept.flatMap((k) => (ALIASES[k] ? [ALIASES[k] as string] : []));
+  return [...new Set([...kept, ...aliases, 'requestId', 'extendedRequestId', 'requestTime'])];
+}
+
+/**
+ * The scan floor (bench/report.bench.ts): the loads' reads of the same files with the same reader
+ * options, counting the lines and the non-null values of every column a load of `keep` reads,
+ * instead of typing and storing them. No report over these files can take less.
+ */
+export function scanFloorSql(files: ReadPlan, keep?: ReadonlySet<string>, fields: readonly LogField[] = RECORD_FIELDS): string {
+  const { columns } = recordSelect(fields);
+  const counted = (names: readonly string[]) => names.map((k) => `count("${k}")`).join(' + ');
+  const parquetNames = fields.filter((f) => !keep || keep.has(f.key)).map((f) => f.key.toLowerCase());
+  const parts = reads(
+    files,
+    (list, compression, lenient) => `SELECT count(*) AS lines, ${counted(keysRead(fields, keep))} AS vals FROM ${readJson(list, compression, columns, lenient)}`,
+    (list) => `SELECT count(*) AS lines, ${counted([...parquetNames, 'requestid', 'extendedrequestid'])} AS vals FROM ${readParquet(list)}`,
+  );
+  return `SELECT sum(lines) AS lines, sum(vals) AS vals FROM (\n${parts.join('\n  UNION ALL\n')}\n)`;
+}
+
+/**
+ * The record fields a statement names (only those are loaded), and among them those it names only
+ * to test for null (`x IS NULL`, `x IS NOT NULL`): the Cognito, IAM and authorizer ids that tell the
+ * authentication method apart are long strings no answer shows.
+ */
+export function fieldsKept(sql: string, fields: readonly LogField[] = RECORD_FIELDS): Required<Kept> {
+  const keep = new Set(fields.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql)));
+  const presence = new Set([...keep].filter((k) => !new RegExp(`\\b${k}\\b(?!\\s+IS\\s+(NOT\\s+)?NULL\\b)`).test(sql)));
+  return { keep, presence };
 }

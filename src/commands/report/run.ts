@@ -11,6 +11,7 @@ import type { ReportOptions } from './index.js';
 import { CancelledError, isAppError, UsageError, UserError } from '../../errors.js';
 import { OUTPUT_KEYS } from '../../core/outputs.js';
 import { compileReport, MAX_TOP, type CompiledReport, type ReportSource } from '../../core/questions/compile.js';
+import type { Question } from '../../core/questions/questions.js';
 import { ATHENA, DUCKDB } from '../../core/questions/dialect.js';
 import { parseFilters, type ReportFilters } from '../../core/questions/filters.js';
 import { formatBytes, formatUsd } from '../../core/questions/format.js';
@@ -26,11 +27,11 @@ import { chooseInstallation, listInstallations, requireOutputs } from '../shared
 import { runAthenaQuery } from '../../engines/athena-query.js';
 import { downloadWindow } from '../../engines/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../engines/engine.js';
-import { allFiles, findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../engines/local-files.js';
+import { allFiles, fieldsKept, findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../engines/local-files.js';
+import { runPerQuestion } from '../../engines/per-question.js';
 import { surveyLogs, type Survey } from '../../engines/survey.js';
 import { terminalSafe } from '../../core/text-table.js';
 import type { Installation } from '../../core/installations.js';
-import { RECORD_FIELDS } from '../../core/log-format.js';
 import { checkCsvDir, checkHtmlPath } from './output-paths.js';
 
 /** The window when none is asked for, for the AWS sources (local files default to every record). */
@@ -148,11 +149,11 @@ async function readFiles(
   where: string,
   shownAs: (file: string) => string = (f) => f,
 ): Promise<Read> {
-  const compile = (source: ReportSource) => compileReport({ dialect: DUCKDB, source, window: inputs.window, filters: inputs.filters, top: inputs.top });
+  const compile = (source: ReportSource, questions?: readonly Question[]) =>
+    compileReport({ dialect: DUCKDB, source, window: inputs.window, filters: inputs.filters, top: inputs.top, ...(questions ? { questions } : {}) });
   // The fields the statement names: only those are loaded.
   const sql = compile({ from: 'logs', where: [] }).sql;
-  const keep = new Set(RECORD_FIELDS.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql)));
-  const loaded = await surveyLogs(engine, files, keep);
+  const loaded = await surveyLogs(engine, files, fieldsKept(sql));
   const survey = { ...loaded, skips: loaded.skips.map((k) => ({ ...k, file: shownAs(k.file) })) };
   reportSkips(survey.skips, options.strict === true, ctx);
   if (allFiles(survey.plan).length === 0) {
@@ -161,8 +162,11 @@ async function readFiles(
     });
   }
   const compiled = compile(survey.source);
-  ctx.io.debug(compiled.sql);
-  const rows = await queryLocal(engine, compiled.sql, where);
+  const run = (statement: string) => {
+    ctx.io.debug(statement);
+    return queryLocal(engine, statement, where);
+  };
+  const rows = await runPerQuestion(compiled, (questions) => compile(survey.source, questions), run, survey.records);
   return { rows, compiled, survey };
 }
 
