@@ -10,8 +10,11 @@
  * question's order and keeps its top N. The result is a small table of (set, keys, measures) rows
  * that `results.ts` splits back into questions.
  *
- * Both dialects run the same shape; only `Dialect` differs. The local engine runs exactly this
- * statement, so the tests that check its answers check the logic Athena runs too.
+ * Both dialects run the same shape; only `Dialect` differs. Athena runs the whole statement (one
+ * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
+ * table it loaded, with the same text for each question's set; test/report/local-engine.test.ts
+ * holds those answers equal to the whole statement's, so the tests that check the local answers
+ * check the logic Athena runs too.
  */
 import type { Dialect } from './dialect.js';
 import type { ReportFilters } from './filters.js';
