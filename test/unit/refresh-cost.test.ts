@@ -2,8 +2,8 @@
  * What the hourly rollup refreshes cost: the raw columns each query reads (checked by running its
  * SQL in DuckDB on a table of exactly those columns), and the plan's estimate built on them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { rawColumnType, useDuckDb } from '../helpers/duckdb.js';
 import { athenaQueryDollars, estimateCost, HOURLY_REFRESH_QUERIES, hourlyRefreshMonthly, MEASURED_PARQUET_BYTES_BY_COLUMN, PRICES, refreshBytesPerRequest } from '../../src/core/cost.js';
 import { rollupSelectSql, rollupSourceColumns } from '../../src/core/rollup.js';
 import { TOP_VALUES_SOURCE_COLUMNS, topValuesSelectSql } from '../../src/core/top-values.js';
@@ -12,21 +12,10 @@ const MB = 1024 ** 2;
 const TB = 1024 ** 4;
 
 describe('the columns each refresh query reads', () => {
-  let db: DuckDBInstance;
-  let c: DuckDBConnection;
-  beforeAll(async () => {
-    db = await DuckDBInstance.create(':memory:');
-    c = await db.connect();
-  });
-  afterAll(() => {
-    c.closeSync();
-    db.closeSync();
-  });
-
-  const numeric = new Set(['status', 'integrationstatus', 'authorizerstatus', 'authorizestatus', 'requesttimeepoch', 'responselatency', 'integrationlatency', 'authorizerlatency']);
+  const duck = useDuckDb();
   const runsOn = async (columns: readonly string[], sql: (source: string) => string): Promise<boolean> => {
-    await c.run(`CREATE OR REPLACE TABLE narrow (${columns.map((x) => `${x} ${numeric.has(x) ? 'BIGINT' : 'VARCHAR'}`).join(', ')})`);
-    return c.run(sql('narrow')).then(
+    await duck().run(`CREATE OR REPLACE TABLE narrow (${columns.map((x) => `${x} ${rawColumnType(x)}`).join(', ')})`);
+    return duck().run(sql('narrow')).then(
       () => true,
       () => false,
     );

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { rawColumnType } from '../helpers/duckdb.js';
 import { rollupColumns, rollupInsertSql, rollupSourceColumns, ROLLUP_TABLE_NAME } from '../../src/core/rollup.js';
 
 const HOUR = 1_764_000_000_000 - (1_764_000_000_000 % 3_600_000);
-const NUMERIC = new Set(['status', 'integrationstatus', 'authorizerstatus', 'authorizestatus', 'requesttimeepoch', 'responselatency', 'integrationlatency', 'authorizerlatency']);
 
 describe('the scheduled refresh of the hourly rollup', () => {
   it('adds the hour from that hour\'s partition only, and a second run adds nothing', async () => {
@@ -15,7 +15,7 @@ describe('the scheduled refresh of the hourly rollup', () => {
     const c = await db.connect();
     try {
       await c.run('CREATE SCHEMA db');
-      const raw = rollupSourceColumns().map((x) => `${x} ${NUMERIC.has(x) ? 'BIGINT' : 'VARCHAR'}`);
+      const raw = rollupSourceColumns().map((x) => `${x} ${rawColumnType(x)}`);
       await c.run(`CREATE TABLE db.access_logs (${raw.join(', ')}, dt VARCHAR, hour VARCHAR)`);
       const row = (t: number, dt: string, hour: string, latency: number): string =>
         `INSERT INTO db.access_logs BY NAME SELECT 'a1' AS apiid, 'prod' AS stage, 200 AS status, ${t} AS requesttimeepoch, ${latency} AS responselatency, '${dt}' AS dt, '${hour}' AS hour`;

@@ -3,44 +3,35 @@
  * the refresh itself (INSERT INTO with the hour given as literals, since DuckDB has no
  * date_format or to_unixtime).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { useDuckDb } from '../helpers/duckdb.js';
 import { TOP_VALUES_LIMIT, TOP_VALUES_TABLE_NAME, topValuesColumns, topValuesInsertSql, topValuesSelectSql } from '../../src/core/top-values.js';
 
 const HOUR = 1_764_000_000_000 - (1_764_000_000_000 % 3_600_000);
 const COLUMNS = ['apiid', 'stage', 'ip', 'identityuseragent', 'wafresponsecode', 'sub', 'cognitoclientid', 'aud', 'identityuserarn', 'identityaccountid'] as const;
 type Raw = Partial<Record<(typeof COLUMNS)[number], string>> & { t?: number; status?: number; dt?: string; hour?: string };
 
-let db: DuckDBInstance;
-let c: DuckDBConnection;
-beforeAll(async () => {
-  db = await DuckDBInstance.create(':memory:');
-  c = await db.connect();
-});
-afterAll(() => {
-  c.closeSync();
-  db.closeSync();
-});
+const duck = useDuckDb();
 
 const lit = (v: string | number | undefined): string => (v === undefined ? 'NULL' : typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`);
 
 /** A raw table of these rows (API a1, stage prod, status 200, the first second of HOUR unless given). */
 async function rawTable(name: string, rows: readonly Raw[]): Promise<void> {
   const cols = [...COLUMNS.map((k) => `${k} VARCHAR`), 'status INTEGER', 'requesttimeepoch BIGINT', 'dt VARCHAR', 'hour VARCHAR'];
-  await c.run(`CREATE OR REPLACE TABLE ${name} (${cols.join(', ')})`);
+  await duck().run(`CREATE OR REPLACE TABLE ${name} (${cols.join(', ')})`);
   for (let i = 0; i < rows.length; i += 500) {
     const values = rows.slice(i, i + 500).map((r) => {
       const base = { apiid: 'a1', stage: 'prod', ...r };
       return `(${[...COLUMNS.map((k) => lit(base[k])), lit(r.status ?? 200), lit(r.t ?? HOUR), lit(r.dt ?? '2025-11-24'), lit(r.hour ?? '16')].join(', ')})`;
     });
-    await c.run(`INSERT INTO ${name} VALUES ${values.join(', ')}`);
+    await duck().run(`INSERT INTO ${name} VALUES ${values.join(', ')}`);
   }
 }
 
 type Row = { hour_ms: number; apiid: string; stage: string; kind: string; value: string; detail: string | null; requests: number; client_errors: number; server_errors: number; first_request_ms: number; last_request_ms: number };
 
 async function top(source: string, where = 'true'): Promise<Row[]> {
-  const rows = (await c.runAndReadAll(`${topValuesSelectSql(source, where)} ORDER BY hour_ms, apiid, stage, kind, requests DESC, value`)).getRowObjectsJS();
+  const rows = (await duck().runAndReadAll(`${topValuesSelectSql(source, where)} ORDER BY hour_ms, apiid, stage, kind, requests DESC, value`)).getRowObjectsJS();
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as Row);
 }
 const ofKind = (rows: readonly Row[], kind: string): Row[] => rows.filter((r) => r.kind === kind);
@@ -50,7 +41,7 @@ describe('the top values of an hour', () => {
   it('has the table\'s columns in order, and the partition last when given', async () => {
     await rawTable('one', [{ ip: '1.1.1.1' }]);
     const sql = topValuesSelectSql('one', 'true', "'2025-11-24'");
-    const names = Object.keys((await c.runAndReadAll(sql)).getRowObjectsJS()[0]!);
+    const names = Object.keys((await duck().runAndReadAll(sql)).getRowObjectsJS()[0]!);
     expect(names).toEqual([...topValuesColumns().map((x) => x.name), 'dt']);
   });
 
@@ -117,10 +108,10 @@ describe('the top values of an hour', () => {
 
 describe('the scheduled refresh of the top values', () => {
   const hour = { day: "'2025-11-24'", hourOfDay: "'16'", hourMs: String(HOUR) };
-  const count = async (sql: string): Promise<number> => Number((await c.runAndReadAll(sql)).getRows()[0]![0]);
+  const count = async (sql: string): Promise<number> => Number((await duck().runAndReadAll(sql)).getRows()[0]![0]);
 
   it('adds the hour from that hour\'s partition only, and a second run adds nothing', async () => {
-    await c.run('CREATE SCHEMA IF NOT EXISTS db');
+    await duck().run('CREATE SCHEMA IF NOT EXISTS db');
     await rawTable('db.access_logs', [
       { ip: '1.1.1.1' },
       { ip: '1.1.1.1', t: HOUR + 60_000 },
@@ -128,11 +119,11 @@ describe('the scheduled refresh of the top values', () => {
       { ip: '4.4.4.4', t: HOUR - 86_400_000, dt: '2025-11-23' },
     ]);
     const cols = topValuesColumns().map((x) => `${x.name} ${x.type === 'bigint' ? 'BIGINT' : 'VARCHAR'}`);
-    await c.run(`CREATE TABLE db.${TOP_VALUES_TABLE_NAME} (${cols.join(', ')}, dt VARCHAR)`);
+    await duck().run(`CREATE TABLE db.${TOP_VALUES_TABLE_NAME} (${cols.join(', ')}, dt VARCHAR)`);
     const insert = topValuesInsertSql('db', 'access_logs', TOP_VALUES_TABLE_NAME, hour);
-    await c.run(insert);
-    await c.run(insert);
-    const rows = (await c.runAndReadAll(`SELECT kind, value, requests, dt FROM db.${TOP_VALUES_TABLE_NAME}`)).getRowObjectsJS();
+    await duck().run(insert);
+    await duck().run(insert);
+    const rows = (await duck().runAndReadAll(`SELECT kind, value, requests, dt FROM db.${TOP_VALUES_TABLE_NAME}`)).getRowObjectsJS();
     expect(rows).toEqual([{ kind: 'ip', value: '1.1.1.1', requests: 2n, dt: '2025-11-24' }]);
     expect(await count(`SELECT count(*) FROM db.${TOP_VALUES_TABLE_NAME} WHERE hour_ms = ${HOUR}`)).toBe(1);
   });
