@@ -312,7 +312,7 @@ export function tableSurveySql(table: string, files: ReadPlan): string {
     `SELECT ${FILE_COLUMN} AS h, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
     `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${table} GROUP BY 1`;
   const named = `SELECT name, hash(name) AS h FROM (SELECT unnest([${names.map(sqlString).join(', ')}]) AS name)`;
-  return `SELECT n.name, c.lines, c.records, c.first_ms, c.last_ms FROM (${counts}) c JOIN (${named}) n USING (h)`;
+  return `SELECT n.name, c.lines, c.records, c.first_ms, c.last_ms FROM (${counts}) c JOIN (${named}) n USING (h) ORDER BY n.name`;
 }
 
 /** The report's source over the loaded table: its access-log records only. */

@@ -202,5 +202,7 @@ export async function surveyLogs(
   }
   // A damaged file that gave no line at all still says why.
   for (const [file, damage] of damaged) if (!seen.has(file)) skips.push({ file, reason: `damaged (${damage}): no record could be read` });
+  // In file-name order: the engine's threads finish files in any order, the user reads a fixed list.
+  skips.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { plan, source: tableSource(LOGS_TABLE), skips, records, firstMs, lastMs };
 }

@@ -130,6 +130,8 @@ describe('the load', () => {
     );
     expect(many!.survey.records).toBeGreaterThan(0);
     expect(many!.survey.skips.map((k) => k.reason)).toEqual([expect.stringMatching(/^damaged/), expect.stringMatching(/^damaged/)]);
+    const skipped = many!.survey.skips.map((k) => k.file);
+    expect(skipped).toEqual([...skipped].sort());
     expect(many).toEqual(one);
   });
 
