@@ -94,6 +94,21 @@ describe('one statement per question', () => {
     expect(measureSplits(byId('client_ips'))).toEqual([byId('client_ips')]);
   });
 
+  it('groups one question by its dimensions as they are: no set pairing, keys cast to text after grouping', () => {
+    const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
+    for (const q of QUESTIONS) {
+      const sql = compile([q]).sql;
+      expect(sql, q.id).not.toContain('CROSS JOIN');
+      expect(sql, q.id).not.toContain('set_id IN');
+    }
+    // The status code is grouped as a number, and made text once per group.
+    const status = compile([QUESTIONS.find((q) => q.id === 'status_codes')!]).sql;
+    expect(status).toMatch(/\(status\) AS k1/);
+    expect(status).toContain('CAST(k1 AS VARCHAR) AS k1');
+    // The whole statement still pairs every record with every set (Athena's single scan).
+    expect(compile().sql).toContain('CROSS JOIN (VALUES (1), (2)');
+  });
+
   it('keeps the top N of every "top" question by ORDER BY and LIMIT, and leaves the others as compiled', () => {
     const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
     for (const q of QUESTIONS) {

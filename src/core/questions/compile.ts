@@ -12,9 +12,10 @@
  *
  * Both dialects run the same shape; only `Dialect` differs. Athena runs the whole statement (one
  * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
- * table it loaded, with the same text for each question's set; test/report/local-engine.test.ts
- * holds those answers equal to the whole statement's, so the tests that check the local answers
- * check the logic Athena runs too.
+ * table it loaded: a statement of one question has no sets to pair, so its records are grouped by
+ * the question's dimensions as they are (oneQuestionSql), with the same predicates, measures and
+ * ranking; test/report/local-engine.test.ts holds those answers equal to the whole statement's, so
+ * the tests that check the local answers check the logic Athena runs too.
  */
 import type { Dialect } from './dialect.js';
 import type { ReportFilters } from './filters.js';
@@ -84,17 +85,22 @@ function measureFilter(m: Measure, ids: readonly number[]): string {
   return m.where ? `${setFilter} AND (${m.where})` : setFilter;
 }
 
+/** A measure's aggregate with its FILTER clause; `ids` null: one question's statement, no sets to keep apart. */
+function filtered(agg: string, m: Measure, ids: readonly number[] | null): string {
+  if (ids) return `${agg} FILTER (WHERE ${measureFilter(m, ids)})`;
+  return m.where ? `${agg} FILTER (WHERE ${m.where})` : agg;
+}
+
 /**
  * Percentiles of the same value over the same rows, as one list aggregate each (when the dialect
  * has one: Dialect.percentiles): the list's column, and where in it each measure is.
  */
-function percentileLists(measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): { lists: string[]; at: Map<string, string> } {
-  const groups = new Map<string, { of: string; filter: string; fractions: number[]; ids: string[] }>();
+function percentileLists(measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext, single: boolean): { lists: string[]; at: Map<string, string> } {
+  const groups = new Map<string, { of: string; m: Measure; sets: number[]; fractions: number[]; ids: string[] }>();
   for (const { m, sets } of measures) {
     if (m.agg !== 'percentile' || !c.dialect.percentiles) continue;
-    const filter = measureFilter(m, sets);
-    const key = `${m.of}\n${filter}`;
-    const g = groups.get(key) ?? { of: m.of, filter, fractions: [], ids: [] };
+    const key = `${m.of}\n${measureFilter(m, sets)}`;
+    const g = groups.get(key) ?? { of: m.of, m, sets, fractions: [], ids: [] };
     g.fractions.push(m.fraction);
     g.ids.push(m.id);
     groups.set(key, g);
@@ -104,21 +110,47 @@ function percentileLists(measures: ReadonlyArray<{ m: Measure; sets: number[] }>
   for (const g of groups.values()) {
     if (g.ids.length < 2) continue;
     const name = `p_${lists.length + 1}`;
-    lists.push(`${c.dialect.percentiles!(g.of, g.fractions)} FILTER (WHERE ${g.filter}) AS ${name}`);
+    lists.push(`${filtered(c.dialect.percentiles!(g.of, g.fractions), g.m, single ? null : g.sets)} AS ${name}`);
     g.ids.forEach((id, i) => at.set(id, `${name}[${i + 1}]`));
   }
   return { lists, at };
 }
 
-/** Step 3's statement: `keys` and one column m_<id> per measure, by set and keys. */
-function groupedSql(keys: readonly string[], keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
-  const { lists, at } = percentileLists(measures, c);
-  const measureColumns = measures.filter(({ m }) => !at.has(m.id)).map(({ m, sets }) => `${aggregate(m, c)} FILTER (WHERE ${measureFilter(m, sets)}) AS m_${m.id}`);
-  const inner = ['SELECT', indent([...keys, ...measureColumns, ...lists].join(',\n')), 'FROM question_rows', `GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}`].join('\n');
-  if (lists.length === 0) return inner;
-  const names = ['set_id', ...Array.from({ length: keyCount }, (_, i) => `k${i + 1}`)];
+/**
+ * Step 3's statement: one column m_<id> per measure, by set and keys. `keys` are the set id and
+ * the k1..kN columns as grouped; `asText`, when given, the k1..kN the statement returns (the keys
+ * grouped as they are, then made text: one question's statement).
+ */
+function groupedSql(
+  from: string,
+  keys: readonly string[],
+  keyCount: number,
+  measures: ReadonlyArray<{ m: Measure; sets: number[] }>,
+  c: FragmentContext,
+  asText?: readonly string[],
+): string {
+  const single = asText !== undefined;
+  const { lists, at } = percentileLists(measures, c, single);
+  const measureColumns = measures.filter(({ m }) => !at.has(m.id)).map(({ m, sets }) => `${filtered(aggregate(m, c), m, single ? null : sets)} AS m_${m.id}`);
+  const inner = ['SELECT', indent([...keys, ...measureColumns, ...lists].join(',\n')), `FROM ${from}`, `GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}`].join('\n');
+  if (lists.length === 0 && !single) return inner;
+  const names = ['set_id', ...(asText ?? Array.from({ length: keyCount }, (_, i) => `k${i + 1}`))];
   const outer = [...names, ...measures.map(({ m }) => (at.has(m.id) ? `${at.get(m.id)} AS m_${m.id}` : `m_${m.id}`))];
   return ['SELECT', indent(outer.join(',\n')), 'FROM (', indent(inner, '  '), ') AS lists'].join('\n');
+}
+
+/**
+ * Steps 2 and 3 for a statement of one question (the local engine's, src/engines/per-question.ts):
+ * its records grouped by its dimensions as they are, no set to pair them with, then the keys made
+ * text. Grouping on the text cast each record's key (millions of casts, and string hashing); the
+ * groups are the same, since each cast is one to one, so the rows are the same as the whole
+ * statement's set (test/report/local-engine.test.ts).
+ */
+function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
+  const raw = q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`);
+  const text = q.dimensions.map((d, k) => `${d.type === 'text' ? `k${k + 1}` : c.dialect.text(`k${k + 1}`)} AS k${k + 1}`);
+  const from = q.where ? `records\nWHERE (${q.where})` : 'records';
+  return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text);
 }
 
 export function compileReport(options: CompileOptions): CompiledReport {
@@ -174,7 +206,10 @@ export function compileReport(options: CompileOptions): CompiledReport {
     );
     keyColumns.push(`${expr ?? 'NULL'} AS k${k + 1}`);
   }
-  const grouped = groupedSql(['set_id', ...keyColumns], keyCount, [...measures.values()], c);
+  const single = sets.length === 1 ? sets[0]! : null;
+  const grouped = single
+    ? oneQuestionSql(single.q, single.id, keyCount, [...measures.values()], c)
+    : groupedSql('question_rows', ['set_id', ...keyColumns], keyCount, [...measures.values()], c);
 
   // 4. Ranked within each set by the question's order (numbers, descending made ascending by
   //    negation, so one ORDER BY serves every set), keys breaking ties.
@@ -226,9 +261,7 @@ export function compileReport(options: CompileOptions): CompiledReport {
     'records AS (',
     indent(records, '  '),
     '),',
-    'question_rows AS (',
-    indent(questionRows, '  '),
-    '),',
+    ...(single ? [] : ['question_rows AS (', indent(questionRows, '  '), '),']),
     'grouped AS (',
     indent(grouped, '  '),
     '),',
