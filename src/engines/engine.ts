@@ -39,6 +39,8 @@ export interface SqlEngine {
   all(sql: string): Promise<unknown[][]>;
   /** Stops the running statement and refuses any after it (Ctrl+C). */
   interrupt(): void;
+  /** A folder of the engine's own for files it writes (the loaded records), removed by close(). */
+  readonly scratch: string;
   close(): void;
 }
 
@@ -234,9 +236,11 @@ export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): 
   const temp = options.tempDir ?? mkdtempSync(join(tmpdir(), 'apigw-log-analytics-duckdb-'));
   const instance: DuckDBInstance = await mod.DuckDBInstance.create(':memory:', duckDbConfig(temp, options));
   const pool = await connectionPool(instance, 2);
+  const scratch = mkdtempSync(join(temp, 'records-'));
   let interrupted = false;
   return {
     name: `DuckDB ${mod.version()}`,
+    scratch,
     async all(sql) {
       const connection = await pool.take();
       try {
@@ -255,6 +259,7 @@ export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): 
     close() {
       for (const c of pool.all) c.closeSync();
       instance.closeSync();
+      rmSync(scratch, { recursive: true, force: true });
       if (!options.tempDir) rmSync(temp, { recursive: true, force: true });
     },
   };

@@ -282,17 +282,25 @@ export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECO
   return { from: `(\n${parts.join('\n  UNION ALL\n')}\n) AS logs`, where: [] };
 }
 
-/** Columns the loaded table adds to the record: its file, and whether it is an access-log record. */
+/** Columns the loaded records add to the record: its file, and whether it is an access-log record. */
 export const FILE_COLUMN = '__file';
 export const ACCESS_COLUMN = '__access';
 
 /**
- * Reads the files once into a table (or appends them to it, `append`): every line (typed as in duckDbSource) with its file
- * and whether it is an access-log record, so the counts of what was skipped and the report itself
- * come from one parse of the JSON. `kept`: the fields the report's statement uses (the others are
- * not stored), and those it only tests for null (stored as TRUE or null).
+ * Reads the files once and writes their records to `target`, one Parquet file: every line (typed
+ * as in duckDbSource) with its file and whether it is an access-log record, so the counts of what
+ * was skipped and the report itself come from one parse of the JSON. `kept`: the fields the
+ * report's statement uses (the others are not written), and those it only tests for null (written
+ * as TRUE or null).
+ *
+ * Why a file and not a table: the engine streams the rows through its Parquet writer on every
+ * core, holding a row group at a time, so memory stays flat however many records there are; a
+ * table of 7 million records is about 2 GB before compression, and compressing an in-memory table
+ * (a CHECKPOINT of a COMPRESS database) copied every row a second time, single statement by single
+ * statement. Each question then reads only its columns. Uncompressed pages: the file lives for one
+ * command, and snappy would cost CPU to save disk the command gives back when it ends.
  */
-export function loadTableSql(table: string, files: ReadPlan, kept: Kept = {}, append = false, fields: readonly LogField[] = RECORD_FIELDS): string {
+export function loadSql(target: string, files: ReadPlan, kept: Kept = {}, fields: readonly LogField[] = RECORD_FIELDS): string {
   const { columns, select } = recordSelect(fields, kept);
   const parts = reads(
     files,
@@ -302,22 +310,27 @@ export function loadTableSql(table: string, files: ReadPlan, kept: Kept = {}, ap
     // Parquet reads only the columns named: the fields the statement uses, and the two it counts by.
     (list) => `SELECT ${parquetSelect(fields, kept)}, hash(filename) AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(list, true)}`,
   );
-  return `${append ? `INSERT INTO ${table}` : `CREATE OR REPLACE TABLE ${table} AS`}\n${parts.join('\n  UNION ALL\n')}`;
+  return `COPY (\n${parts.join('\n  UNION ALL\n')}\n) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION uncompressed)`;
 }
 
-/** Per file of the loaded table: lines, access-log records, first and last request time. */
-export function tableSurveySql(table: string, files: ReadPlan): string {
+/** The loaded records (loadSql's file) as a FROM item. */
+export function loaded(target: string): string {
+  return `read_parquet(${sqlString(target)})`;
+}
+
+/** Per file of the loaded records: lines, access-log records, first and last request time. */
+export function loadedSurveySql(target: string, files: ReadPlan): string {
   const names = allFiles(files);
   const counts =
     `SELECT ${FILE_COLUMN} AS h, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
-    `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${table} GROUP BY 1`;
+    `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${loaded(target)} GROUP BY 1`;
   const named = `SELECT name, hash(name) AS h FROM (SELECT unnest([${names.map(sqlString).join(', ')}]) AS name)`;
   return `SELECT n.name, c.lines, c.records, c.first_ms, c.last_ms FROM (${counts}) c JOIN (${named}) n USING (h) ORDER BY n.name`;
 }
 
-/** The report's source over the loaded table: its access-log records only. */
-export function tableSource(table: string): ReportSource {
-  return { from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${table} WHERE ${ACCESS_COLUMN}) AS logs`, where: [] };
+/** The report's source over the loaded records: the access-log records only. */
+export function loadedSource(target: string): ReportSource {
+  return { from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${loaded(target)} WHERE ${ACCESS_COLUMN}) AS logs`, where: [] };
 }
 
 const SURVEY_COLUMNS = `{${['requestId', 'extendedRequestId', 'requestTime', 'requestTimeEpoch'].map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;

@@ -1,14 +1,14 @@
 /**
- * The report over the loaded table, one statement per question.
+ * The report over the loaded records (survey.ts), one statement per question.
  *
  * The compiled statement pairs every record with every question (a cross join with 13 sets) so
- * that Athena reads the records once. On the loaded table that buys nothing and costs much: each
- * record goes through the grouping 13 times, and every measure's FILTER is evaluated on every one
- * of those rows. So the local engine compiles each question on its own (the same compiler, the
- * same grouping, ranking and top N) and lays its rows out as the whole statement's would be (its
- * set id, keys k1..kN, one column per measure id), so the answers are decoded as before.
- * (src/core/questions/compile.ts still says the local engine runs the whole statement: it runs its
- * questions one at a time.)
+ * that Athena reads the records once. On the loaded records that buys nothing and costs much:
+ * each record goes through the grouping 13 times, and every measure's FILTER is evaluated on every
+ * one of those rows. So the local engine compiles each question on its own (the same compiler: a
+ * statement of one question groups by the question's dimensions directly, with the same
+ * predicates, measures, ranking and top N) and lays its rows out as the whole statement's would
+ * be (its set id, keys k1..kN, one column per measure id), so the answers are decoded as before.
+ * Each statement reads only the columns of its question from the loaded Parquet file.
  */
 import type { CompiledReport } from '../core/questions/compile.js';
 import type { Measure, Question } from '../core/questions/questions.js';
@@ -47,7 +47,7 @@ export function withTopN(sql: string): string {
  * value (the percentiles of one value, as one list: Dialect.percentiles): the nine latency
  * percentiles by route, one copy each, held 9 x 8 bytes per record (500 MB at 7 million records,
  * the peak over 1 GB) at once. Each statement keeps the measures the question is ranked and
- * filtered by, so each finds the same groups in the same order; each costs a pass over the table,
+ * filtered by, so each finds the same groups in the same order; each costs a pass over the loaded records,
  * so they are only split when their values would not fit PERCENTILE_BYTES.
  */
 export function measureSplits(q: Question, perStatement = 1): Question[] {

@@ -1,18 +1,21 @@
 /**
  * Before the report's query: which files the engine can read, and what they hold.
  *
- * The files are read once, strictly, into a compressed in-memory table (loadTableSql, a batch of
- * files at a time), from which come both
- * the per-file counts (lines, access-log records, first and last request time) and the report. When
- * that read fails (a truncated gzip, a line that is not JSON), each file is tried on its own (a
- * few columns): a file that fails strictly is read leniently (the engine skips what it cannot
- * parse), a file that cannot be read at all is left out, and the table is loaded from that plan. Whatever is left out is named with its reason, so one damaged file no longer fails a
- * folder, and `--strict` can still make any skip a failure.
+ * The files are read once, strictly, and their records written to one Parquet file in the
+ * engine's scratch folder (loadSql), from which come both the per-file counts (lines, access-log
+ * records, first and last request time) and the report. When that read fails (a truncated gzip, a
+ * line that is not JSON), each file is tried on its own (a few columns): a file that fails
+ * strictly is read leniently (the engine skips what it cannot parse), a file that cannot be read
+ * at all is left out, and the records are loaded again from that plan. Whatever is left out is
+ * named with its reason, so one damaged file no longer fails a folder, and `--strict` can still
+ * make any skip a failure.
  */
 import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import type { ReportSource } from '../core/questions/compile.js';
-import { allFiles, loadTableSql, surveySql, tableSource, tableSurveySql, type Kept, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { allFiles, loadSql, loadedSource, loadedSurveySql, surveySql, type Kept, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
 
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
@@ -96,87 +99,44 @@ async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: Re
 }
 
 /**
- * The in-memory database the table lives in. With COMPRESS, a checkpoint stores its columns
- * compressed as DuckDB stores a database file (dictionary, FSST, bit-packing): 5 million records
- * take tens of MB instead of GBs, so the table fits the memory limit instead of spilling to disk
- * (https://duckdb.org/docs/stable/sql/statements/attach).
+ * Writes the records of `plan` to `target` (a failed attempt's file is removed); null, or the
+ * engine's error reading the files. An error writing the file (a full disk, a temp folder that
+ * cannot be written) is the machine's, not the logs': it is thrown as such, naming the folder.
  */
-const COMPACT_DB = 'compact';
-/** The table the files are loaded into (one per engine, replaced on each load). */
-export const LOGS_TABLE = `${COMPACT_DB}.access_log_lines`;
-/**
- * Bytes of files loaded between two checkpoints: what is held uncompressed at a time. 48 MiB of
- * gzip JSON is about 430,000 records, about 140 MB before the checkpoint compresses them (to about
- * a tenth). The last batch is left uncompressed: the checkpoint costs CPU time (about a third of
- * reading the batch did), and the statements after the load run on it as fast either way.
- */
-export const LOAD_BATCH_BYTES = 48 * 1024 ** 2;
-/**
- * Files totalling less than this are loaded in one batch and never compressed: about 1.4 million
- * records, 450 MB of table, within the memory limit (it spills beyond), and the checkpoints would
- * add a fifth to the report's time.
- */
-export const UNCOMPRESSED_BELOW = 160 * 1024 ** 2;
-
-export interface LoadBatches {
-  batchBytes: number;
-  uncompressedBelow: number;
-}
-
-/** How many batches `bytes` of files are loaded in. */
-function batchCount(bytes: number, o: LoadBatches): number {
-  return bytes < o.uncompressedBelow ? 1 : Math.ceil(bytes / o.batchBytes);
-}
-
-/** `plan` in `parts` plans of about as many files each (every format, leniency kept). */
-export function splitPlan(plan: ReadPlan, parts: number): ReadPlan[] {
-  const per = Math.max(1, Math.ceil(allFiles(plan).length / Math.max(1, parts)));
-  const out: ReadPlan[] = [];
-  for (const format of ['gzip', 'plain', 'parquet'] as const) {
-    const list = plan[format] ?? [];
-    for (let i = 0; i < list.length; i += per) {
-      out.push({ gzip: [], plain: [], parquet: [], [format]: list.slice(i, i + per), ...(plan.lenient ? { lenient: plan.lenient } : {}) });
-    }
-  }
-  return out;
-}
-
-/** Loads `plan` a batch at a time, checkpointing (compressing) after each but the last; null, or the engine's error. */
-async function load(engine: SqlEngine, plan: ReadPlan, kept: Kept, batches: number): Promise<string | null> {
+async function load(engine: SqlEngine, plan: ReadPlan, kept: Kept, target: string): Promise<string | null> {
   try {
-    await engine.all(`ATTACH IF NOT EXISTS ':memory:' AS ${COMPACT_DB} (COMPRESS)`);
-    const plans = splitPlan(plan, batches);
-    for (const [i, batch] of plans.entries()) {
-      await engine.all(loadTableSql(LOGS_TABLE, batch, kept, i > 0));
-      if (i < plans.length - 1) await engine.all(`CHECKPOINT ${COMPACT_DB}`);
-    }
+    await engine.all(loadSql(target, plan, kept));
     return null;
   } catch (e) {
+    rmSync(target, { recursive: true, force: true });
     rethrowInterrupt(e);
+    const message = e instanceof Error ? e.message : String(e);
+    if (message.includes(target) || /no space left/i.test(message)) {
+      throw new UserError('ScratchUnwritable', `Could not write the records read to ${engine.scratch}: ${readError(e)}`, {
+        resolution: 'The report writes the fields it reads to the temp folder, about 35 bytes a record, removed when it ends. Free space there, or point TMPDIR at a folder with room.',
+      });
+    }
     return readError(e);
   }
 }
 
-/** `kept`: the record fields the report reads (all when absent; see fieldsKept). `batches`: see LOAD_BATCH_BYTES. */
-export async function surveyLogs(
-  engine: SqlEngine,
-  files: LocalFiles,
-  kept: Kept = {},
-  batches: LoadBatches = { batchBytes: LOAD_BATCH_BYTES, uncompressedBelow: UNCOMPRESSED_BELOW },
-): Promise<Survey> {
+/** `kept`: the record fields the report reads (all when absent; see fieldsKept). */
+export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kept = {}): Promise<Survey> {
   const skips: Skip[] = files.skipped.map((file) => ({ file, reason: NOT_LOGS }));
   let plan: ReadPlan = { gzip: files.gzip, plain: files.plain, parquet: files.parquet };
   let damaged = new Map<string, string>();
-  if ((await load(engine, plan, kept, batchCount(files.bytes, batches))) !== null) {
+  let target = join(engine.scratch, 'records.parquet');
+  if ((await load(engine, plan, kept, target)) !== null) {
     const split = await perFile(engine, files);
     ({ plan, damaged } = split);
     skips.push(...split.unreadable);
+    target = join(engine.scratch, 'records-readable.parquet');
     if (allFiles(plan).length > 0) {
-      const error = await load(engine, plan, kept, batchCount(files.bytes, batches));
+      const error = await load(engine, plan, kept, target);
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
     }
   }
-  const rows = allFiles(plan).length > 0 ? await engine.all(tableSurveySql(LOGS_TABLE, plan)) : [];
+  const rows = allFiles(plan).length > 0 ? await engine.all(loadedSurveySql(target, plan)) : [];
   let records = 0;
   let firstMs: number | null = null;
   let lastMs: number | null = null;
@@ -204,5 +164,5 @@ export async function surveyLogs(
   for (const [file, damage] of damaged) if (!seen.has(file)) skips.push({ file, reason: `damaged (${damage}): no record could be read` });
   // In file-name order: the engine's threads finish files in any order, the user reads a fixed list.
   skips.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { plan, source: tableSource(LOGS_TABLE), skips, records, firstMs, lastMs };
+  return { plan, source: loadedSource(target), skips, records, firstMs, lastMs };
 }

@@ -1,10 +1,11 @@
 /**
  * How the local engine answers at scale, held to what it answered before: one statement per
- * question (its top N by ORDER BY and LIMIT) gives exactly the rows of the whole statement; a load
- * in batches (each compressed by a checkpoint) gives the same table as one; fields the statement
- * only tests for null are kept as TRUE/null; Ctrl+C stops every statement after it.
+ * question (its top N by ORDER BY and LIMIT) gives exactly the rows of the whole statement; the
+ * records written to the engine's scratch file answer as the files read directly; fields the
+ * statement only tests for null are kept as TRUE/null; Ctrl+C stops the load and every statement
+ * after it, and closing the engine leaves no file behind.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -15,9 +16,9 @@ import { parseFilters } from '../../src/core/questions/filters.js';
 import { QUESTIONS, type Question } from '../../src/core/questions/questions.js';
 import { decodeResults } from '../../src/core/questions/results.js';
 import { openDuckDb, resolveDuckDb, type SqlEngine } from '../../src/engines/engine.js';
-import { allFiles, fieldsKept, findLogFiles } from '../../src/engines/local-files.js';
+import { duckDbSource, fieldsKept, findLogFiles } from '../../src/engines/local-files.js';
 import { measureSplits, runPerQuestion, withTopN } from '../../src/engines/per-question.js';
-import { splitPlan, surveyLogs } from '../../src/engines/survey.js';
+import { surveyLogs } from '../../src/engines/survey.js';
 import { CancelledError } from '../../src/errors.js';
 import { FIXTURE } from './helpers.js';
 
@@ -42,8 +43,6 @@ async function withEngine<T>(fn: (engine: SqlEngine) => Promise<T>): Promise<T> 
     engine.close();
   }
 }
-
-const ONE_FILE_A_BATCH = { batchBytes: 1, uncompressedBelow: 0 };
 
 /** The fixture's first day `times` times over, in a folder of its own. */
 function copyOfDay(name: string, times: number): string {
@@ -125,7 +124,7 @@ describe('one statement per question', () => {
 });
 
 describe('the load', () => {
-  it('in batches of one file, each compressed, holds what one batch holds (damaged files read leniently)', async () => {
+  it('writes records that answer as the files read directly, through a failed strict read and the per-file pass (damaged files read leniently)', async () => {
     const dir = copyOfDay('damaged', 1);
     const gz = readdirSync(dir).filter((f) => f.endsWith('.gz'));
     const whole = readFileSync(join(dir, gz[0]!));
@@ -134,32 +133,45 @@ describe('the load', () => {
     writeFileSync(join(dir, 'bad.jsonl'), `${line}\n{"requestId": oops\n${line}\n`);
     const files = await findLogFiles(dir);
     const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
-    const [one, many] = await Promise.all(
-      [undefined, ONE_FILE_A_BATCH].map((batches) =>
-        withEngine(async (engine) => {
-          const survey = await surveyLogs(engine, files, kept, batches);
-          const whole = compiler(survey.source, { top: 10 })();
-          return { survey, answers: decodeResults(whole, await engine.all(whole.sql)) };
-        }),
-      ),
-    );
-    expect(many!.survey.records).toBeGreaterThan(0);
-    expect(many!.survey.skips.map((k) => k.reason)).toEqual([expect.stringMatching(/^damaged/), expect.stringMatching(/^damaged/)]);
-    const skipped = many!.survey.skips.map((k) => k.file);
-    expect(skipped).toEqual([...skipped].sort());
-    expect(many).toEqual(one);
+    await withEngine(async (engine) => {
+      const survey = await surveyLogs(engine, files, kept);
+      expect(survey.records).toBeGreaterThan(0);
+      expect(survey.skips.map((k) => k.reason)).toEqual([expect.stringMatching(/^damaged/), expect.stringMatching(/^damaged/)]);
+      const skipped = survey.skips.map((k) => k.file);
+      expect(skipped).toEqual([...skipped].sort());
+      // The second attempt's file is the one read; the first attempt's is gone.
+      expect(readdirSync(engine.scratch)).toEqual(['records-readable.parquet']);
+      const loaded = compiler(survey.source, { top: 10 })();
+      const direct = compiler(duckDbSource(survey.plan), { top: 10 })();
+      const answers = decodeResults(loaded, await engine.all(loaded.sql));
+      expect(answers).toEqual(decodeResults(direct, await engine.all(direct.sql)));
+      expect(answers.find((q) => q.id === 'totals')!.rows[0]!.requests).toBe(survey.records);
+    });
   });
 
-  it('splits a plan into batches that hold every file once, in order, leniency kept', () => {
-    const lenient = new Set(['b.json']);
-    const plan = { gzip: ['1.gz', '2.gz', '3.gz'], plain: ['a.json', 'b.json'], parquet: ['p.parquet'], lenient };
-    for (const parts of [1, 2, 4, 100]) {
-      const batches = splitPlan(plan, parts);
-      expect(batches.flatMap((b) => allFiles(b))).toEqual(allFiles(plan));
-      expect(batches.every((b) => b.lenient === lenient)).toBe(true);
-    }
-    expect(splitPlan(plan, 1)).toHaveLength(3);
-    expect(splitPlan(plan, 100)).toHaveLength(6);
+  it('says the scratch file cannot be written (naming the folder) instead of calling the logs damaged', async () => {
+    await withEngine(async (engine) => {
+      // A folder where the file should go: the engine cannot open it for writing, as with a full disk.
+      mkdirSync(join(engine.scratch, 'records.parquet'));
+      const running = surveyLogs(engine, await findLogFiles(FIXTURE));
+      await expect(running).rejects.toMatchObject({ code: 'ScratchUnwritable', message: expect.stringContaining(engine.scratch) });
+    });
+  });
+
+  it('writes the records of files with no access-log record as a file that reads as none', async () => {
+    const dir = join(scratch, 'empty');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'other.jsonl'), '{"foo": 1}\n');
+    await withEngine(async (engine) => {
+      const survey = await surveyLogs(engine, await findLogFiles(dir));
+      expect(survey.records).toBe(0);
+      expect(survey.skips.map((k) => k.reason)).toEqual([expect.stringMatching(/^no access-log records/)]);
+      const loaded = compiler(survey.source, { top: 10 })();
+      const direct = compiler(duckDbSource(survey.plan), { top: 10 })();
+      const answers = decodeResults(loaded, await engine.all(loaded.sql));
+      expect(answers).toEqual(decodeResults(direct, await engine.all(direct.sql)));
+      expect(answers.find((q) => q.id === 'totals')!.rows.map((r) => r.requests)).toEqual([0]);
+    });
   });
 
   it('keeps the authentication ids the statement only tests for null as TRUE/null, and a filtered field as its value', () => {
@@ -172,15 +184,18 @@ describe('the load', () => {
 });
 
 describe('Ctrl+C', () => {
-  it('stops the load: the statement running and every one after it', async () => {
-    // Enough files for several batches, so the interrupt lands between statements too.
+  it('stops the load: the statement running and every one after it; closing leaves no file behind', async () => {
     const dir = copyOfDay('many', 20);
+    let scratchDir = '';
     await withEngine(async (engine) => {
+      scratchDir = engine.scratch;
       const files = await findLogFiles(dir);
-      const running = surveyLogs(engine, files, {}, ONE_FILE_A_BATCH);
+      const running = surveyLogs(engine, files, {});
       setTimeout(() => engine.interrupt(), 20);
       await expect(running).rejects.toBeInstanceOf(CancelledError);
       await expect(engine.all('SELECT 1')).rejects.toThrow(/interrupt/i);
+      expect(existsSync(scratchDir)).toBe(true);
     });
+    expect(existsSync(scratchDir)).toBe(false);
   });
 });

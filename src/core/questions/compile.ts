@@ -12,7 +12,7 @@
  *
  * Both dialects run the same shape; only `Dialect` differs. Athena runs the whole statement (one
  * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
- * table it loaded: a statement of one question has no sets to pair, so its records are grouped by
+ * records it loaded: a statement of one question has no sets to pair, so its records are grouped by
  * the question's dimensions as they are (oneQuestionSql), with the same predicates, measures and
  * ranking; test/report/local-engine.test.ts holds those answers equal to the whole statement's, so
  * the tests that check the local answers check the logic Athena runs too.
