@@ -79,9 +79,20 @@ function merged(whole: CompiledReport, parts: ReadonlyArray<{ part: CompiledRepo
 }
 
 /**
- * Runs `compile([q])` for each question of `whole` (its percentiles apart when `records` make
- * them large: measureSplits) and returns the rows the whole statement would have returned. (Ctrl+C interrupts the engine,
- * which then refuses the rest.)
+ * The key a question groups its records by: questions with the same one are answered by one
+ * statement that groups the records once (compile.ts, sharedGroupingSql): the top routes, 5xx by
+ * route and latency by route all group by API, stage, method and route, the costliest grouping of
+ * the report (four text columns), three passes where one does.
+ */
+function groupingOf(q: Question): string {
+  return JSON.stringify([q.where ?? null, q.dimensions.map((d) => [d.id, d.type])]);
+}
+
+/**
+ * Runs the questions of `whole` a statement each, or one statement for questions that group
+ * alike (groupingOf), each question's percentiles apart when `records` make them large
+ * (measureSplits; such a question has statements of its own), and returns the rows the whole
+ * statement would have returned. (Ctrl+C interrupts the engine, which then refuses the rest.)
  */
 export async function runPerQuestion(
   whole: CompiledReport,
@@ -90,10 +101,33 @@ export async function runPerQuestion(
   records: number,
 ): Promise<unknown[][]> {
   const perStatement = Math.max(1, Math.floor(PERCENTILE_BYTES / (8 * Math.max(1, records))));
-  const jobs = whole.questions.flatMap((q, i) => measureSplits(q, perStatement).map((split) => ({ setId: i + 1, part: compile([split]) })));
+  const jobs: Array<{ setIds: number[]; questions: Question[] }> = [];
+  const alike = new Map<string, { setIds: number[]; questions: Question[] }>();
+  whole.questions.forEach((q, i) => {
+    const splits = measureSplits(q, perStatement);
+    if (splits.length > 1) {
+      for (const split of splits) jobs.push({ setIds: [i + 1], questions: [split] });
+      return;
+    }
+    const key = groupingOf(q);
+    const job = alike.get(key);
+    if (job) {
+      job.setIds.push(i + 1);
+      job.questions.push(q);
+    } else {
+      const fresh = { setIds: [i + 1], questions: [q] };
+      alike.set(key, fresh);
+      jobs.push(fresh);
+    }
+  });
   // Two at a time: the engine runs them side by side (openDuckDb's two connections).
-  const done = await mapConcurrent(jobs, STATEMENTS_AT_ONCE, async ({ setId, part }) => ({ setId, part, rows: inWholeLayout(whole, part, setId, await run(withTopN(part.sql))) }));
-  return whole.questions.flatMap((_, i) => merged(whole, done.filter((d) => d.setId === i + 1)));
+  const done = await mapConcurrent(jobs, STATEMENTS_AT_ONCE, async ({ setIds, questions }) => {
+    const part = compile(questions);
+    const rows = await run(withTopN(part.sql));
+    // The statement's set j is the whole statement's set setIds[j - 1].
+    return setIds.map((setId, j) => ({ setId, part, rows: inWholeLayout(whole, part, setId, rows.filter((r) => Number(r[0]) === j + 1)) }));
+  });
+  return whole.questions.flatMap((_, i) => merged(whole, done.flat().filter((d) => d.setId === i + 1)));
 }
 
 /**

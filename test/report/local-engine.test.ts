@@ -75,6 +75,25 @@ describe('one statement per question', () => {
     });
   }
 
+  it('answers the questions that group alike (top routes, 5xx by route, latency by route) with one statement that groups the records once', async () => {
+    await withEngine(async (engine) => {
+      const survey = await surveyLogs(engine, await findLogFiles(FIXTURE), fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql));
+      const compile = compiler(survey.source, { top: 10 });
+      const statements: string[] = [];
+      await runPerQuestion(compile(), compile, (sql) => (statements.push(sql), engine.all(sql)), survey.records);
+      expect(statements).toHaveLength(QUESTIONS.length - 2);
+      const byRoute = statements.filter((sql) => /set \d+: (top_routes|server_errors_by_route|latency_by_route)\b/.test(sql));
+      expect(byRoute).toHaveLength(1);
+      expect(byRoute[0]).toMatch(/set 1: top_routes\n--\s+set 2: server_errors_by_route\n--\s+set 3: latency_by_route/);
+      expect(byRoute[0]!.match(/GROUP BY/g)).toHaveLength(1);
+      expect(byRoute[0]).toContain('CROSS JOIN (VALUES (1), (2), (3)) AS s(set_id)');
+      // With the latencies split apart (as at tens of millions of records), the other two still share theirs.
+      statements.length = 0;
+      await runPerQuestion(compile(), compile, (sql) => (statements.push(sql), engine.all(sql)), 1e12);
+      expect(statements.filter((sql) => sql.includes('set 1: top_routes') && sql.includes('set 2: server_errors_by_route'))).toHaveLength(1);
+    });
+  });
+
   it('computes the percentiles of each value in a statement of their own, with the measures the question is ranked and filtered by', () => {
     const byId = (id: string) => QUESTIONS.find((q) => q.id === id)!;
     const percentiles = byId('latency_by_route').measures.filter((m) => m.agg === 'percentile');

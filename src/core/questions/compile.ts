@@ -13,7 +13,8 @@
  * Both dialects run the same shape; only `Dialect` differs. Athena runs the whole statement (one
  * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
  * records it loaded: a statement of one question has no sets to pair, so its records are grouped by
- * the question's dimensions as they are (oneQuestionSql), with the same predicates, measures and
+ * the question's dimensions as they are (oneQuestionSql), and questions that group alike are
+ * grouped once for all of them (sharedGroupingSql), with the same predicates, measures and
  * ranking; test/report/local-engine.test.ts holds those answers equal to the whole statement's, so
  * the tests that check the local answers check the logic Athena runs too.
  */
@@ -153,6 +154,37 @@ function oneQuestionSql(q: Question, id: number, keyCount: number, measures: Rea
   return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text);
 }
 
+/** Whether every set's question groups the same records by the same keys (then one grouping serves them all). */
+function sameGrouping(sets: ReadonlyArray<{ q: Question }>, c: FragmentContext): boolean {
+  const signature = (q: Question) => JSON.stringify([q.where ?? null, q.dimensions.map((d) => [d.type, d.sql(c)])]);
+  return sets.every((s) => signature(s.q) === signature(sets[0]!.q));
+}
+
+/**
+ * Steps 2 and 3 for a statement of questions that group the same records by the same keys (the
+ * local engine's top routes, 5xx by route and latency by route): the records grouped once, every
+ * measure with its own condition only, then each group given to every set, each set keeping only
+ * its own measures (null for the others'). Pairing each record with every set, as the whole
+ * statement does, groups the records once per set; here they are grouped once.
+ */
+function sharedGroupingSql(sets: ReadonlyArray<{ q: Question; id: number }>, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
+  const q = sets[0]!.q;
+  const keys = Array.from({ length: keyCount }, (_, i) => `k${i + 1}`);
+  const raw = q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`);
+  const from = q.where ? `records\nWHERE (${q.where})` : 'records';
+  const inner = groupedSql(from, ['0 AS set_id', ...raw], keyCount, measures, c, keys);
+  const text = q.dimensions.map((d, k) => `${d.type === 'text' ? `g.k${k + 1}` : c.dialect.text(`g.k${k + 1}`)} AS k${k + 1}`);
+  const own = measures.map(({ m, sets: ids }) => `CASE WHEN s.set_id IN (${ids.join(', ')}) THEN g.m_${m.id} END AS m_${m.id}`);
+  return [
+    'SELECT',
+    indent(['s.set_id', ...text, ...own].join(',\n')),
+    'FROM (',
+    indent(inner, '  '),
+    ') AS g',
+    `CROSS JOIN (VALUES ${sets.map((x) => `(${x.id})`).join(', ')}) AS s(set_id)`,
+  ].join('\n');
+}
+
 export function compileReport(options: CompileOptions): CompiledReport {
   const questions = options.questions ?? QUESTIONS;
   if (!Number.isInteger(options.top) || options.top < 1 || options.top > MAX_TOP) throw new Error(`top must be 1..${MAX_TOP}`);
@@ -207,9 +239,14 @@ export function compileReport(options: CompileOptions): CompiledReport {
     keyColumns.push(`${expr ?? 'NULL'} AS k${k + 1}`);
   }
   const single = sets.length === 1 ? sets[0]! : null;
+  // One grouping for every set when they all group alike (the local engine's statements; the whole
+  // statement's questions group by different keys, so it pairs each record with every set).
+  const shared = !single && sameGrouping(sets, c);
   const grouped = single
     ? oneQuestionSql(single.q, single.id, keyCount, [...measures.values()], c)
-    : groupedSql('question_rows', ['set_id', ...keyColumns], keyCount, [...measures.values()], c);
+    : shared
+      ? sharedGroupingSql(sets, keyCount, [...measures.values()], c)
+      : groupedSql('question_rows', ['set_id', ...keyColumns], keyCount, [...measures.values()], c);
 
   // 4. Ranked within each set by the question's order (numbers, descending made ascending by
   //    negation, so one ORDER BY serves every set), keys breaking ties.
@@ -261,7 +298,7 @@ export function compileReport(options: CompileOptions): CompiledReport {
     'records AS (',
     indent(records, '  '),
     '),',
-    ...(single ? [] : ['question_rows AS (', indent(questionRows, '  '), '),']),
+    ...(single || shared ? [] : ['question_rows AS (', indent(questionRows, '  '), '),']),
     'grouped AS (',
     indent(grouped, '  '),
     '),',
