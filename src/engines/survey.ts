@@ -136,7 +136,7 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kep
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
     }
   }
-  const rows = allFiles(plan).length > 0 ? await engine.all(loadedSurveySql(target, plan)) : [];
+  const rows = allFiles(plan).length > 0 ? await engine.all(loadedSurveySql(target)) : [];
   let records = 0;
   let firstMs: number | null = null;
   let lastMs: number | null = null;
