@@ -229,8 +229,10 @@ async function connectionPool(instance: DuckDBInstance, size: number) {
 }
 
 /**
- * An in-memory database that reads only the files the query names: no extension is installed or
- * loaded from the network (JSON support is built into the bindings).
+ * An in-memory database that reads only the files the query names and writes only into its
+ * scratch folder (a new folder under the temp folder, removed by close(), Ctrl+C included): no
+ * extension is installed or loaded from the network (JSON and Parquet support are built into the
+ * bindings).
  */
 export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): Promise<SqlEngine> {
   const temp = options.tempDir ?? mkdtempSync(join(tmpdir(), 'apigw-log-analytics-duckdb-'));
