@@ -230,7 +230,8 @@ async function connectionPool(instance: DuckDBInstance, size: number) {
 
 /**
  * An in-memory database that reads only the files the query names and writes only into its
- * scratch folder (a new folder under the temp folder, removed by close(), Ctrl+C included): no
+ * scratch folder (a new folder under the temp folder, removed by close() or when the process
+ * exits, a forced exit by a second Ctrl+C included): no
  * extension is installed or loaded from the network (JSON and Parquet support are built into the
  * bindings).
  */
@@ -239,6 +240,12 @@ export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): 
   const instance: DuckDBInstance = await mod.DuckDBInstance.create(':memory:', duckDbConfig(temp, options));
   const pool = await connectionPool(instance, 2);
   const scratch = mkdtempSync(join(temp, 'records-'));
+  // A forced exit (a second Ctrl+C) skips close(): the files still go, with the process.
+  const removeFiles = () => {
+    rmSync(scratch, { recursive: true, force: true });
+    if (!options.tempDir) rmSync(temp, { recursive: true, force: true });
+  };
+  process.on('exit', removeFiles);
   let interrupted = false;
   return {
     name: `DuckDB ${mod.version()}`,
@@ -261,8 +268,8 @@ export async function openDuckDb(mod: DuckDbModule, options: OpenOptions = {}): 
     close() {
       for (const c of pool.all) c.closeSync();
       instance.closeSync();
-      rmSync(scratch, { recursive: true, force: true });
-      if (!options.tempDir) rmSync(temp, { recursive: true, force: true });
+      process.off('exit', removeFiles);
+      removeFiles();
     },
   };
 }

@@ -3,7 +3,8 @@
  * committed sample, exit codes and streams, and (from a copy of the package without node_modules,
  * as npx installs it) proof that the engine is not bundled and is never installed without consent.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +24,42 @@ function runBin(root: string, args: string[], cwd = ROOT): Promise<BinResult> {
   return runNode([join(root, 'bin', 'apigw-log-analytics.js'), ...args], { env: env(), cwd });
 }
 
+/** The sample's objects `times` over (about 0.65 MB each time), for a load that lasts. */
+function manyCopiesOfSample(times: number): string {
+  const dir = join(scratch, `sample-x${times}`);
+  mkdirSync(dir, { recursive: true });
+  const objects = readdirSync(join(ROOT, 'assets/sample'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  for (let i = 0; i < times; i++) for (const e of objects) copyFileSync(join(e.parentPath, e.name), join(dir, `${i}-${e.name}`));
+  return dir;
+}
+
 describe('apigw-log-analytics report (built binary)', () => {
+  it('Ctrl+C while the files load: exit 130, and nothing the engine wrote is left in the temp folder', async () => {
+    const logs = manyCopiesOfSample(60);
+    const temp = mkdtempSync(join(scratch, 'tmp-'));
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'apigw-log-analytics.js'), 'report', '--local', logs, '--json'], {
+        env: env({ TMPDIR: temp, TMP: temp, TEMP: temp }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let sent = false;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!sent && stderr.includes('Querying')) {
+          sent = true;
+          // The engine is loading by now: its scratch folder exists.
+          setTimeout(() => child.kill('SIGINT'), 300);
+        }
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toContain('Cancelled.');
+    expect(readdirSync(temp).filter((n) => n.startsWith('apigw-log-analytics-'))).toEqual([]);
+  }, 60_000);
+
   it('report --local assets/sample --json: exit 0, the report on stdout, progress on stderr', async () => {
     const r = await runBin(ROOT, ['report', '--local', 'assets/sample', '--json']);
     expect(r.stderr).not.toContain('To fix');

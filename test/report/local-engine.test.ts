@@ -8,6 +8,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileReport, type ReportSource } from '../../src/core/questions/compile.js';
@@ -21,6 +22,7 @@ import { measureSplits, runPerQuestion, withTopN } from '../../src/engines/per-q
 import { surveyLogs } from '../../src/engines/survey.js';
 import { CancelledError } from '../../src/errors.js';
 import { FIXTURE } from './helpers.js';
+import { runNode } from '../helpers/run-bin.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'report-local-engine-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -200,6 +202,29 @@ describe('the load', () => {
     expect(plain.keep.has('identityApiKeyId') && !plain.presence.has('identityApiKeyId')).toBe(true);
     expect(plain.keep.has('customerId') && !plain.presence.has('customerId')).toBe(true);
   });
+});
+
+describe('a forced exit (a second Ctrl+C exits at once, without closing the engine)', () => {
+  it('still removes the engine\'s files: the scratch folder and the temp folder', async () => {
+    const script = join(scratch, 'forced-exit.mts');
+    const engineTs = fileURLToPath(new URL('../../src/engines/engine.ts', import.meta.url));
+    writeFileSync(
+      script,
+      [
+        `import { openDuckDb, resolveDuckDb } from ${JSON.stringify(engineTs)};`,
+        `const engine = await openDuckDb(resolveDuckDb([${JSON.stringify(import.meta.url)}])!);`,
+        `await engine.all(\`COPY (SELECT range AS i FROM range(100000)) TO '\${engine.scratch}/records.parquet' (FORMAT parquet)\`);`,
+        'console.log(engine.scratch);',
+        'process.exit(130);',
+      ].join('\n'),
+    );
+    const r = await runNode(['--import', 'tsx', script], { env: { ...process.env } });
+    expect(r.code).toBe(130);
+    const folder = r.stdout.trim();
+    expect(folder).toContain('records-');
+    expect(existsSync(folder)).toBe(false);
+    expect(existsSync(join(folder, '..'))).toBe(false);
+  }, 30_000);
 });
 
 describe('Ctrl+C', () => {
