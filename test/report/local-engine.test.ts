@@ -227,6 +227,18 @@ describe('a forced exit (a second Ctrl+C exits at once, without closing the engi
   }, 30_000);
 });
 
+describe('scripts/profile-report.ts', () => {
+  it('times discovery, the load, the survey and every question of the shipped sample', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const r = await runNode(['--import', 'tsx', join(root, 'scripts/profile-report.ts'), join(root, 'assets/sample')], { env: { ...process.env }, cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/s {2}discovery: 95 gzip, 0 plain, 0 Parquet file\(s\)/);
+    expect(r.stdout).toMatch(/s {2}load \(COPY to the scratch file\)/);
+    for (const q of QUESTIONS) expect(r.stdout).toContain(q.id);
+    expect(r.stdout).toMatch(/in all; 4,200 records; peak RSS \d+ MiB/);
+  }, 30_000);
+});
+
 describe('Ctrl+C', () => {
   it('stops the load: the statement running and every one after it; closing leaves no file behind', async () => {
     const dir = copyOfDay('many', 20);
