@@ -183,7 +183,7 @@ const SQL_TYPE: Record<LogField['type'], string> = { string: 'VARCHAR', int: 'IN
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-access-logging.html
  */
 const CLF_TIME = '%d/%b/%Y:%H:%M:%S %z';
-const TIME_SQL = `COALESCE(TRY_CAST(NULLIF("requestTimeEpoch", '-') AS BIGINT), epoch_ms(try_strptime(NULLIF("requestTime", '-'), '${CLF_TIME}')))`;
+const TIME_SQL = `COALESCE(TRY_CAST("requestTimeEpoch" AS BIGINT), epoch_ms(try_strptime(NULLIF("requestTime", '-'), '${CLF_TIME}')))`;
 
 /**
  * A line is an access-log record when it has a request id: API Gateway requires every access-log
@@ -264,7 +264,9 @@ function recordSelect(fields: readonly LogField[], kept: Kept = {}): { columns: 
       const alias = ALIASES[f.key];
       const v = alias ? `COALESCE(NULLIF("${f.key}", '-'), NULLIF("${alias}", '-'))` : `NULLIF("${f.key}", '-')`;
       if (f.key === 'requestTimeEpoch') return `${TIME_SQL} AS "${f.key}"`;
-      return keptAs(f.key, f.type === 'string' ? v : `TRY_CAST(${v} AS ${SQL_TYPE[f.type]})`, kept);
+      // A number needs no NULLIF: TRY_CAST makes `-` (and anything else that is not one) null.
+      const number = alias ? v : `"${f.key}"`;
+      return keptAs(f.key, f.type === 'string' ? v : `TRY_CAST(${number} AS ${SQL_TYPE[f.type]})`, kept);
     })
     .join(', ');
   return { columns, select };
