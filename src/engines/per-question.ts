@@ -134,8 +134,8 @@ export async function runPerQuestion(
  * Bytes of percentile values one statement may hold (8 a record per value a percentile is of):
  * 11 million records keep every question whole (the latencies by route in one statement, not
  * three passes over the same four-text-column grouping); 15 million split the three latencies two
- * and one. At 7 million records with every IP and user agent distinct the report peaks at about
- * 715 MiB with the latencies whole (npm run bench -- report).
+ * and one. At 7 million records with every IP and user agent distinct the report peaked at 715
+ * to 849 MiB in the runs of 2026-12-02 with the latencies whole (npm run bench -- report).
  */
 export const PERCENTILE_BYTES = 256 * 1024 ** 2;
 
