@@ -127,7 +127,8 @@ export async function runPerQuestion(
     // The statement's set j is the whole statement's set setIds[j - 1].
     return setIds.map((setId, j) => ({ setId, part, rows: inWholeLayout(whole, part, setId, rows.filter((r) => Number(r[0]) === j + 1)) }));
   });
-  return whole.questions.flatMap((_, i) => merged(whole, done.flat().filter((d) => d.setId === i + 1)));
+  const bySet = done.flat();
+  return whole.questions.flatMap((_, i) => merged(whole, bySet.filter((d) => d.setId === i + 1)));
 }
 
 /**

@@ -148,10 +148,17 @@ function groupedSql(
  * statement's set (test/report/local-engine.test.ts).
  */
 function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
-  const raw = q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`);
-  const text = q.dimensions.map((d, k) => `${d.type === 'text' ? `k${k + 1}` : c.dialect.text(`k${k + 1}`)} AS k${k + 1}`);
-  const from = q.where ? `records\nWHERE (${q.where})` : 'records';
-  return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text);
+  const { from, raw, text } = questionGrouping(q, c);
+  return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''));
+}
+
+/** A question's records (`from`), its keys as grouped (`raw`, k1..kN), and those keys made text (of the relation `of`). */
+function questionGrouping(q: Question, c: FragmentContext): { from: string; raw: string[]; text: (of: string) => string[] } {
+  return {
+    from: q.where ? `records\nWHERE (${q.where})` : 'records',
+    raw: q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`),
+    text: (of) => q.dimensions.map((d, k) => `${d.type === 'text' ? `${of}k${k + 1}` : c.dialect.text(`${of}k${k + 1}`)} AS k${k + 1}`),
+  };
 }
 
 /** Whether every set's question groups the same records by the same keys (then one grouping serves them all). */
@@ -168,16 +175,13 @@ function sameGrouping(sets: ReadonlyArray<{ q: Question }>, c: FragmentContext):
  * statement does, groups the records once per set; here they are grouped once.
  */
 function sharedGroupingSql(sets: ReadonlyArray<{ q: Question; id: number }>, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
-  const q = sets[0]!.q;
+  const { from, raw, text } = questionGrouping(sets[0]!.q, c);
   const keys = Array.from({ length: keyCount }, (_, i) => `k${i + 1}`);
-  const raw = q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`);
-  const from = q.where ? `records\nWHERE (${q.where})` : 'records';
   const inner = groupedSql(from, ['0 AS set_id', ...raw], keyCount, measures, c, keys);
-  const text = q.dimensions.map((d, k) => `${d.type === 'text' ? `g.k${k + 1}` : c.dialect.text(`g.k${k + 1}`)} AS k${k + 1}`);
   const own = measures.map(({ m, sets: ids }) => `CASE WHEN s.set_id IN (${ids.join(', ')}) THEN g.m_${m.id} END AS m_${m.id}`);
   return [
     'SELECT',
-    indent(['s.set_id', ...text, ...own].join(',\n')),
+    indent(['s.set_id', ...text('g.'), ...own].join(',\n')),
     'FROM (',
     indent(inner, '  '),
     ') AS g',
