@@ -155,6 +155,43 @@ describe('one statement per question', () => {
     expect(compile().sql).toContain('CROSS JOIN (VALUES (1), (2)');
   });
 
+  it('counts the records of a classifying question by the columns it reads, then classifies the counts (Question.preGroup)', () => {
+    const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
+    const auth = compile([QUESTIONS.find((q) => q.id === 'auth_methods')!]).sql;
+    // Every column the CASE and the 401/403 condition read, counted once; the CASE over the counts.
+    expect(auth).toMatch(/SELECT status, authorizerPrincipalId, identityApiKeyId, identityCognitoIdentityId, identityUserArn, sub, authorizeStatus, authorizerStatus, count\(\*\) AS __n\n\s*FROM records\n\s*GROUP BY 1, 2, 3, 4, 5, 6, 7, 8\n\s*\) AS counted/);
+    expect(auth).toContain('CAST(COALESCE(sum(__n) FILTER (WHERE status IN (401, 403)), 0) AS BIGINT) AS m_authFailures');
+    // The question's own condition keeps records before they are counted.
+    expect(compile([QUESTIONS.find((q) => q.id === 'client_errors')!]).sql).toMatch(/FROM records\n\s*WHERE \(status BETWEEN 400 AND 499\)\n\s*GROUP BY/);
+    // Questions with a value per request (addresses, agents, times) or percentiles are grouped as they are.
+    for (const id of ['client_ips', 'user_agents', 'requests_over_time', 'latency_by_route', 'totals']) expect(compile([QUESTIONS.find((q) => q.id === id)!]).sql, id).not.toContain('__n');
+  });
+
+  it('answers from counted groups as from the records: no matching record counts 0, minimums and maximums of the records', async () => {
+    const question: Question = {
+      ...QUESTIONS.find((q) => q.id === 'auth_methods')!,
+      measures: [...QUESTIONS.find((q) => q.id === 'auth_methods')!.measures, ...QUESTIONS.find((q) => q.id === 'totals')!.measures.filter((m) => m.agg === 'min' || m.agg === 'max')],
+    };
+    const rows = `(VALUES ('a', NULL, 200, 5), ('a', NULL, 200, 9), (NULL, NULL, 403, 7), (NULL, 'key', 200, 3)) AS t(sub, identityApiKeyId, status, requestTimeEpoch)`;
+    const source = { from: `(SELECT *, NULL AS authorizerPrincipalId, NULL AS identityCognitoIdentityId, NULL AS identityUserArn, NULL AS authorizeStatus, NULL AS authorizerStatus FROM ${rows}) AS logs`, where: [] };
+    await withEngine(async (engine) => {
+      const counted = compiler(source, { top: 10 })([question]);
+      expect(counted.sql).toContain('__n');
+      const plain = compiler(source, { top: 10 })([{ ...question, preGroup: false }]);
+      const [a, b] = [await engine.all(counted.sql), await engine.all(plain.sql)];
+      expect(a).toEqual(b);
+      // (The share of all requests is of the totals question, not asked here.)
+      expect(decodeResults(counted, a)[0]!.rows).toEqual([
+        { authMethod: 'Cognito user pool', withApiKey: 'without API key', requests: 2, authFailures: 0, firstSeen: 5, lastSeen: 9, share: null },
+        { authMethod: 'API key only', withApiKey: 'with API key', requests: 1, authFailures: 0, firstSeen: 3, lastSeen: 3, share: null },
+        { authMethod: 'None', withApiKey: 'without API key', requests: 1, authFailures: 1, firstSeen: 7, lastSeen: 7, share: null },
+      ]);
+    });
+    // A percentile needs every value: a counted question with one is refused, not answered wrongly.
+    const latency = { ...QUESTIONS.find((q) => q.id === 'websocket_events')!, preGroup: true };
+    expect(() => compiler(source, { top: 10 })([latency])).toThrow(/percentile needs every value/);
+  });
+
   it('keeps the top N of every "top" question by ORDER BY and LIMIT, and leaves the others as compiled', () => {
     const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
     for (const q of QUESTIONS) {

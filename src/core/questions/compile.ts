@@ -13,7 +13,8 @@
  * Both dialects run the same shape; only `Dialect` differs. Athena runs the whole statement (one
  * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
  * records it loaded: a statement of one question has no sets to pair, so its records are grouped by
- * the question's dimensions as they are (oneQuestionSql), and questions that group alike are
+ * the question's dimensions as they are (oneQuestionSql; a question whose dimensions classify a few
+ * columns counts its records by those columns first, preGroupedSql), and questions that group alike are
  * grouped once for all of them (sharedGroupingSql), with the same predicates, measures and
  * ranking; test/report/local-engine.test.ts holds those answers equal to the whole statement's, so
  * the tests that check the local answers check the logic Athena runs too.
@@ -23,6 +24,7 @@ import type { ReportFilters } from './filters.js';
 import { filterPredicates } from './filters.js';
 import { QUESTIONS, bucketFor, type FragmentContext, type Measure, type Question } from './questions.js';
 import type { TimeWindow } from './window.js';
+import { RECORD_FIELDS } from '../log-format.js';
 
 export interface ReportSource {
   /** A FROM item whose columns are the record's keys (a table, or a subquery over files). */
@@ -67,7 +69,10 @@ function perSet(values: ReadonlyArray<[number, string]>, fallback?: string): str
   return `CASE set_id ${values.map(([id, v]) => `WHEN ${id} THEN ${v}`).join(' ')}${fallback ? ` ELSE ${fallback}` : ''} END`;
 }
 
-function aggregate(m: Measure, c: FragmentContext): string {
+function aggregate(m: Measure, c: FragmentContext, counted = false): string {
+  // Over counted groups (preGroupedSql), a count is the sum of the groups' counts, a minimum the
+  // least of their minimums.
+  if (counted) return m.agg === 'count' ? 'sum(__n)' : m.agg === 'percentile' ? unreachable(m) : `${m.agg}(__${m.agg}_${m.of})`;
   switch (m.agg) {
     case 'count':
       return 'count(*)';
@@ -86,10 +91,19 @@ function measureFilter(m: Measure, ids: readonly number[]): string {
   return m.where ? `${setFilter} AND (${m.where})` : setFilter;
 }
 
+function unreachable(m: Measure): never {
+  throw new Error(`measure ${m.id}: a percentile needs every value, not counted groups`);
+}
+
 /** A measure's aggregate with its FILTER clause; `ids` null: one question's statement, no sets to keep apart. */
 function filtered(agg: string, m: Measure, ids: readonly number[] | null): string {
   if (ids) return `${agg} FILTER (WHERE ${measureFilter(m, ids)})`;
   return m.where ? `${agg} FILTER (WHERE ${m.where})` : agg;
+}
+
+/** A count over counted groups as the count it stands for: a BIGINT, 0 (not null) when no group counts. */
+function asCount(agg: string): string {
+  return `CAST(COALESCE(${agg}, 0) AS BIGINT)`;
 }
 
 /**
@@ -129,10 +143,16 @@ function groupedSql(
   measures: ReadonlyArray<{ m: Measure; sets: number[] }>,
   c: FragmentContext,
   asText?: readonly string[],
+  counted = false,
 ): string {
   const single = asText !== undefined;
   const { lists, at } = percentileLists(measures, c, single);
-  const measureColumns = measures.filter(({ m }) => !at.has(m.id)).map(({ m, sets }) => `${filtered(aggregate(m, c), m, single ? null : sets)} AS m_${m.id}`);
+  const measureColumns = measures
+    .filter(({ m }) => !at.has(m.id))
+    .map(({ m, sets }) => {
+      const agg = filtered(aggregate(m, c, counted), m, single ? null : sets);
+      return `${counted && m.agg === 'count' ? asCount(agg) : agg} AS m_${m.id}`;
+    });
   const inner = ['SELECT', indent([...keys, ...measureColumns, ...lists].join(',\n')), `FROM ${from}`, `GROUP BY ${Array.from({ length: keyCount + 1 }, (_, i) => i + 1).join(', ')}`].join('\n');
   if (lists.length === 0 && !single) return inner;
   const names = ['set_id', ...(asText ?? Array.from({ length: keyCount }, (_, i) => `k${i + 1}`))];
@@ -149,7 +169,28 @@ function groupedSql(
  */
 function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
   const { from, raw, text } = questionGrouping(q, c);
+  if (q.preGroup) return groupedSql(preGroupedSql(q, from, measures, c), [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''), true);
   return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''));
+}
+
+/** The record columns (RECORD_FIELDS keys) an SQL fragment names. */
+function columnsOf(sql: string): string[] {
+  return RECORD_FIELDS.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql));
+}
+
+/**
+ * A question's records (`from`) counted by every record column its dimensions and measures read
+ * (Question.preGroup), with the least and greatest value of each column a minimum or maximum is
+ * of: the question's dimensions, conditions and measures then read these groups as they would
+ * read the records (the same columns, the same values), each count summing the groups' counts.
+ * Every condition reads only grouped columns, so a group's records all meet it or all fail it.
+ */
+function preGroupedSql(q: Question, from: string, measures: ReadonlyArray<{ m: Measure }>, c: FragmentContext): string {
+  const read = [...q.dimensions.map((d) => d.sql(c)), ...measures.map(({ m }) => m.where ?? '')].join('\n');
+  const columns = columnsOf(read);
+  const extremes = [...new Set(measures.flatMap(({ m }) => (m.agg === 'min' || m.agg === 'max' ? [`${m.agg}(${m.of}) AS __${m.agg}_${m.of}`] : m.agg === 'percentile' ? unreachable(m) : [])))];
+  const select = [...columns, 'count(*) AS __n', ...extremes].join(', ');
+  return `(\n  SELECT ${select}\n  FROM ${from}\n  GROUP BY ${columns.map((_, i) => i + 1).join(', ') || '()'}\n) AS counted`;
 }
 
 /** A question's records (`from`), its keys as grouped (`raw`, k1..kN), and those keys made text (of the relation `of`). */

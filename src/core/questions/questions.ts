@@ -107,6 +107,14 @@ export interface Question {
   where?: string;
   /** Keep only rows where this measure is above zero. */
   nonZero?: string;
+  /**
+   * The local engine counts this question's records by the record columns its dimensions and
+   * measures read, then classifies those counts (compile.ts, preGroupedSql): for dimensions that
+   * are CASE classifications of columns with few values (the authentication method, the error
+   * type), evaluated once a group instead of once a record. Not for percentiles (they need every
+   * value), nor for columns with a value per request (a time, an address).
+   */
+  preGroup?: boolean;
   /** Ranking: the first is the main order; dimensions break ties, ascending, nulls last. */
   orderBy: ReadonlyArray<{ column: string; desc: boolean }>;
   /** `top` keeps the first N rows (the report's --top); `all` keeps every row. */
@@ -270,6 +278,7 @@ export const QUESTIONS: readonly Question[] = [
     measures: [M.requests],
     derived: [{ id: 'share', label: 'Share of 4xx', type: 'ratio', compute: (r, t) => ratio(num(r.requests), num(t?.s4xx)) }],
     where: 'status BETWEEN 400 AND 499',
+    preGroup: true,
     orderBy: byRequests,
     rows: 'all',
     chart: { kind: 'bars', label: ['errorType', 'errorResponseType'], value: 'requests', base: { label: '4xx', tone: 'client' } },
@@ -299,6 +308,7 @@ export const QUESTIONS: readonly Question[] = [
     dimensions: [D.customerId, D.apiKey, D.usagePlan],
     measures: [M.requests, M.quotaHits, M.throttled, M.s4xx, M.s5xx],
     where: 'identityApiKeyId IS NOT NULL',
+    preGroup: true,
     orderBy: byRequests,
     rows: 'top',
     chart: {
@@ -319,6 +329,7 @@ export const QUESTIONS: readonly Question[] = [
     dimensions: [D.authMethod, D.withApiKey],
     measures: [M.requests, M.authFailures],
     derived: [shareOfAll],
+    preGroup: true,
     orderBy: byRequests,
     rows: 'all',
     chart: {
@@ -397,6 +408,7 @@ export const QUESTIONS: readonly Question[] = [
     dimensions: [D.apiKind],
     measures: [M.requests, M.s4xx, M.s5xx],
     derived: [shareOfAll, errorRate],
+    preGroup: true,
     orderBy: byRequests,
     rows: 'all',
     chart: { kind: 'bars', label: ['apiKind'], value: 'requests', base: okBase, segments: statusSegments },
