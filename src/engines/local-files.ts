@@ -14,7 +14,7 @@ import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { sqlString } from '../core/questions/dialect.js';
-import type { ReportSource } from '../core/questions/compile.js';
+import { columnsOf, testedForNullOnly, type ReportSource } from '../core/questions/compile.js';
 import { RECORD_FIELDS, type LogField } from '../core/log-format.js';
 import { BUCKET_PREFIXES } from '../core/outputs.js';
 import type { SkippedInput } from '../core/questions/model.js';
@@ -378,7 +378,7 @@ export function scanFloorSql(files: ReadPlan, keep?: ReadonlySet<string>, fields
  * authentication method apart are long strings no answer shows.
  */
 export function fieldsKept(sql: string, fields: readonly LogField[] = RECORD_FIELDS): Required<Kept> {
-  const keep = new Set(fields.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql)));
-  const presence = new Set([...keep].filter((k) => !new RegExp(`\\b${k}\\b(?!\\s+IS\\s+(NOT\\s+)?NULL\\b)`).test(sql)));
+  const keep = new Set(columnsOf(sql, fields.map((f) => f.key)));
+  const presence = new Set([...keep].filter((k) => testedForNullOnly(sql, k)));
   return { keep, presence };
 }

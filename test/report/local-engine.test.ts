@@ -158,8 +158,13 @@ describe('one statement per question', () => {
   it('counts the records of a classifying question by the columns it reads, then classifies the counts (Question.preGroup)', () => {
     const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
     const auth = compile([QUESTIONS.find((q) => q.id === 'auth_methods')!]).sql;
-    // Every column the CASE and the 401/403 condition read, counted once; the CASE over the counts.
-    expect(auth).toMatch(/SELECT status, authorizerPrincipalId, identityApiKeyId, identityCognitoIdentityId, identityUserArn, sub, authorizeStatus, authorizerStatus, count\(\*\) AS __n\n\s*FROM records\n\s*GROUP BY 1, 2, 3, 4, 5, 6, 7, 8\n\s*\) AS counted/);
+    // Every column the CASE and the 401/403 condition read, counted once (those it only tests for
+    // null, the API key id among them, as TRUE or null); the CASE over the counts.
+    const presence = (k: string) => `CASE WHEN ${k} IS NOT NULL THEN TRUE END AS ${k}`;
+    const columns = ['status', ...['authorizerPrincipalId', 'identityApiKeyId', 'identityCognitoIdentityId', 'identityUserArn', 'sub', 'authorizeStatus', 'authorizerStatus'].map(presence)];
+    expect(auth).toContain(`SELECT ${columns.join(', ')}, count(*) AS __n\n      FROM records\n      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8\n    ) AS counted`);
+    // The customers' API key is shown: counted by its value.
+    expect(compile([QUESTIONS.find((q) => q.id === 'customers')!]).sql).toMatch(/SELECT status, errorResponseType, identityApiKeyId, usagePlanName, apiKeyName, customerId, count/);
     expect(auth).toContain('CAST(COALESCE(sum(__n) FILTER (WHERE status IN (401, 403)), 0) AS BIGINT) AS m_authFailures');
     // The question's own condition keeps records before they are counted.
     expect(compile([QUESTIONS.find((q) => q.id === 'client_errors')!]).sql).toMatch(/FROM records\n\s*WHERE \(status BETWEEN 400 AND 499\)\n\s*GROUP BY/);

@@ -174,8 +174,13 @@ function oneQuestionSql(q: Question, id: number, keyCount: number, measures: Rea
 }
 
 /** The record columns (RECORD_FIELDS keys) an SQL fragment names. */
-function columnsOf(sql: string): string[] {
-  return RECORD_FIELDS.map((f) => f.key).filter((k) => new RegExp(`\\b${k}\\b`).test(sql));
+export function columnsOf(sql: string, keys: readonly string[] = RECORD_FIELDS.map((f) => f.key)): string[] {
+  return keys.filter((k) => new RegExp(`\\b${k}\\b`).test(sql));
+}
+
+/** Whether `sql` names column `key` only to test it for null (`key IS NULL`, `key IS NOT NULL`). */
+export function testedForNullOnly(sql: string, key: string): boolean {
+  return !new RegExp(`\\b${key}\\b(?!\\s+IS\\s+(NOT\\s+)?NULL\\b)`).test(sql);
 }
 
 /**
@@ -189,8 +194,10 @@ function preGroupedSql(q: Question, from: string, measures: ReadonlyArray<{ m: M
   const read = [...q.dimensions.map((d) => d.sql(c)), ...measures.map(({ m }) => m.where ?? '')].join('\n');
   const columns = columnsOf(read);
   const extremes = [...new Set(measures.flatMap(({ m }) => (m.agg === 'min' || m.agg === 'max' ? [`${m.agg}(${m.of}) AS __${m.agg}_${m.of}`] : m.agg === 'percentile' ? unreachable(m) : [])))];
-  const select = [...columns, 'count(*) AS __n', ...extremes].join(', ');
-  return `(\n  SELECT ${select}\n  FROM ${from}\n  GROUP BY ${columns.map((_, i) => i + 1).join(', ') || '()'}\n) AS counted`;
+  // A column only tested for null is counted as TRUE or null: the API key id by whether there is one, not by key.
+  const counted = columns.map((k) => (testedForNullOnly(read, k) ? `CASE WHEN ${k} IS NOT NULL THEN TRUE END AS ${k}` : k));
+  const select = [...counted, 'count(*) AS __n', ...extremes].join(', ');
+  return `(\n  SELECT ${select}\n  FROM ${from.replaceAll('\n', '\n  ')}\n  GROUP BY ${columns.map((_, i) => i + 1).join(', ') || '()'}\n) AS counted`;
 }
 
 /** A question's records (`from`), its keys as grouped (`raw`, k1..kN), and those keys made text (of the relation `of`). */
