@@ -132,7 +132,9 @@ export async function runPerQuestion(
 }
 
 /**
- * Bytes of percentile values one statement may hold (8 a record per value a percentile is of):
+ * Bytes of percentile values one statement may hold (counted as 8 a record per value a percentile
+ * is of, as when the values were cast to DOUBLE; the latencies are now held as the INTEGERs they
+ * are, 4 bytes, so the bound is twice what is held):
  * 11 million records keep every question whole (the latencies by route in one statement, not
  * three passes over the same four-text-column grouping); 15 million split the three latencies two
  * and one. At 7 million records with every IP and user agent distinct the report peaked at 715
