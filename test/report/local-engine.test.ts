@@ -197,6 +197,45 @@ describe('one statement per question', () => {
     expect(() => compiler(source, { top: 10 })([latency])).toThrow(/percentile needs every value/);
   });
 
+  it('finds the top N addresses and agents by counting first, then measures those keys only (Question.topFirst)', () => {
+    const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
+    const ips = compile([QUESTIONS.find((q) => q.id === 'client_ips')!]).sql;
+    expect(ips).toContain('top_keys AS (\n  SELECT (ip) AS k1, count(*) AS n\n  FROM records\n  GROUP BY 1\n  ORDER BY n DESC, k1 ASC NULLS LAST\n  LIMIT 7\n)');
+    expect(ips).toContain('FROM records\n    SEMI JOIN top_keys ON (ip) IS NOT DISTINCT FROM top_keys.k1');
+    expect(compile([QUESTIONS.find((q) => q.id === 'user_agents')!]).sql).toContain('SEMI JOIN top_keys ON (identityUserAgent) IS NOT DISTINCT FROM top_keys.k1');
+    // Only where the ranking is the count alone: a question ranked otherwise is refused, not answered wrongly.
+    for (const id of ['requests_over_time', 'server_errors_by_route', 'status_codes'] as const) {
+      expect(() => compile([{ ...QUESTIONS.find((q) => q.id === id)!, topFirst: true }]), id).toThrow(/topFirst needs/);
+    }
+    // The whole statement (Athena) is unchanged.
+    expect(compile().sql).not.toContain('top_keys');
+  });
+
+  it('keeps the same top N as measuring every key: ties broken by the key, a missing value a key of its own', async () => {
+    const question = QUESTIONS.find((q) => q.id === 'client_ips')!;
+    const ips = ["'b'", "'b'", "'a'", "'a'", 'NULL', 'NULL', "'c'", "'d'", "'d'", "'d'"];
+    const source = {
+      from: `(SELECT ip, CAST(CASE WHEN ip = 'a' THEN 503 ELSE 200 END AS INTEGER) AS status, NULL AS errorResponseType, NULL AS wafResponseCode FROM (VALUES ${ips.map((v) => `(${v})`).join(', ')}) AS t(ip)) AS logs`,
+      where: [],
+    };
+    await withEngine(async (engine) => {
+      for (const top of [1, 2, 3, 4, 5, 10]) {
+        const first = compiler(source, { top })([question]);
+        const every = compiler(source, { top })([{ ...question, topFirst: false }]);
+        expect(first.sql).toContain('top_keys');
+        const rows = await engine.all(withTopN(first.sql));
+        expect(rows, `top ${top}`).toEqual(await engine.all(withTopN(every.sql)));
+        expect(rows).toHaveLength(Math.min(top, 5));
+      }
+      const three = decodeResults(compiler(source, { top: 3 })([question]), await engine.all(withTopN(compiler(source, { top: 3 })([question]).sql)));
+      expect(three[0]!.rows.map((r) => [r.ip, r.requests, r.s5xx])).toEqual([
+        ['d', 3, 0],
+        ['a', 2, 2],
+        ['b', 2, 0],
+      ]);
+    });
+  });
+
   it('keeps the top N of every "top" question by ORDER BY and LIMIT, and leaves the others as compiled', () => {
     const compile = compiler({ from: 'logs', where: [] }, { top: 7 });
     for (const q of QUESTIONS) {

@@ -14,7 +14,8 @@
  * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
  * records it loaded: a statement of one question has no sets to pair, so its records are grouped by
  * the question's dimensions as they are (oneQuestionSql; a question whose dimensions classify a few
- * columns counts its records by those columns first, preGroupedSql), and questions that group alike are
+ * columns counts its records by those columns first, preGroupedSql; a top-N question of addresses or
+ * agents finds its N keys by counting first, topKeysSql), and questions that group alike are
  * grouped once for all of them (sharedGroupingSql), with the same predicates, measures and
  * ranking; test/report/local-engine.test.ts holds those answers equal to the whole statement's, so
  * the tests that check the local answers check the logic Athena runs too.
@@ -168,7 +169,7 @@ function groupedSql(
  * statement's set (test/report/local-engine.test.ts).
  */
 function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
-  const { from, raw, text } = questionGrouping(q, c);
+  const { from, raw, text } = questionGrouping(q, c, q.topFirst === true);
   if (q.preGroup) return groupedSql(preGroupedSql(q, from, measures, c), [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''), true);
   return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''));
 }
@@ -200,13 +201,39 @@ function preGroupedSql(q: Question, from: string, measures: ReadonlyArray<{ m: M
   return `(\n  SELECT ${select}\n  FROM ${from.replaceAll('\n', '\n  ')}\n  GROUP BY ${columns.map((_, i) => i + 1).join(', ') || '()'}\n) AS counted`;
 }
 
-/** A question's records (`from`), its keys as grouped (`raw`, k1..kN), and those keys made text (of the relation `of`). */
-function questionGrouping(q: Question, c: FragmentContext): { from: string; raw: string[]; text: (of: string) => string[] } {
+/**
+ * A question's records (`from`: those of its top keys only, when `topKeys`), its keys as grouped
+ * (`raw`, k1..kN), and those keys made text (of the relation `of`).
+ */
+function questionGrouping(q: Question, c: FragmentContext, topKeys = false): { from: string; raw: string[]; text: (of: string) => string[] } {
+  // IS NOT DISTINCT FROM: a null key (requests without the value) is a key like any other.
+  const keys = q.dimensions.map((d, k) => `(${d.sql(c)}) IS NOT DISTINCT FROM top_keys.k${k + 1}`).join(' AND ');
+  const records = topKeys ? `records\nSEMI JOIN top_keys ON ${keys}` : 'records';
   return {
-    from: q.where ? `records\nWHERE (${q.where})` : 'records',
+    from: q.where ? `${records}\nWHERE (${q.where})` : records,
     raw: q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`),
     text: (of) => q.dimensions.map((d, k) => `${d.type === 'text' ? `${of}k${k + 1}` : c.dialect.text(`${of}k${k + 1}`)} AS k${k + 1}`),
   };
+}
+
+/**
+ * A "top" question's N keys, found by counting its records alone (Question.topFirst): the keys
+ * its whole ranking keeps, since that ranking is by the same count, keys breaking ties in the same
+ * order. The statement then measures only these keys' records (questionGrouping).
+ */
+function topKeysSql(q: Question, top: number, c: FragmentContext): string {
+  const requests = q.measures.find((m) => m.id === q.orderBy[0]?.column);
+  const byCount = q.rows === 'top' && q.orderBy.length === 1 && q.orderBy[0]!.desc && requests?.agg === 'count' && !requests.where && !q.nonZero;
+  if (!byCount || q.dimensions.some((d) => d.type !== 'text')) throw new Error(`question ${q.id}: topFirst needs a "top" question of text keys ranked by an unfiltered count alone`);
+  const keys = q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`);
+  return [
+    `SELECT ${keys.join(', ')}, count(*) AS n`,
+    'FROM records',
+    ...(q.where ? [`WHERE (${q.where})`] : []),
+    `GROUP BY ${keys.map((_, k) => k + 1).join(', ')}`,
+    `ORDER BY n DESC, ${keys.map((_, k) => `k${k + 1} ASC NULLS LAST`).join(', ')}`,
+    `LIMIT ${top}`,
+  ].join('\n');
 }
 
 /** Whether every set's question groups the same records by the same keys (then one grouping serves them all). */
@@ -351,6 +378,7 @@ export function compileReport(options: CompileOptions): CompiledReport {
     indent(records, '  '),
     '),',
     ...(single || shared ? [] : ['question_rows AS (', indent(questionRows, '  '), '),']),
+    ...(single?.q.topFirst ? ['top_keys AS (', indent(topKeysSql(single.q, options.top, c), '  '), '),'] : []),
     'grouped AS (',
     indent(grouped, '  '),
     '),',

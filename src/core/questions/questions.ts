@@ -115,6 +115,13 @@ export interface Question {
    * value), nor for columns with a value per request (a time, an address).
    */
   preGroup?: boolean;
+  /**
+   * The local engine finds this question's top N keys by their request count first, then measures
+   * only those keys' records (compile.ts, topKeysSql): for a text dimension with about a value per
+   * request (an address, an agent), where holding every measure for millions of keys took twice
+   * as long as counting them. Only for "top" questions ranked by their requests alone.
+   */
+  topFirst?: boolean;
   /** Ranking: the first is the main order; dimensions break ties, ascending, nulls last. */
   orderBy: ReadonlyArray<{ column: string; desc: boolean }>;
   /** `top` keeps the first N rows (the report's --top); `all` keeps every row. */
@@ -347,6 +354,7 @@ export const QUESTIONS: readonly Question[] = [
     dimensions: [D.userAgent],
     measures: [M.requests, M.s4xx, M.s5xx],
     derived: [shareOfAll],
+    topFirst: true,
     orderBy: byRequests,
     rows: 'top',
     chart: { kind: 'bars', label: ['userAgent'], value: 'requests', base: okBase, segments: statusSegments },
@@ -358,6 +366,7 @@ export const QUESTIONS: readonly Question[] = [
     dimensions: [D.ip],
     measures: [M.requests, M.s4xx, M.s5xx, M.throttled, M.wafBlocked],
     derived: [shareOfAll],
+    topFirst: true,
     orderBy: byRequests,
     rows: 'top',
     chart: { kind: 'bars', label: ['ip'], value: 'requests', base: okBase, segments: statusSegments },
