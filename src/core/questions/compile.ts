@@ -14,8 +14,8 @@
  * scan). The local engine (src/engines/per-question.ts) runs it one question at a time, over the
  * records it loaded: a statement of one question has no sets to pair, so its records are grouped by
  * the question's dimensions as they are (oneQuestionSql; a question whose dimensions classify a few
- * columns counts its records by those columns first, preGroupedSql; a top-N question of addresses or
- * agents finds its N keys by counting first, topKeysSql), and questions that group alike are
+ * columns counts its records by those columns first, preGroupedSql; a top-N question of source
+ * addresses finds its N keys by counting first, topKeysSql), and questions that group alike are
  * grouped once for all of them (sharedGroupingSql), with the same predicates, measures and
  * ranking; test/report/local-engine.test.ts holds those answers equal to the whole statement's, so
  * the tests that check the local answers check the logic Athena runs too.
