@@ -207,8 +207,7 @@ function preGroupedSql(q: Question, from: string, measures: ReadonlyArray<{ m: M
  */
 function questionGrouping(q: Question, c: FragmentContext, topKeys = false): { from: string; raw: string[]; text: (of: string) => string[] } {
   // IS NOT DISTINCT FROM: a null key (requests without the value) is a key like any other.
-  const keys = q.dimensions.map((d, k) => `(${d.sql(c)}) IS NOT DISTINCT FROM top_keys.k${k + 1}`).join(' AND ');
-  const records = topKeys ? `records\nSEMI JOIN top_keys ON ${keys}` : 'records';
+  const records = topKeys ? `records\nSEMI JOIN top_keys ON ${q.dimensions.map((d, k) => `(${d.sql(c)}) IS NOT DISTINCT FROM top_keys.k${k + 1}`).join(' AND ')}` : 'records';
   return {
     from: q.where ? `${records}\nWHERE (${q.where})` : records,
     raw: q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`),
@@ -225,13 +224,12 @@ function topKeysSql(q: Question, top: number, c: FragmentContext): string {
   const requests = q.measures.find((m) => m.id === q.orderBy[0]?.column);
   const byCount = q.rows === 'top' && q.orderBy.length === 1 && q.orderBy[0]!.desc && requests?.agg === 'count' && !requests.where && !q.nonZero;
   if (!byCount || q.dimensions.some((d) => d.type !== 'text')) throw new Error(`question ${q.id}: topFirst needs a "top" question of text keys ranked by an unfiltered count alone`);
-  const keys = q.dimensions.map((d, k) => `(${d.sql(c)}) AS k${k + 1}`);
+  const { from, raw } = questionGrouping(q, c);
   return [
-    `SELECT ${keys.join(', ')}, count(*) AS n`,
-    'FROM records',
-    ...(q.where ? [`WHERE (${q.where})`] : []),
-    `GROUP BY ${keys.map((_, k) => k + 1).join(', ')}`,
-    `ORDER BY n DESC, ${keys.map((_, k) => `k${k + 1} ASC NULLS LAST`).join(', ')}`,
+    `SELECT ${raw.join(', ')}, count(*) AS n`,
+    `FROM ${from}`,
+    `GROUP BY ${raw.map((_, k) => k + 1).join(', ')}`,
+    `ORDER BY n DESC, ${raw.map((_, k) => `k${k + 1} ASC NULLS LAST`).join(', ')}`,
     `LIMIT ${top}`,
   ].join('\n');
 }
