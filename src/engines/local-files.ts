@@ -331,9 +331,13 @@ export function loadedSurveySql(target: string): string {
   );
 }
 
-/** The report's source over the loaded records: the access-log records only. */
-export function loadedSource(target: string): ReportSource {
-  return { from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${loaded(target)} WHERE ${ACCESS_COLUMN}) AS logs`, where: [] };
+/** The report's source over the loaded records (loaded as `kept` says): the access-log records only. */
+export function loadedSource(target: string, kept: Kept = {}): ReportSource {
+  return {
+    from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${loaded(target)} WHERE ${ACCESS_COLUMN}) AS logs`,
+    where: [],
+    ...(kept.presence?.size ? { presenceOnly: kept.presence } : {}),
+  };
 }
 
 const SURVEY_COLUMNS = `{${['requestId', 'extendedRequestId', 'requestTime', 'requestTimeEpoch'].map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;

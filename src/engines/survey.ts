@@ -164,5 +164,5 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kep
   for (const [file, damage] of damaged) if (!seen.has(file)) skips.push({ file, reason: `damaged (${damage}): no record could be read` });
   // In file-name order: the engine's threads finish files in any order, the user reads a fixed list.
   skips.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { plan, source: loadedSource(target), skips, records, firstMs, lastMs };
+  return { plan, source: loadedSource(target, kept), skips, records, firstMs, lastMs };
 }

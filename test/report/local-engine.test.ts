@@ -163,6 +163,12 @@ describe('one statement per question', () => {
     const presence = (k: string) => `CASE WHEN ${k} IS NOT NULL THEN TRUE END AS ${k}`;
     const columns = ['status', ...['authorizerPrincipalId', 'identityApiKeyId', 'identityCognitoIdentityId', 'identityUserArn', 'sub', 'authorizeStatus', 'authorizerStatus'].map(presence)];
     expect(auth).toContain(`SELECT ${columns.join(', ')}, count(*) AS __n\n      FROM records\n      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8\n    ) AS counted`);
+    // A source that already holds a column as TRUE or null (the load's presence columns) is counted
+    // by it as it is; the API key id, held by value, is still made TRUE or null.
+    const kept = new Set(['authorizerPrincipalId', 'identityCognitoIdentityId', 'identityUserArn', 'sub', 'authorizeStatus', 'authorizerStatus']);
+    const onSource = compiler({ from: 'logs', where: [], presenceOnly: kept }, { top: 7 })([QUESTIONS.find((q) => q.id === 'auth_methods')!]).sql;
+    const bare = ['status', 'authorizerPrincipalId', presence('identityApiKeyId'), 'identityCognitoIdentityId', 'identityUserArn', 'sub', 'authorizeStatus', 'authorizerStatus'];
+    expect(onSource).toContain(`SELECT ${bare.join(', ')}, count(*) AS __n\n      FROM records`);
     // The customers' API key is shown: counted by its value.
     expect(compile([QUESTIONS.find((q) => q.id === 'customers')!]).sql).toMatch(/SELECT status, errorResponseType, identityApiKeyId, usagePlanName, apiKeyName, customerId, count/);
     expect(auth).toContain('CAST(COALESCE(sum(__n) FILTER (WHERE status IN (401, 403)), 0) AS BIGINT) AS m_authFailures');

@@ -32,6 +32,11 @@ export interface ReportSource {
   from: string;
   /** Predicates the source needs on top of the window and filters (Athena's partition range). */
   where: readonly string[];
+  /**
+   * Record columns the source holds as TRUE or null only (the local engine's load keeps only the
+   * presence of the ids a statement tests for null): counting them first takes them as they are.
+   */
+  presenceOnly?: ReadonlySet<string>;
 }
 
 export interface CompileOptions {
@@ -168,9 +173,9 @@ function groupedSql(
  * groups are the same, since each cast is one to one, so the rows are the same as the whole
  * statement's set (test/report/local-engine.test.ts).
  */
-function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext): string {
+function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext, presenceOnly?: ReadonlySet<string>): string {
   const { from, raw, text } = questionGrouping(q, c, q.topFirst === true);
-  if (q.preGroup) return groupedSql(preGroupedSql(q, from, measures, c), [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''), true);
+  if (q.preGroup) return groupedSql(preGroupedSql(q, from, measures, c, presenceOnly), [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''), true);
   return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''));
 }
 
@@ -191,12 +196,14 @@ export function testedForNullOnly(sql: string, key: string): boolean {
  * read the records (the same columns, the same values), each count summing the groups' counts.
  * Every condition reads only grouped columns, so a group's records all meet it or all fail it.
  */
-function preGroupedSql(q: Question, from: string, measures: ReadonlyArray<{ m: Measure }>, c: FragmentContext): string {
+function preGroupedSql(q: Question, from: string, measures: ReadonlyArray<{ m: Measure }>, c: FragmentContext, presenceOnly: ReadonlySet<string> = new Set()): string {
   const read = [...q.dimensions.map((d) => d.sql(c)), ...measures.map(({ m }) => m.where ?? '')].join('\n');
   const columns = columnsOf(read);
   const extremes = [...new Set(measures.flatMap(({ m }) => (m.agg === 'min' || m.agg === 'max' ? [`${m.agg}(${m.of}) AS __${m.agg}_${m.of}`] : m.agg === 'percentile' ? unreachable(m) : [])))];
-  // A column only tested for null is counted as TRUE or null: the API key id by whether there is one, not by key.
-  const counted = columns.map((k) => (testedForNullOnly(read, k) ? `CASE WHEN ${k} IS NOT NULL THEN TRUE END AS ${k}` : k));
+  // A column only tested for null is counted as TRUE or null: the API key id by whether there is one,
+  // not by key. One the source already holds so is taken as it is (a CASE a record costs: 83 against
+  // 54 ms for the authentication methods' counts at 1.4 million records).
+  const counted = columns.map((k) => (testedForNullOnly(read, k) && !presenceOnly.has(k) ? `CASE WHEN ${k} IS NOT NULL THEN TRUE END AS ${k}` : k));
   const select = [...counted, 'count(*) AS __n', ...extremes].join(', ');
   return `(\n  SELECT ${select}\n  FROM ${from.replaceAll('\n', '\n  ')}\n  GROUP BY ${columns.map((_, i) => i + 1).join(', ') || '()'}\n) AS counted`;
 }
@@ -320,7 +327,7 @@ export function compileReport(options: CompileOptions): CompiledReport {
   // statement's questions group by different keys, so it pairs each record with every set).
   const shared = !single && sameGrouping(sets, c);
   const grouped = single
-    ? oneQuestionSql(single.q, single.id, keyCount, [...measures.values()], c)
+    ? oneQuestionSql(single.q, single.id, keyCount, [...measures.values()], c, options.source.presenceOnly)
     : shared
       ? sharedGroupingSql(sets, keyCount, [...measures.values()], c)
       : groupedSql('question_rows', ['set_id', ...keyColumns], keyCount, [...measures.values()], c);
