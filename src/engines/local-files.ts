@@ -205,16 +205,16 @@ export interface ReadPlan {
   lenient?: ReadonlySet<string>;
 }
 
-function readJson(list: readonly string[], compression: string, columns: string, lenient: boolean, filename = false): string {
+function readJson(read: Read, columns: string, filename = false): string {
   return (
-    `read_json([${list.map(sqlString).join(', ')}], format = 'newline_delimited', compression = '${compression}', columns = ${columns}, ` +
-    `maximum_object_size = 1048576${lenient ? ', ignore_errors = true' : ''}${filename ? ', filename = true' : ''})`
+    `read_json([${read.list.map(sqlString).join(', ')}], format = 'newline_delimited', compression = '${read.compression}', columns = ${columns}, ` +
+    `maximum_object_size = 1048576${read.lenient ? ', ignore_errors = true' : ''}${filename ? ', filename = true' : ''})`
   );
 }
 
 /** read_parquet of the columnar layout; files written at different times may differ in columns, so by name. */
-function readParquet(list: readonly string[], filename = false): string {
-  return `read_parquet([${list.map(sqlString).join(', ')}], union_by_name = true${filename ? ', filename = true' : ''})`;
+function readParquet(read: Read, filename = false): string {
+  return `read_parquet([${read.list.map(sqlString).join(', ')}], union_by_name = true${filename ? ', filename = true' : ''})`;
 }
 
 /** The Parquet files' select list: the Glue columns (lowercase, typed) under the record's keys. */
@@ -227,17 +227,41 @@ function parquetSelect(fields: readonly LogField[], kept: Kept = {}): string {
 
 const PARQUET_ACCESS_SQL = '("requestid" IS NOT NULL OR "extendedrequestid" IS NOT NULL)';
 
-/** One read_json per compression and strictness, and one read_parquet (`parquet` builds it). */
-function reads(files: ReadPlan, each: (list: string[], compression: string, lenient: boolean) => string, parquet?: (list: string[]) => string): string[] {
-  const parts: string[] = [];
-  if (parquet && files.parquet?.length) parts.push(parquet(files.parquet));
+/** One read of a statement: its files, and how they are read. */
+interface Read {
+  list: string[];
+  compression: 'gzip' | 'uncompressed' | 'parquet';
+  lenient: boolean;
+  /** Where the read's files start in the order of every read (readOrder). */
+  offset: number;
+}
+
+/** The reads of a plan, in the order a statement lists them: one read_parquet, then one read_json per compression and strictness. */
+function readParts(files: ReadPlan): Read[] {
+  const parts: Array<Omit<Read, 'offset'>> = [];
+  if (files.parquet?.length) parts.push({ list: files.parquet, compression: 'parquet', lenient: false });
   for (const [list, compression] of [[files.gzip, 'gzip'], [files.plain, 'uncompressed']] as const) {
     const lenient = list.filter((f) => files.lenient?.has(f));
     const strict = list.filter((f) => !files.lenient?.has(f));
-    if (strict.length) parts.push(each(strict, compression, false));
-    if (lenient.length) parts.push(each(lenient, compression, true));
+    if (strict.length) parts.push({ list: strict, compression, lenient: false });
+    if (lenient.length) parts.push({ list: lenient, compression, lenient: true });
   }
-  return parts;
+  let offset = 0;
+  return parts.map((p) => {
+    const read = { ...p, offset };
+    offset += p.list.length;
+    return read;
+  });
+}
+
+/** Every file of a plan, in the order of its reads: a loaded record's file number (FILE_COLUMN) is its index here. */
+export function readOrder(files: ReadPlan): string[] {
+  return readParts(files).flatMap((p) => p.list);
+}
+
+/** Each read of the plan as SQL: `json` builds a read_json's, `parquet` the read_parquet's. */
+function reads(files: ReadPlan, json: (read: Read) => string, parquet: (read: Read) => string): string[] {
+  return readParts(files).map((r) => (r.compression === 'parquet' ? parquet(r) : json(r)));
 }
 
 /**
@@ -281,13 +305,23 @@ export function duckDbSource(files: ReadPlan, fields: readonly LogField[] = RECO
   const { columns, select } = recordSelect(fields);
   const parts = reads(
     files,
-    (list, compression, lenient) => `SELECT ${select} FROM ${readJson(list, compression, columns, lenient)} WHERE ${ACCESS_SQL}`,
-    (list) => `SELECT ${parquetSelect(fields)} FROM ${readParquet(list)} WHERE ${PARQUET_ACCESS_SQL}`,
+    (read) => `SELECT ${select} FROM ${readJson(read, columns)} WHERE ${ACCESS_SQL}`,
+    (read) => `SELECT ${parquetSelect(fields)} FROM ${readParquet(read)} WHERE ${PARQUET_ACCESS_SQL}`,
   );
   return { from: `(\n${parts.join('\n  UNION ALL\n')}\n) AS logs`, where: [] };
 }
 
-/** Columns the loaded records add to the record: its file, and whether it is an access-log record. */
+/**
+ * A line's file as its number in readOrder: the reader's file_index (the file's place in the read's
+ * list) after the files of the reads before it. A small integer costs the load less than the path:
+ * the Parquet writer hashes every value it stores as a dictionary, and a path is about 100 bytes a
+ * line (1 million requests, 8 alternating loads: median CPU time 5.9 s against 6.3 s with the path).
+ */
+function fileNumber(read: Read): string {
+  return `CAST(file_index + ${read.offset} AS INTEGER)`;
+}
+
+/** Columns the loaded records add to the record: its file (its number in readOrder), and whether it is an access-log record. */
 export const FILE_COLUMN = '__file';
 export const ACCESS_COLUMN = '__access';
 
@@ -309,11 +343,9 @@ export function loadSql(target: string, files: ReadPlan, kept: Kept = {}, fields
   const { columns, select } = recordSelect(fields, kept);
   const parts = reads(
     files,
-    // The file's name as it is: the Parquet writer stores a column of few values as a dictionary
-    // (a bit or two a row), cheaper than hashing the path of every line (a tenth of the load).
-    (list, compression, lenient) => `SELECT ${select}, filename AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(list, compression, columns, lenient, true)}`,
+    (read) => `SELECT ${select}, ${fileNumber(read)} AS ${FILE_COLUMN}, ${ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readJson(read, columns)}`,
     // Parquet reads only the columns named: the fields the statement uses, and the two it counts by.
-    (list) => `SELECT ${parquetSelect(fields, kept)}, filename AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(list, true)}`,
+    (read) => `SELECT ${parquetSelect(fields, kept)}, ${fileNumber(read)} AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(read)}`,
   );
   return `COPY (\n${parts.join('\n  UNION ALL\n')}\n) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION uncompressed)`;
 }
@@ -323,10 +355,10 @@ export function loaded(target: string): string {
   return `read_parquet(${sqlString(target)})`;
 }
 
-/** Per file of the loaded records: lines, access-log records, first and last request time. */
+/** Per file of the loaded records (by number, see readOrder): lines, access-log records, first and last request time. */
 export function loadedSurveySql(target: string): string {
   return (
-    `SELECT ${FILE_COLUMN} AS name, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
+    `SELECT ${FILE_COLUMN} AS file, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
     `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${loaded(target)} GROUP BY 1 ORDER BY 1`
   );
 }
@@ -346,8 +378,8 @@ const SURVEY_COLUMNS = `{${['requestId', 'extendedRequestId', 'requestTime', 're
 export function surveySql(files: ReadPlan): string {
   const parts = reads(
     files,
-    (list, compression, lenient) => `SELECT filename, ${ACCESS_SQL} AS access, ${TIME_SQL} AS t FROM ${readJson(list, compression, SURVEY_COLUMNS, lenient, true)}`,
-    (list) => `SELECT filename, ${PARQUET_ACCESS_SQL} AS access, CAST("requesttimeepoch" AS BIGINT) AS t FROM ${readParquet(list, true)}`,
+    (read) => `SELECT filename, ${ACCESS_SQL} AS access, ${TIME_SQL} AS t FROM ${readJson(read, SURVEY_COLUMNS, true)}`,
+    (read) => `SELECT filename, ${PARQUET_ACCESS_SQL} AS access, CAST("requesttimeepoch" AS BIGINT) AS t FROM ${readParquet(read, true)}`,
   );
   return `SELECT filename, count(*) AS lines, count(*) FILTER (WHERE access) AS records, min(t) FILTER (WHERE access) AS first_ms, max(t) FILTER (WHERE access) AS last_ms\nFROM (${parts.join('\n  UNION ALL\n')})\nGROUP BY filename`;
 }
@@ -370,8 +402,8 @@ export function scanFloorSql(files: ReadPlan, keep?: ReadonlySet<string>, fields
   const parquetNames = fields.filter((f) => !keep || keep.has(f.key)).map((f) => f.key.toLowerCase());
   const parts = reads(
     files,
-    (list, compression, lenient) => `SELECT count(*) AS lines, ${counted(keysRead(fields, keep))} AS vals FROM ${readJson(list, compression, columns, lenient)}`,
-    (list) => `SELECT count(*) AS lines, ${counted([...parquetNames, 'requestid', 'extendedrequestid'])} AS vals FROM ${readParquet(list)}`,
+    (read) => `SELECT count(*) AS lines, ${counted(keysRead(fields, keep))} AS vals FROM ${readJson(read, columns)}`,
+    (read) => `SELECT count(*) AS lines, ${counted([...parquetNames, 'requestid', 'extendedrequestid'])} AS vals FROM ${readParquet(read)}`,
   );
   return `SELECT sum(lines) AS lines, sum(vals) AS vals FROM (\n${parts.join('\n  UNION ALL\n')}\n)`;
 }

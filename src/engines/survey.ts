@@ -15,7 +15,7 @@ import type { SqlEngine } from './engine.js';
 import type { ReportSource } from '../core/questions/compile.js';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { allFiles, loadSql, loadedSource, loadedSurveySql, surveySql, type Kept, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+import { allFiles, loadSql, loadedSource, loadedSurveySql, readOrder, surveySql, type Kept, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
 
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
@@ -137,11 +137,14 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kep
     }
   }
   const rows = allFiles(plan).length > 0 ? await engine.all(loadedSurveySql(target)) : [];
+  const order = readOrder(plan);
   let records = 0;
   let firstMs: number | null = null;
   let lastMs: number | null = null;
   const seen = new Set<string>();
-  for (const [file, lines, recs, first, last] of rows as Array<[string, unknown, unknown, unknown, unknown]>) {
+  for (const [number, lines, recs, first, last] of rows as Array<[unknown, unknown, unknown, unknown, unknown]>) {
+    const file = order[Number(number)];
+    if (file === undefined) throw new Error(`The loaded records name file number ${String(number)}, but ${order.length} file(s) were read.`);
     seen.add(file);
     const n = num(lines) ?? 0;
     const r = num(recs) ?? 0;

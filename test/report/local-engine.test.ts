@@ -17,7 +17,8 @@ import { parseFilters } from '../../src/core/questions/filters.js';
 import { QUESTIONS, type Question } from '../../src/core/questions/questions.js';
 import { decodeResults } from '../../src/core/questions/results.js';
 import { openDuckDb, resolveDuckDb, type SqlEngine } from '../../src/engines/engine.js';
-import { duckDbSource, fieldsKept, findLogFiles } from '../../src/engines/local-files.js';
+import { duckDbSource, fieldsKept, findLogFiles, surveySql } from '../../src/engines/local-files.js';
+import { RECORD_FIELDS } from '../../src/core/log-format.js';
 import { measureSplits, runPerQuestion, withTopN } from '../../src/engines/per-question.js';
 import { surveyLogs } from '../../src/engines/survey.js';
 import { CancelledError } from '../../src/errors.js';
@@ -282,6 +283,36 @@ describe('the load', () => {
       const answers = decodeResults(loaded, await engine.all(loaded.sql));
       expect(answers).toEqual(decodeResults(direct, await engine.all(direct.sql)));
       expect(answers.find((q) => q.id === 'totals')!.rows[0]!.requests).toBe(survey.records);
+    });
+  });
+
+  it('counts every file\'s lines under its own name, whichever read it came from (Parquet, gzip strict and lenient, plain JSON)', async () => {
+    const dir = copyOfDay('every-read', 1);
+    const gz = readdirSync(dir).filter((f) => f.endsWith('.gz'));
+    const whole = readFileSync(join(dir, gz[0]!));
+    writeFileSync(join(dir, gz[0]!), whole.subarray(0, Math.floor(whole.length / 2)));
+    const line = gunzipSync(readFileSync(join(dir, gz[1]!))).toString('utf8').split('\n')[0];
+    writeFileSync(join(dir, 'plain.jsonl'), `${line}\n{"foo": 1}\n${line}\n`);
+    writeFileSync(join(dir, 'other.jsonl'), '{"foo": 1}\n{"foo": 2}\n');
+    const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
+    await withEngine(async (engine) => {
+      // One object of the columnar layout (the Glue table's lowercase columns), made from another gzip object.
+      const select = RECORD_FIELDS.map((f) => `"${f.key}" AS ${f.key.toLowerCase()}`).join(', ');
+      await engine.all(`COPY (SELECT ${select} FROM ${duckDbSource({ gzip: [join(dir, gz[2]!)], plain: [] }).from}) TO '${join(dir, 'columnar.parquet')}' (FORMAT parquet)`);
+      const survey = await surveyLogs(engine, await findLogFiles(dir), kept);
+      expect([survey.plan.parquet?.length, survey.plan.gzip.length, survey.plan.lenient?.size, survey.plan.plain.length]).toEqual([1, gz.length, 1, 2]);
+      // Each file read on its own, by its path: what the loaded records must say of it.
+      const direct = new Map((await engine.all(surveySql(survey.plan))).map(([file, lines, records, first, last]) => [file as string, { lines: Number(lines), records: Number(records), first, last }]));
+      const reasons = new Map(survey.skips.map((k) => [k.file, k]));
+      expect(reasons.get(join(dir, 'plain.jsonl'))).toEqual({ file: join(dir, 'plain.jsonl'), reason: '1 line(s) that are not access-log records (no requestId)', lines: 1 });
+      expect(reasons.get(join(dir, 'other.jsonl'))).toEqual({ file: join(dir, 'other.jsonl'), reason: 'no access-log records (JSON lines without a requestId)', lines: 2 });
+      const damaged = reasons.get(join(dir, gz[0]!));
+      expect(damaged?.reason).toMatch(new RegExp(`^damaged \\(.*\\): read ${direct.get(join(dir, gz[0]!))!.records} record\\(s\\)`));
+      expect(survey.skips).toHaveLength(3);
+      const all = [...direct.values()];
+      expect(survey.records).toBe(all.reduce((n, f) => n + f.records, 0));
+      expect(survey.firstMs).toBe(Math.min(...all.filter((f) => f.first !== null).map((f) => Number(f.first))));
+      expect(survey.lastMs).toBe(Math.max(...all.filter((f) => f.last !== null).map((f) => Number(f.last))));
     });
   });
 
