@@ -260,13 +260,18 @@ describe('one statement per question', () => {
   });
 });
 
+/** The fixture's first day with its first gzip object cut in half, and a line of the second to write elsewhere. */
+function dayWithDamagedObject(name: string): { dir: string; gz: string[]; line: string | undefined } {
+  const dir = copyOfDay(name, 1);
+  const gz = readdirSync(dir).filter((f) => f.endsWith('.gz'));
+  const whole = readFileSync(join(dir, gz[0]!));
+  writeFileSync(join(dir, gz[0]!), whole.subarray(0, Math.floor(whole.length / 2)));
+  return { dir, gz, line: gunzipSync(readFileSync(join(dir, gz[1]!))).toString('utf8').split('\n')[0] };
+}
+
 describe('the load', () => {
   it('writes records that answer as the files read directly, through a failed strict read and the per-file pass (damaged files read leniently)', async () => {
-    const dir = copyOfDay('damaged', 1);
-    const gz = readdirSync(dir).filter((f) => f.endsWith('.gz'));
-    const whole = readFileSync(join(dir, gz[0]!));
-    writeFileSync(join(dir, gz[0]!), whole.subarray(0, Math.floor(whole.length / 2)));
-    const line = gunzipSync(readFileSync(join(dir, gz[1]!))).toString('utf8').split('\n')[0];
+    const { dir, line } = dayWithDamagedObject('damaged');
     writeFileSync(join(dir, 'bad.jsonl'), `${line}\n{"requestId": oops\n${line}\n`);
     const files = await findLogFiles(dir);
     const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
@@ -287,11 +292,7 @@ describe('the load', () => {
   });
 
   it('counts every file\'s lines under its own name, whichever read it came from (Parquet, gzip strict and lenient, plain JSON)', async () => {
-    const dir = copyOfDay('every-read', 1);
-    const gz = readdirSync(dir).filter((f) => f.endsWith('.gz'));
-    const whole = readFileSync(join(dir, gz[0]!));
-    writeFileSync(join(dir, gz[0]!), whole.subarray(0, Math.floor(whole.length / 2)));
-    const line = gunzipSync(readFileSync(join(dir, gz[1]!))).toString('utf8').split('\n')[0];
+    const { dir, gz, line } = dayWithDamagedObject('every-read');
     writeFileSync(join(dir, 'plain.jsonl'), `${line}\n{"foo": 1}\n${line}\n`);
     writeFileSync(join(dir, 'other.jsonl'), '{"foo": 1}\n{"foo": 2}\n');
     const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
