@@ -44,7 +44,7 @@ try {
   await timed('scan floor (not part of the report; bench/report.bench.ts compares against it)', scanFloorSql(files, kept.keep));
   const floorMs = performance.now() - floorStarted;
   const labels = new Map<string, string>();
-  const loading = { ...engine, all: (sql: string) => timed(sql.startsWith('COPY') ? 'load (COPY to the scratch file)' : `survey: ${sql.slice(0, 40)}…`, sql) };
+  const loading = { ...engine, all: (sql: string) => timed(/^(COPY|CREATE)/.test(sql) ? `load (${sql.startsWith('COPY') ? 'COPY to the scratch file' : 'a table in memory'})` : `survey: ${sql.slice(0, 40)}…`, sql) };
   const survey = await surveyLogs(loading, files, kept);
   const asked = performance.now();
   await runPerQuestion(

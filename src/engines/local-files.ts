@@ -25,9 +25,14 @@ export interface LocalFiles {
   /** Parquet objects of the columnar layout. */
   parquet: string[];
   bytes: number;
+  /** Of `bytes`, those of each format (the load's estimate of the records' size: tableBytes). */
+  bytesOf: Record<FileFormat, number>;
   /** Files seen but not read (not gzip, not JSON lines). */
   skipped: string[];
 }
+
+/** The formats a log file can be in. */
+export type FileFormat = 'gzip' | 'plain' | 'parquet';
 
 /** A file, or lines of one, left out of the report, and why. */
 export type Skip = SkippedInput;
@@ -98,7 +103,7 @@ function look(path: string): { size: number; kind: 'gzip' | 'json' | 'parquet' |
 /** The log files under every path (each a file or a folder), in order, each file once. */
 export async function findLogFiles(paths: string | readonly string[]): Promise<LocalFiles> {
   const list = typeof paths === 'string' ? [paths] : paths;
-  const out: LocalFiles = { gzip: [], plain: [], parquet: [], bytes: 0, skipped: [] };
+  const out: LocalFiles = { gzip: [], plain: [], parquet: [], bytes: 0, bytesOf: { gzip: 0, plain: 0, parquet: 0 }, skipped: [] };
   const seen = new Set<string>();
   for (const path of list) await addPath(path, out, seen);
   if (allFiles(out).length === 0) {
@@ -140,8 +145,10 @@ async function addPath(path: string, out: LocalFiles, seen: Set<string>): Promis
       out.skipped.push(file);
       continue;
     }
-    (kind === 'gzip' ? out.gzip : kind === 'json' ? out.plain : out.parquet).push(file);
+    const format: FileFormat = kind === 'json' ? 'plain' : kind;
+    out[format].push(file);
     out.bytes += size;
+    out.bytesOf[format] += size;
   }
 }
 
@@ -326,20 +333,57 @@ export const FILE_COLUMN = '__file';
 export const ACCESS_COLUMN = '__access';
 
 /**
- * Reads the files once and writes their records to `target`, one Parquet file: every line (typed
- * as in duckDbSource) with its file and whether it is an access-log record, so the counts of what
- * was skipped and the report itself come from one parse of the JSON. `kept`: the fields the
- * report's statement uses (the others are not written), and those it only tests for null (written
- * as TRUE or null).
- *
- * Why a file and not a table: the engine streams the rows through its Parquet writer on every
- * core, holding a row group at a time, so memory stays flat however many records there are; a
- * table of 7 million records is about 2 GB before compression, and compressing an in-memory table
- * (a CHECKPOINT of a COMPRESS database) copied every row a second time, single statement by single
- * statement. Each question then reads only its columns. Uncompressed pages: the file lives for one
- * command, and snappy would cost CPU to save disk the command gives back when it ends.
+ * Where a load keeps the records it reads: a table in the engine's memory, or a Parquet file in
+ * its scratch folder (scratchFor chooses).
  */
-export function loadSql(target: string, files: ReadPlan, kept: Kept = {}, fields: readonly LogField[] = RECORD_FIELDS): string {
+export type Scratch = { kind: 'table'; name: string } | { kind: 'file'; path: string };
+
+/**
+ * Bytes of a loaded in-memory table per byte of input, by format: the bench's sets (bench/report.bench.ts),
+ * loaded with the default report's 26 fields and measured with duckdb_memory() (316 to 362 bytes a
+ * record): a day of 1 million requests in 1,464 gzip objects (156 MiB) is a table of 421 MiB, the
+ * 5 million with every IP and agent distinct 2.7 times their gzip bytes too, the Parquet layout
+ * (snappy, typed) 6.6 times its bytes, plain JSON lines (12.3 times the size of their gzip) 0.22.
+ */
+const TABLE_BYTES_PER_INPUT_BYTE: Readonly<Record<FileFormat, number>> = { gzip: 2.7, plain: 0.22, parquet: 6.6 };
+
+/** The size of the in-memory table of the records of `files`, estimated from their sizes. */
+export function tableBytes(files: Pick<LocalFiles, 'bytesOf'>): number {
+  return (Object.keys(TABLE_BYTES_PER_INPUT_BYTE) as FileFormat[]).reduce((n, f) => n + files.bytesOf[f] * TABLE_BYTES_PER_INPUT_BYTE[f], 0);
+}
+
+/**
+ * The largest table kept in memory: 7/8 of the engine's memory limit (MEMORY_LIMIT, 512 MB), the
+ * rest for the questions' hash tables. Beyond it the engine would write the table's blocks to its
+ * temp folder and read them back for each question, and the Parquet file, written once and read a
+ * column at a time, is cheaper. Measured in one run each (`REPORT_BENCH_SETS=1M REPORT_BENCH_RUNS=5
+ * npm run bench -- report`, twice alternated): 1 million requests (an estimated 421 MiB) through
+ * the table 1.49x and 1.44x the scan floor, through the file 1.63x and 1.57x; 5 million (2.1 GiB)
+ * through the table 1.73x to 1.79x (it spilled), through the file 1.25x to 1.39x. A wrong estimate
+ * costs time, never an answer or memory: a table that outgrows the limit is spilled, not kept.
+ */
+export const IN_MEMORY_BYTES = 448 * 1024 ** 2;
+
+/** The table `name` when the records of `files` fit in memory (tableBytes ≤ inMemoryBytes), else the file `name`.parquet in `dir`. */
+export function scratchFor(files: Pick<LocalFiles, 'bytesOf'>, dir: string, name: string, inMemoryBytes: number = IN_MEMORY_BYTES): Scratch {
+  return tableBytes(files) <= inMemoryBytes ? { kind: 'table', name: name.replace(/\W/g, '_') } : { kind: 'file', path: join(dir, `${name}.parquet`) };
+}
+
+/**
+ * Reads the files once and keeps their records in `scratch`: every line (typed as in
+ * duckDbSource) with its file and whether it is an access-log record, so the counts of what was
+ * skipped and the report itself come from one parse of the JSON. `kept`: the fields the report's
+ * statement uses (the others are not kept), and those it only tests for null (kept as TRUE or null).
+ *
+ * In memory, a table (no compression: the engine compresses an in-memory table only at a
+ * CHECKPOINT, which copies every row a second time). Too large for memory (scratchFor), one
+ * Parquet file: the engine streams the rows through its writer on every core, holding a row group
+ * at a time, so memory stays flat however many records there are, and each question then reads only
+ * its columns; its pages uncompressed, as the file lives for one command and snappy would cost CPU
+ * to save disk the command gives back when it ends. The table costs less to write (no dictionaries,
+ * statistics or pages: 1 million requests, CPU 7.1 s against 7.6 s for the whole report).
+ */
+export function loadSql(scratch: Scratch, files: ReadPlan, kept: Kept = {}, fields: readonly LogField[] = RECORD_FIELDS): string {
   const { columns, select } = recordSelect(fields, kept);
   const parts = reads(
     files,
@@ -347,26 +391,29 @@ export function loadSql(target: string, files: ReadPlan, kept: Kept = {}, fields
     // Parquet reads only the columns named: the fields the statement uses, and the two it counts by.
     (read) => `SELECT ${parquetSelect(fields, kept)}, ${fileNumber(read)} AS ${FILE_COLUMN}, ${PARQUET_ACCESS_SQL} AS ${ACCESS_COLUMN} FROM ${readParquet(read)}`,
   );
-  return `COPY (\n${parts.join('\n  UNION ALL\n')}\n) TO ${sqlString(target)} (FORMAT parquet, COMPRESSION uncompressed)`;
+  const query = `(\n${parts.join('\n  UNION ALL\n')}\n)`;
+  return scratch.kind === 'table'
+    ? `CREATE OR REPLACE TABLE ${loaded(scratch)} AS ${query}`
+    : `COPY ${query} TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION uncompressed)`;
 }
 
-/** The loaded records (loadSql's file) as a FROM item. */
-export function loaded(target: string): string {
-  return `read_parquet(${sqlString(target)})`;
+/** The loaded records (loadSql's table or file) as a FROM item. */
+export function loaded(scratch: Scratch): string {
+  return scratch.kind === 'table' ? `"${scratch.name}"` : `read_parquet(${sqlString(scratch.path)})`;
 }
 
 /** Per file of the loaded records (by number, see readOrder): lines, access-log records, first and last request time. */
-export function loadedSurveySql(target: string): string {
+export function loadedSurveySql(scratch: Scratch): string {
   return (
     `SELECT ${FILE_COLUMN} AS file, count(*) AS lines, count(*) FILTER (WHERE ${ACCESS_COLUMN}) AS records, ` +
-    `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${loaded(target)} GROUP BY 1 ORDER BY 1`
+    `min("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS first_ms, max("requestTimeEpoch") FILTER (WHERE ${ACCESS_COLUMN}) AS last_ms FROM ${loaded(scratch)} GROUP BY 1 ORDER BY 1`
   );
 }
 
 /** The report's source over the loaded records (loaded as `kept` says): the access-log records only. */
-export function loadedSource(target: string, kept: Kept = {}): ReportSource {
+export function loadedSource(scratch: Scratch, kept: Kept = {}): ReportSource {
   return {
-    from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${loaded(target)} WHERE ${ACCESS_COLUMN}) AS logs`,
+    from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${loaded(scratch)} WHERE ${ACCESS_COLUMN}) AS logs`,
     where: [],
     ...(kept.presence?.size ? { presenceOnly: kept.presence } : {}),
   };

@@ -8,7 +8,8 @@
  * statement of one question groups by the question's dimensions directly, with the same
  * predicates, measures, ranking and top N) and lays its rows out as the whole statement's would
  * be (its set id, keys k1..kN, one column per measure id), so the answers are decoded as before.
- * Each statement reads only the columns of its question from the loaded Parquet file.
+ * Each statement reads only the columns of its question from the loaded records (a table in
+ * memory, or the Parquet file of a load too large for it: local-files.ts scratchFor).
  */
 import type { CompiledReport } from '../core/questions/compile.js';
 import type { Measure, Question } from '../core/questions/questions.js';

@@ -1,9 +1,10 @@
 /**
  * Before the report's query: which files the engine can read, and what they hold.
  *
- * The files are read once, strictly, and their records written to one Parquet file in the
- * engine's scratch folder (loadSql), from which come both the per-file counts (lines, access-log
- * records, first and last request time) and the report. When that read fails (a truncated gzip, a
+ * The files are read once, strictly, and their records kept in a table in the engine's memory,
+ * or in one Parquet file in its scratch folder when they would not fit (loadSql, scratchFor), from
+ * which come both the per-file counts (lines, access-log records, first and last request time) and
+ * the report. When that read fails (a truncated gzip, a
  * line that is not JSON), each file is tried on its own (a few columns): a file that fails
  * strictly is read leniently (the engine skips what it cannot parse), a file that cannot be read
  * at all is left out, and the records are loaded again from that plan. Whatever is left out is
@@ -14,8 +15,7 @@ import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import type { ReportSource } from '../core/questions/compile.js';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { allFiles, loadSql, loadedSource, loadedSurveySql, readOrder, surveySql, type Kept, type LocalFiles, type ReadPlan, type Skip } from './local-files.js';
+import { allFiles, loadSql, loadedSource, loadedSurveySql, readOrder, scratchFor, surveySql, type Kept, type LocalFiles, type ReadPlan, type Scratch, type Skip } from './local-files.js';
 
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
@@ -99,19 +99,20 @@ async function perFile(engine: SqlEngine, files: LocalFiles): Promise<{ plan: Re
 }
 
 /**
- * Writes the records of `plan` to `target` (a failed attempt's file is removed); null, or the
- * engine's error reading the files. An error writing the file (a full disk, a temp folder that
- * cannot be written) is the machine's, not the logs': it is thrown as such, naming the folder.
+ * Keeps the records of `plan` in `scratch` (a failed attempt's file is removed; a failed attempt
+ * leaves no table); null, or the engine's error reading the files. An error writing (a full disk, a
+ * temp folder that cannot be written) is the machine's, not the logs': it is thrown as such,
+ * naming the folder.
  */
-async function load(engine: SqlEngine, plan: ReadPlan, kept: Kept, target: string): Promise<string | null> {
+async function load(engine: SqlEngine, plan: ReadPlan, kept: Kept, scratch: Scratch): Promise<string | null> {
   try {
-    await engine.all(loadSql(target, plan, kept));
+    await engine.all(loadSql(scratch, plan, kept));
     return null;
   } catch (e) {
-    rmSync(target, { recursive: true, force: true });
+    if (scratch.kind === 'file') rmSync(scratch.path, { recursive: true, force: true });
     rethrowInterrupt(e);
     const message = e instanceof Error ? e.message : String(e);
-    if (message.includes(target) || /no space left/i.test(message)) {
+    if ((scratch.kind === 'file' && message.includes(scratch.path)) || /no space left/i.test(message)) {
       throw new UserError('ScratchUnwritable', `Could not write the records read to ${engine.scratch}: ${readError(e)}`, {
         resolution: 'The report writes the fields it reads to the temp folder, about 35 bytes a record, removed when it ends. Free space there, or point TMPDIR at a folder with room.',
       });
@@ -120,17 +121,23 @@ async function load(engine: SqlEngine, plan: ReadPlan, kept: Kept, target: strin
   }
 }
 
+export interface SurveyOptions {
+  /** The largest estimated table of records kept in memory (scratchFor); IN_MEMORY_BYTES unless given. */
+  inMemoryBytes?: number;
+}
+
 /** `kept`: the record fields the report reads (all when absent; see fieldsKept). */
-export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kept = {}): Promise<Survey> {
+export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kept = {}, options: SurveyOptions = {}): Promise<Survey> {
   const skips: Skip[] = files.skipped.map((file) => ({ file, reason: NOT_LOGS }));
   let plan: ReadPlan = { gzip: files.gzip, plain: files.plain, parquet: files.parquet };
   let damaged = new Map<string, string>();
-  let target = join(engine.scratch, 'records.parquet');
+  const scratch = (name: string) => scratchFor(files, engine.scratch, name, options.inMemoryBytes);
+  let target = scratch('records');
   if ((await load(engine, plan, kept, target)) !== null) {
     const split = await perFile(engine, files);
     ({ plan, damaged } = split);
     skips.push(...split.unreadable);
-    target = join(engine.scratch, 'records-readable.parquet');
+    target = scratch('records-readable');
     if (allFiles(plan).length > 0) {
       const error = await load(engine, plan, kept, target);
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
