@@ -99,3 +99,31 @@ describe('help and docs agree', () => {
     }
   });
 });
+
+describe("README's tables", () => {
+  /** The rows of the first table after `heading`, by their first cell (without backticks). */
+  const table = (heading: string): Array<{ name: string; row: string }> => {
+    const lines = read('README.md').split('\n');
+    const at = lines.indexOf(heading);
+    expect(at, heading).toBeGreaterThan(-1);
+    const start = lines.findIndex((l, i) => i > at && l.startsWith('|'));
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith('|'));
+    return lines
+      .slice(start, end)
+      .filter((l) => l.startsWith('| `'))
+      .map((row) => ({ name: /^\| `([^`]+)`/.exec(row)![1] as string, row }));
+  };
+
+  it('lists every command once, each described (not measured), and every benchmark once', async () => {
+    const records: Recorded[] = [];
+    await run({ argv: ['node', 'apigw-log-analytics', '--help'], env: {}, stdout: new RecordingStream('stdout', records), stderr: new RecordingStream('stderr', records), stdinIsTTY: false }, {});
+    const commands = [...records.map((r) => r.text).join('').matchAll(/^ {2}([a-z][a-z-]+)\b/gm)].map((m) => m[1] as string).filter((c) => c !== 'help');
+    const rows = table('## Commands');
+    expect(commands.length).toBeGreaterThanOrEqual(6);
+    expect(rows.map((c) => c.name).sort()).toEqual([...new Set(commands)].sort());
+    // What the command does: a benchmark's figures belong in the Benchmarks table.
+    for (const { name, row } of rows) expect(row, name).not.toMatch(/\bfloor\b|\bmedian\b|npm run bench/);
+    const benches = readdirSync(join(ROOT, 'bench')).filter((f) => f.endsWith('.bench.ts')).map((f) => f.replace('.bench.ts', ''));
+    expect(table('### Benchmarks').map((b) => b.name).sort()).toEqual(benches.sort());
+  });
+});
