@@ -428,18 +428,20 @@ describe('scripts/profile-report.ts', () => {
 });
 
 describe('Ctrl+C', () => {
-  it('stops the load: the statement running and every one after it; closing leaves no file behind', async () => {
-    const dir = copyOfDay('many', 20);
-    let scratchDir = '';
-    await withEngine(async (engine) => {
-      scratchDir = engine.scratch;
-      const files = await findLogFiles(dir);
-      const running = surveyLogs(engine, files, {});
-      setTimeout(() => engine.interrupt(), 20);
-      await expect(running).rejects.toBeInstanceOf(CancelledError);
-      await expect(engine.all('SELECT 1')).rejects.toThrow(/interrupt/i);
-      expect(existsSync(scratchDir)).toBe(true);
+  for (const { kind, options } of SCRATCHES) {
+    it(`stops the load into a ${kind}: the statement running and every one after it; no partial file is left, and closing leaves no folder behind`, async () => {
+      const dir = copyOfDay(`many-${kind}`, 20);
+      let scratchDir = '';
+      await withEngine(async (engine) => {
+        scratchDir = engine.scratch;
+        const files = await findLogFiles(dir);
+        const running = surveyLogs(engine, files, {}, options);
+        setTimeout(() => engine.interrupt(), 20);
+        await expect(running).rejects.toBeInstanceOf(CancelledError);
+        await expect(engine.all('SELECT 1')).rejects.toThrow(/interrupt/i);
+        expect(readdirSync(scratchDir)).toEqual([]);
+      });
+      expect(existsSync(scratchDir)).toBe(false);
     });
-    expect(existsSync(scratchDir)).toBe(false);
-  });
+  }
 });
