@@ -394,8 +394,19 @@ export function loadSql(scratch: Scratch, files: ReadPlan, kept: Kept = {}, fiel
   const query = `(\n${parts.join('\n  UNION ALL\n')}\n)`;
   return scratch.kind === 'table'
     ? `CREATE OR REPLACE TABLE ${loaded(scratch)} AS ${query}`
-    : `COPY ${query} TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION uncompressed)`;
+    : `COPY ${query} TO ${sqlString(scratch.path)} (FORMAT parquet, COMPRESSION uncompressed, DICTIONARY_SIZE_LIMIT ${DICTIONARY_LIMIT})`;
 }
+
+/**
+ * The most distinct values a column of the scratch file holds as a dictionary, per row group of
+ * 122,880 rows (DuckDB's default is a fifth of the row group, 24,576). A column past it (the source
+ * IPs of a busy day, every request's own user agent) is written plain either way, and the writer
+ * spends less building a dictionary it then drops: the Parquet-file load of the bench's 5 million
+ * took 9 % less CPU (36 s against 40 s, 3 alternated loads in one process), with every IP and agent
+ * distinct 16 % less (35 s against 41 s, 4 loads), and the questions the same; the columns the
+ * questions group (routes, stages, agents of ordinary traffic, status) keep their dictionaries.
+ */
+const DICTIONARY_LIMIT = 4096;
 
 /** The loaded records (loadSql's table or file) as a FROM item. */
 export function loaded(scratch: Scratch): string {

@@ -383,6 +383,29 @@ describe('the load', () => {
     });
   }
 
+  it('writes a column with more distinct values than the dictionary limit plain, and the columns questions group by as dictionaries', async () => {
+    const dir = join(scratch, 'distinct');
+    mkdirSync(dir, { recursive: true });
+    // One row group: 100,000 requests from 5,000 addresses, 20 each (over our limit of 4,096 and under DuckDB's own, 24,576, which writes them as a dictionary), and 3 stages.
+    const lines = Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ requestId: `r${i}`, ip: `10.0.${(i % 5000) >> 8}.${i % 5000 & 255}`, stage: `s${i % 3}`, status: 200 }));
+    writeFileSync(join(dir, 'many.jsonl'), `${lines.join('\n')}\n`);
+    const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
+    await withEngine(async (engine) => {
+      const survey = await surveyLogs(engine, await findLogFiles(dir), kept, { inMemoryBytes: 0 });
+      expect(survey.records).toBe(100_000);
+      const file = join(engine.scratch, 'records.parquet');
+      const encodings = new Map((await engine.all(`SELECT path_in_schema, encodings FROM parquet_metadata('${file}')`)).map(([c, e]) => [c, e]));
+      expect(encodings.get('ip')).toBe('PLAIN');
+      expect(encodings.get('stage')).toBe('PLAIN_DICTIONARY');
+      const ips = compiler(survey.source, { top: 3 })([QUESTIONS.find((q) => q.id === 'client_ips')!]);
+      expect(decodeResults(ips, await engine.all(withTopN(ips.sql)))[0]!.rows.map((r) => [r.ip, r.requests])).toEqual([
+        ['10.0.0.0', 20],
+        ['10.0.0.1', 20],
+        ['10.0.0.10', 20],
+      ]);
+    });
+  });
+
   it('keeps the authentication ids the statement only tests for null as TRUE/null, and a filtered field as its value', () => {
     const plain = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
     expect([...plain.presence].sort()).toEqual(['authorizeStatus', 'authorizerPrincipalId', 'authorizerStatus', 'identityCognitoIdentityId', 'identityUserArn', 'sub']);
