@@ -356,11 +356,12 @@ export function tableBytes(files: Pick<LocalFiles, 'bytesOf'>): number {
  * The largest table kept in memory: 7/8 of the engine's memory limit (MEMORY_LIMIT, 512 MB), the
  * rest for the questions' hash tables. Beyond it the engine would write the table's blocks to its
  * temp folder and read them back for each question, and the Parquet file, written once and read a
- * column at a time, is cheaper. Measured in one run each (`REPORT_BENCH_SETS=1M REPORT_BENCH_RUNS=5
- * npm run bench -- report`, twice alternated): 1 million requests (an estimated 421 MiB) through
- * the table 1.49x and 1.44x the scan floor, through the file 1.63x and 1.57x; 5 million (2.1 GiB)
- * through the table 1.73x to 1.79x (it spilled), through the file 1.25x to 1.39x. A wrong estimate
- * costs time, never an answer or memory: a table that outgrows the limit is spilled, not kept.
+ * column at a time, is cheaper. Measured: 1 million requests (an estimated 421 MiB) through the
+ * table 1.49x and 1.44x the scan floor, through the file 1.63x and 1.57x (`REPORT_BENCH_SETS=1M
+ * REPORT_BENCH_RUNS=5 npm run bench -- report`, the two alternated, twice each); 5 million (2.1 GiB),
+ * load and questions alternated in one process, through the table 1.73x to 1.79x the floor's read
+ * (it spilled), through the file 1.25x to 1.39x. A wrong estimate costs time, never an answer, and
+ * memory stays within the limit: a table that outgrows it is spilled to the temp folder.
  */
 export const IN_MEMORY_BYTES = 448 * 1024 ** 2;
 

@@ -4,10 +4,10 @@
  * The files are read once, strictly, and their records kept in a table in the engine's memory,
  * or in one Parquet file in its scratch folder when they would not fit (loadSql, scratchFor), from
  * which come both the per-file counts (lines, access-log records, first and last request time) and
- * the report. When that read fails (a truncated gzip, a
- * line that is not JSON), each file is tried on its own (a few columns): a file that fails
- * strictly is read leniently (the engine skips what it cannot parse), a file that cannot be read
- * at all is left out, and the records are loaded again from that plan. Whatever is left out is
+ * the report. When that read fails (a truncated gzip, a line that is not JSON), each file is tried
+ * on its own (a few columns): a file that fails strictly is read leniently (the engine skips what it
+ * cannot parse), a file that cannot be read at all is left out, and the records are loaded again
+ * from that plan. Whatever is left out is
  * named with its reason, so one damaged file no longer fails a folder, and `--strict` can still
  * make any skip a failure.
  */
