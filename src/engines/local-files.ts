@@ -24,8 +24,7 @@ export interface LocalFiles {
   plain: string[];
   /** Parquet objects of the columnar layout. */
   parquet: string[];
-  bytes: number;
-  /** Of `bytes`, those of each format (the load's estimate of the records' size: tableBytes). */
+  /** The files' bytes, by format (in all: totalBytes; the load's estimate of the records' size: tableBytes). */
   bytesOf: Record<FileFormat, number>;
   /** Files seen but not read (not gzip, not JSON lines). */
   skipped: string[];
@@ -72,6 +71,11 @@ export function resolveLocalPath(path: string, cwd: string = process.cwd(), from
 
 const SKIPPED_FOLDERS = new Set([BUCKET_PREFIXES.errors, BUCKET_PREFIXES.athenaResults].map((p) => p.replace(/\/$/, '')));
 
+/** The bytes of every file found, whatever its format. */
+export function totalBytes(files: Pick<LocalFiles, 'bytesOf'>): number {
+  return files.bytesOf.gzip + files.bytesOf.plain + files.bytesOf.parquet;
+}
+
 /** Files of a plan or a listing, every format. */
 export function allFiles(files: { gzip: readonly string[]; plain: readonly string[]; parquet?: readonly string[] }): string[] {
   return [...files.gzip, ...files.plain, ...(files.parquet ?? [])];
@@ -103,7 +107,7 @@ function look(path: string): { size: number; kind: 'gzip' | 'json' | 'parquet' |
 /** The log files under every path (each a file or a folder), in order, each file once. */
 export async function findLogFiles(paths: string | readonly string[]): Promise<LocalFiles> {
   const list = typeof paths === 'string' ? [paths] : paths;
-  const out: LocalFiles = { gzip: [], plain: [], parquet: [], bytes: 0, bytesOf: { gzip: 0, plain: 0, parquet: 0 }, skipped: [] };
+  const out: LocalFiles = { gzip: [], plain: [], parquet: [], bytesOf: { gzip: 0, plain: 0, parquet: 0 }, skipped: [] };
   const seen = new Set<string>();
   for (const path of list) await addPath(path, out, seen);
   if (allFiles(out).length === 0) {
@@ -147,7 +151,6 @@ async function addPath(path: string, out: LocalFiles, seen: Set<string>): Promis
     }
     const format: FileFormat = kind === 'json' ? 'plain' : kind;
     out[format].push(file);
-    out.bytes += size;
     out.bytesOf[format] += size;
   }
 }

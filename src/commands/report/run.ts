@@ -27,7 +27,7 @@ import { chooseInstallation, listInstallations, requireOutputs } from '../shared
 import { runAthenaQuery } from '../../engines/athena-query.js';
 import { downloadWindow } from '../../engines/bucket.js';
 import { loadDuckDb, openDuckDb, type SqlEngine } from '../../engines/engine.js';
-import { allFiles, fieldsKept, findLogFiles, resolveLocalPath, type LocalFiles, type Skip } from '../../engines/local-files.js';
+import { allFiles, fieldsKept, findLogFiles, resolveLocalPath, totalBytes, type LocalFiles, type Skip } from '../../engines/local-files.js';
 import { runPerQuestion } from '../../engines/per-question.js';
 import { surveyLogs, type Survey } from '../../engines/survey.js';
 import { terminalSafe } from '../../core/text-table.js';
@@ -185,10 +185,10 @@ async function runLocal(options: ReportOptions, inputs: ResolvedReportInputs, ct
   const shown = given.map((p, i) => (resolved[i]!.packagedSample ? resolved[i]!.path : p)).join(', ');
   ctx.io.debug(`Reading ${files.gzip.length} gzip, ${files.plain.length} plain and ${files.parquet.length} Parquet file(s); skipped ${files.skipped.length}.`);
   return withEngine(options, ctx, async (engine) => {
-    const read = await ctx.io.step(`Querying ${formatBytes(files.bytes)} of logs`, () => readFiles(engine, files, inputs, options, ctx, shown));
+    const read = await ctx.io.step(`Querying ${formatBytes(totalBytes(files))} of logs`, () => readFiles(engine, files, inputs, options, ctx, shown));
     const { plan } = read.survey;
     return {
-      source: { kind: 'local', path: shown, files: allFiles(plan).length, bytes: files.bytes, engine: engine.name, ...readInfo(read.survey) },
+      source: { kind: 'local', path: shown, files: allFiles(plan).length, bytes: totalBytes(files), engine: engine.name, ...readInfo(read.survey) },
       compiled: read.compiled,
       rows: read.rows,
     };
