@@ -428,12 +428,25 @@ export function loadedSurveySql(scratch: Scratch): string {
   );
 }
 
-/** The report's source over the loaded records (loaded as `kept` says): the access-log records only. */
-export function loadedSource(scratch: Scratch, kept: Kept = {}): ReportSource {
+/**
+ * The text columns of a scratch file written without a dictionary in some row group: more than
+ * DICTIONARY_LIMIT distinct values in its 122,880 rows (a column of nulls only is left out). Read
+ * from the file's footer (parquet_metadata), so it costs no pass over the records.
+ */
+export function manyValuesSql(scratch: Extract<Scratch, { kind: 'file' }>): string {
+  return (
+    `SELECT path_in_schema FROM parquet_metadata(${sqlString(scratch.path)}) ` +
+    `WHERE type = 'BYTE_ARRAY' AND coalesce(stats_null_count, 0) < num_values GROUP BY 1 HAVING bool_or(NOT contains(encodings, 'DICTIONARY')) ORDER BY 1`
+  );
+}
+
+/** The report's source over the loaded records (loaded as `kept` says): the access-log records only; `manyValues` as manyValuesSql found them. */
+export function loadedSource(scratch: Scratch, kept: Kept = {}, manyValues: ReadonlySet<string> = new Set()): ReportSource {
   return {
     from: `(SELECT * EXCLUDE (${FILE_COLUMN}, ${ACCESS_COLUMN}) FROM ${loaded(scratch)} WHERE ${ACCESS_COLUMN}) AS logs`,
     where: [],
     ...(kept.presence?.size ? { presenceOnly: kept.presence } : {}),
+    ...(manyValues.size ? { manyValues } : {}),
   };
 }
 

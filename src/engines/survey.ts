@@ -15,7 +15,7 @@ import { CancelledError, UserError } from '../errors.js';
 import type { SqlEngine } from './engine.js';
 import type { ReportSource } from '../core/questions/compile.js';
 import { rmSync } from 'node:fs';
-import { allFiles, loadSql, loadedSource, loadedSurveySql, readOrder, scratchFor, surveySql, type Kept, type LocalFiles, type ReadPlan, type Scratch, type Skip } from './local-files.js';
+import { allFiles, loadSql, loadedSource, loadedSurveySql, manyValuesSql, readOrder, scratchFor, surveySql, type Kept, type LocalFiles, type ReadPlan, type Scratch, type Skip } from './local-files.js';
 
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
@@ -143,7 +143,9 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kep
       if (error !== null) throw new UserError('UnreadableLogs', `Could not read the access logs: ${error}`, { resolution: 'Every line must be one JSON object (gzip or plain).' });
     }
   }
-  const rows = allFiles(plan).length > 0 ? await engine.all(loadedSurveySql(target)) : [];
+  const read = allFiles(plan).length > 0;
+  const rows = read ? await engine.all(loadedSurveySql(target)) : [];
+  const manyValues = new Set(read && target.kind === 'file' ? (await engine.all(manyValuesSql(target))).map((r) => String(r[0])) : []);
   const order = readOrder(plan);
   let records = 0;
   let firstMs: number | null = null;
@@ -174,5 +176,5 @@ export async function surveyLogs(engine: SqlEngine, files: LocalFiles, kept: Kep
   for (const [file, damage] of damaged) if (!seen.has(file)) skips.push({ file, reason: `damaged (${damage}): no record could be read` });
   // In file-name order: the engine's threads finish files in any order, the user reads a fixed list.
   skips.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-  return { plan, source: loadedSource(target, kept), skips, records, firstMs, lastMs };
+  return { plan, source: loadedSource(target, kept, manyValues), skips, records, firstMs, lastMs };
 }

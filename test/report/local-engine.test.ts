@@ -228,6 +228,14 @@ describe('one statement per question', () => {
     }
     // The whole statement (Athena) is unchanged.
     expect(compile().sql).not.toContain('top_keys');
+    // A source with many values in a column (ReportSource.manyValues) counts the top keys of a question keyed by it first.
+    const many = compiler({ from: 'logs', where: [], manyValues: new Set(['identityUserAgent']) }, { top: 7 });
+    expect(many([QUESTIONS.find((q) => q.id === 'user_agents')!]).sql).toContain('SEMI JOIN top_keys ON (identityUserAgent) IS NOT DISTINCT FROM top_keys.k1');
+    // Not a question keyed by other columns, nor one ranked otherwise (the routes by their latency read no agent), nor the whole statement.
+    for (const id of ['client_errors', 'latency_by_route', 'requests_over_time'] as const) expect(many([QUESTIONS.find((q) => q.id === id)!]).sql, id).not.toContain('top_keys');
+    expect(many().sql).not.toContain('top_keys');
+    const ranked = { ...QUESTIONS.find((q) => q.id === 'user_agents')!, orderBy: [{ column: 's5xx', desc: true }] };
+    expect(many([ranked]).sql).not.toContain('top_keys');
   });
 
   it('keeps the same top N as measuring every key: ties broken by the key, a missing value a key of its own', async () => {
@@ -386,8 +394,12 @@ describe('the load', () => {
   it('writes a column with more distinct values than the dictionary limit plain, and the columns questions group by as dictionaries', async () => {
     const dir = join(scratch, 'distinct');
     mkdirSync(dir, { recursive: true });
-    // One row group: 100,000 requests from 5,000 addresses, 20 each (over our limit of 4,096 and under DuckDB's own, 24,576, which writes them as a dictionary), and 3 stages.
-    const lines = Array.from({ length: 100_000 }, (_, i) => JSON.stringify({ requestId: `r${i}`, ip: `10.0.${(i % 5000) >> 8}.${i % 5000 & 255}`, stage: `s${i % 3}`, status: 200 }));
+    // One row group: 100,000 requests from 5,000 addresses, 20 each (over our limit of 4,096 and under DuckDB's own, 24,576, which writes them as a dictionary), and 3 stages;
+    // every tenth request from curl, each other with an agent of its own (90,000 tied at one request).
+    const agent = (i: number) => (i % 10 === 0 ? 'curl/8' : `agent-${i}`);
+    const lines = Array.from({ length: 100_000 }, (_, i) =>
+      JSON.stringify({ requestId: `r${i}`, ip: `10.0.${(i % 5000) >> 8}.${i % 5000 & 255}`, stage: `s${i % 3}`, status: i % 7 === 0 ? 503 : 200, identityUserAgent: agent(i) }),
+    );
     writeFileSync(join(dir, 'many.jsonl'), `${lines.join('\n')}\n`);
     const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
     await withEngine(async (engine) => {
@@ -403,6 +415,30 @@ describe('the load', () => {
         ['10.0.0.1', 20],
         ['10.0.0.10', 20],
       ]);
+      // The columns written plain are the ones with many values (not the stages, nor the presence-only ids, nulls only here).
+      expect([...(survey.source.manyValues ?? [])]).toEqual(['identityUserAgent', 'ip']);
+      // So the top user agents are counted first (compile.ts, countsFirst), with the same answer as measuring every agent.
+      const agents = QUESTIONS.find((q) => q.id === 'user_agents')!;
+      const first = compiler(survey.source, { top: 4 })([agents]);
+      const { manyValues: _, ...asBefore } = survey.source;
+      const every = compiler(asBefore, { top: 4 })([agents]);
+      expect(first.sql).toContain('SEMI JOIN top_keys ON (identityUserAgent)');
+      expect(every.sql).not.toContain('top_keys');
+      const rows = await engine.all(withTopN(first.sql));
+      expect(rows).toEqual(await engine.all(withTopN(every.sql)));
+      expect(decodeResults(first, rows)[0]!.rows.map((r) => [r.userAgent, r.requests, r.s5xx])).toEqual([
+        // Every 70th request is curl's and a 503.
+        ['curl/8', 10_000, 1429],
+        ['agent-1', 1, 0],
+        ['agent-10001', 1, 0],
+        ['agent-10002', 1, 0],
+      ]);
+    });
+    // Loaded as a table (no Parquet footer to read), no column is said to have many values.
+    await withEngine(async (engine) => {
+      const survey = await surveyLogs(engine, await findLogFiles(dir), kept);
+      expect(survey.source.from).not.toContain('read_parquet');
+      expect(survey.source.manyValues).toBeUndefined();
     });
   });
 
