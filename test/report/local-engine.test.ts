@@ -107,6 +107,11 @@ describe('one statement per question', () => {
         const actual = decodeResults(whole, await runPerQuestion(whole, compile, (sql) => engine.all(sql), survey.records));
         expect(apart).toEqual(expected);
         expect(actual).toEqual(expected);
+        // As if every column had many values (ReportSource.manyValues): every "top" question ranked by its count counts its keys first, with the same answers.
+        const many = compiler({ ...survey.source, manyValues: new Set(RECORD_FIELDS.map((f) => f.key)) }, o);
+        const counted: string[] = [];
+        expect(decodeResults(whole, await runPerQuestion(whole, many, (sql) => (counted.push(sql), engine.all(sql)), survey.records))).toEqual(expected);
+        expect(counted.filter((sql) => sql.includes('top_keys AS')).map((sql) => /set 1: (\w+)/.exec(sql)?.[1])).toEqual(['customers', 'user_agents', 'client_ips', 'websocket_events']);
         // Not an empty answer that agrees with itself, and the top N kept.
         expect(actual.find((q) => q.id === 'client_ips')!.rows.length).toBe(o.top);
         expect(actual.find((q) => q.id === 'totals')!.rows[0]!.requests).toBeGreaterThan(o.top);
