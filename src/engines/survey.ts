@@ -20,7 +20,7 @@ import { allFiles, loadSql, loadedSource, loadedSurveySql, manyValuesSql, readOr
 export interface Survey {
   /** The files read, with the ones that needed lenient reading. */
   plan: ReadPlan;
-  /** The report's source: the access-log records of the loaded table. */
+  /** The report's source: the access-log records loaded (a table, or the scratch file with its columns of many values: manyValuesSql). */
   source: ReportSource;
   skips: Skip[];
   /** Access-log records in the files, and the first and last request time among them (epoch ms). */

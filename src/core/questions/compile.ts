@@ -180,9 +180,8 @@ function groupedSql(
  * groups are the same, since each cast is one to one, so the rows are the same as the whole
  * statement's set (test/report/local-engine.test.ts).
  */
-function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext, source: ReportSource): string {
-  const { from, raw, text } = questionGrouping(q, c, countsFirst(q, c, source));
-  const presenceOnly = source.presenceOnly;
+function oneQuestionSql(q: Question, id: number, keyCount: number, measures: ReadonlyArray<{ m: Measure; sets: number[] }>, c: FragmentContext, topKeys: boolean, presenceOnly?: ReadonlySet<string>): string {
+  const { from, raw, text } = questionGrouping(q, c, topKeys);
   if (q.preGroup) return groupedSql(preGroupedSql(q, from, measures, c, presenceOnly), [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''), true);
   return groupedSql(from, [`${id} AS set_id`, ...raw], keyCount, measures, c, text(''));
 }
@@ -354,8 +353,10 @@ export function compileReport(options: CompileOptions): CompiledReport {
   // One grouping for every set when they all group alike (the local engine's statements; the whole
   // statement's questions group by different keys, so it pairs each record with every set).
   const shared = !single && sameGrouping(sets, c);
+  // A one-question statement that finds its top keys first: the top_keys CTE, and its records joined to it.
+  const topKeys = single !== null && countsFirst(single.q, c, options.source);
   const grouped = single
-    ? oneQuestionSql(single.q, single.id, keyCount, [...measures.values()], c, options.source)
+    ? oneQuestionSql(single.q, single.id, keyCount, [...measures.values()], c, topKeys, options.source.presenceOnly)
     : shared
       ? sharedGroupingSql(sets, keyCount, [...measures.values()], c)
       : groupedSql('question_rows', ['set_id', ...keyColumns], keyCount, [...measures.values()], c);
@@ -411,7 +412,7 @@ export function compileReport(options: CompileOptions): CompiledReport {
     indent(records, '  '),
     '),',
     ...(single || shared ? [] : ['question_rows AS (', indent(questionRows, '  '), '),']),
-    ...(single && countsFirst(single.q, c, options.source) ? ['top_keys AS (', indent(topKeysSql(single.q, options.top, c), '  '), '),'] : []),
+    ...(single && topKeys ? ['top_keys AS (', indent(topKeysSql(single.q, options.top, c), '  '), '),'] : []),
     'grouped AS (',
     indent(grouped, '  '),
     '),',
