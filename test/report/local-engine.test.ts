@@ -403,7 +403,7 @@ describe('the load', () => {
     // every tenth request from curl, each other with an agent of its own (90,000 tied at one request).
     const agent = (i: number) => (i % 10 === 0 ? 'curl/8' : `agent-${i}`);
     const lines = Array.from({ length: 100_000 }, (_, i) =>
-      JSON.stringify({ requestId: `r${i}`, ip: `10.0.${(i % 5000) >> 8}.${i % 5000 & 255}`, stage: `s${i % 3}`, status: i % 7 === 0 ? 503 : 200, identityUserAgent: agent(i) }),
+      JSON.stringify({ requestId: `r${i}`, requestTimeEpoch: 1_764_547_200_000 + 10 * i, ip: `10.0.${(i % 5000) >> 8}.${i % 5000 & 255}`, stage: `s${i % 3}`, status: i % 7 === 0 ? 503 : 200, identityUserAgent: agent(i) }),
     );
     writeFileSync(join(dir, 'many.jsonl'), `${lines.join('\n')}\n`);
     const kept = fieldsKept(compiler({ from: 'logs', where: [] }, { top: 10 })().sql);
@@ -416,13 +416,14 @@ describe('the load', () => {
       expect(encodings.get('ip')).toBe('DELTA_LENGTH_BYTE_ARRAY');
       expect(encodings.get('identityUserAgent')).toBe('DELTA_LENGTH_BYTE_ARRAY');
       expect(encodings.get('stage')).toBe('RLE_DICTIONARY');
+      expect(encodings.get('requestTimeEpoch')).toBe('DELTA_BINARY_PACKED');
       const ips = compiler(survey.source, { top: 3 })([QUESTIONS.find((q) => q.id === 'client_ips')!]);
       expect(decodeResults(ips, await engine.all(withTopN(ips.sql)))[0]!.rows.map((r) => [r.ip, r.requests])).toEqual([
         ['10.0.0.0', 20],
         ['10.0.0.1', 20],
         ['10.0.0.10', 20],
       ]);
-      // The columns written plain are the ones with many values (not the stages, nor the presence-only ids, nulls only here).
+      // The columns written without a dictionary are the ones with many values (not the stages, nor the presence-only ids, nulls only here).
       expect([...(survey.source.manyValues ?? [])]).toEqual(['identityUserAgent', 'ip']);
       // So the top user agents are counted first (compile.ts, countsFirst), with the same answer as measuring every agent.
       const agents = QUESTIONS.find((q) => q.id === 'user_agents')!;
