@@ -5,17 +5,17 @@
  * (70 MB on disk) per platform, and most users run `npx apigw-log-analytics` for `init` and
  * `status`; they should not pay for it. So the engine is found, in order:
  *   1. where Node resolves `@duckdb/node-api` from this package (a development checkout, or a
- *      project that installed it next to ours);
+ *      project that installed it next to ours), when it is of the pinned DuckDB line (DUCKDB_LINE);
  *   2. in our cache directory, where an earlier run installed it;
  *   3. otherwise it is installed there now, once, with the npm that runs us, after the user agrees
  *      (a prompt, or `--yes`). The version is pinned to the one our tests run.
  * It is loaded through a computed path, so the bundler leaves it out of dist/.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type * as DuckDb from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UserError } from '../errors.js';
@@ -29,6 +29,26 @@ export const DUCKDB_VERSION = '1.5.6-r.1';
 export const DUCKDB_DOWNLOAD = 'about 24 MB to download, 70 MB on disk';
 
 type DuckDbModule = typeof DuckDb;
+
+/**
+ * The DuckDB release line of the pinned package (1.5.6-r.1 carries DuckDB 1.5.6: line 1.5). The
+ * statements rely on features of that line (the scratch file's Parquet version 2 encodings, from
+ * DuckDB 1.2; the JSON reader's file_index column), so a package of another line found beside this
+ * one is passed over for the pinned one.
+ */
+export const DUCKDB_LINE = lineOf(DUCKDB_VERSION) ?? DUCKDB_VERSION;
+
+/** The release line (major.minor) of a package version, `1.5.6-r.1` → `1.5`, or null. */
+function lineOf(version: string): string | null {
+  const v = /^(\d+)\.(\d+)\./.exec(version);
+  return v ? `${v[1]}.${v[2]}` : null;
+}
+
+/** An engine Node resolves from some base: its package's version, read without loading it, and how to load it. */
+export interface FoundEngine {
+  version: string;
+  load: () => DuckDbModule;
+}
 
 /** The message of a statement refused after interrupt(), worded as DuckDB's own. */
 export const INTERRUPTED = 'INTERRUPT Error: Interrupted!';
@@ -56,16 +76,33 @@ export function engineDir(env: Env): string {
   return join(cacheRoot(env), 'duckdb', DUCKDB_VERSION);
 }
 
-/** The module from the first base it resolves from, or null. */
+/**
+ * The engine Node resolves from `base`, or null. Its version comes from its package.json, not from
+ * loading it: a native library loaded once stays in the process, and a second DuckDB of the same
+ * library name would not load beside it.
+ */
+export function findDuckDb(base: string): FoundEngine | null {
+  try {
+    const req = createRequire(base);
+    const path = req.resolve(DUCKDB_PACKAGE);
+    // The package's own package.json: the nearest one above its entry file that names it.
+    for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
+      const file = join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown };
+      if (pkg.name === DUCKDB_PACKAGE) return { version: String(pkg.version), load: () => req(path) as DuckDbModule };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/** The module from the first base it resolves from, or null (whatever its version: the tests and scripts' own). */
 export function resolveDuckDb(bases: readonly string[]): DuckDbModule | null {
   for (const base of bases) {
-    try {
-      const req = createRequire(base);
-      const path = req.resolve(DUCKDB_PACKAGE);
-      return req(path) as DuckDbModule;
-    } catch {
-      // not there: try the next place
-    }
+    const found = findDuckDb(base);
+    if (found) return found.load();
   }
   return null;
 }
@@ -81,17 +118,22 @@ export interface EngineDeps {
   selfUrl?: string;
   /** Runs npm; overridable for tests. Resolves with the exit code and the tail of its output. */
   runNpm?: (args: string[], cwd: string) => Promise<{ code: number; output: string }>;
-  /** Resolves the module; overridable for tests. */
-  resolve?: (bases: readonly string[]) => DuckDbModule | null;
+  /** Finds the engine from one base; overridable for tests. */
+  find?: (base: string) => FoundEngine | null;
 }
 
 /** Finds the engine, installing it into the cache with consent when it is nowhere. */
 export async function loadDuckDb(deps: EngineDeps): Promise<DuckDbModule> {
-  const resolve = deps.resolve ?? resolveDuckDb;
+  const find = deps.find ?? findDuckDb;
   const dir = engineDir(deps.env);
-  const bases = [deps.selfUrl ?? import.meta.url, join(dir, 'package.json')];
-  const found = resolve(bases);
-  if (found) return found;
+  for (const base of [deps.selfUrl ?? import.meta.url, join(dir, 'package.json')]) {
+    const found = find(base);
+    if (!found) continue;
+    if (lineOf(found.version) === DUCKDB_LINE) return found.load();
+    // The version is whatever a package.json on disk says: shown only when it looks like one.
+    const shown = /^[\w.+-]{1,64}$/.test(found.version) ? `@${found.version}` : ' of an unreadable version';
+    deps.info(`Passing over ${DUCKDB_PACKAGE}${shown} (found from ${base}): the report needs DuckDB ${DUCKDB_LINE}.`);
+  }
 
   const what = `the DuckDB engine (${DUCKDB_PACKAGE}@${DUCKDB_VERSION}, ${DUCKDB_DOWNLOAD})`;
   if (!deps.yes) {
@@ -108,7 +150,7 @@ export async function loadDuckDb(deps: EngineDeps): Promise<DuckDbModule> {
     }
   }
   await installDuckDb(dir, deps);
-  const installed = resolve([join(dir, 'package.json')]);
+  const installed = find(join(dir, 'package.json'))?.load();
   if (!installed) {
     throw new UserError('EngineNotInstalled', `${DUCKDB_PACKAGE} was installed into ${dir} but cannot be loaded on this platform (${process.platform}-${process.arch}).`, {
       resolution: 'DuckDB ships for Linux (x64, arm64; glibc and musl), macOS and Windows (x64, arm64). Check the npm output above, or remove the folder and try again.',

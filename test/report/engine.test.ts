@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DUCKDB_PACKAGE, DUCKDB_VERSION, cacheRoot, engineDir, loadDuckDb, npmInstallArgs, resolveDuckDb, type EngineDeps } from '../../src/engines/engine.js';
+import { DUCKDB_LINE, DUCKDB_PACKAGE, DUCKDB_VERSION, cacheRoot, engineDir, findDuckDb, loadDuckDb, npmInstallArgs, resolveDuckDb, type EngineDeps } from '../../src/engines/engine.js';
 import { isAppError } from '../../src/errors.js';
 import { ScriptedPrompter } from '../helpers/context.js';
 
@@ -29,7 +29,7 @@ function setup(overrides: Partial<EngineDeps> = {}) {
     yes: false,
     info: (m) => infos.push(m),
     // Found only once installed: a package.json that npm would have written into the install dir.
-    resolve: (bases) => (bases.some((b) => existsSync(b) && readFileSync(b, 'utf8').includes('installed-by-fake-npm')) ? fakeModule : null),
+    find: (base) => (existsSync(base) && readFileSync(base, 'utf8').includes('installed-by-fake-npm') ? { version: DUCKDB_VERSION, load: () => fakeModule! } : null),
     runNpm: (args, cwd) => {
       npmCalls.push({ args, cwd });
       writeFileSync(join(cwd, 'package.json'), '{"name":"installed-by-fake-npm"}');
@@ -49,6 +49,71 @@ describe('the local engine', () => {
     const installed = JSON.parse(readFileSync(new URL(`../../node_modules/${DUCKDB_PACKAGE}/package.json`, import.meta.url), 'utf8')) as { version: string };
     expect(installed.version).toBe(DUCKDB_VERSION);
     expect(resolveDuckDb([import.meta.url])?.DuckDBInstance).toBeTypeOf('function');
+    // Its version is read from its package.json, before (and without) loading the native library.
+    expect(findDuckDb(import.meta.url)?.version).toBe(DUCKDB_VERSION);
+    expect(DUCKDB_LINE).toBe(DUCKDB_VERSION.split('.').slice(0, 2).join('.'));
+  });
+
+  it('passes over a package of another DuckDB line found beside ours, says so, and uses the pinned one (never loading the other)', async () => {
+    const loaded: string[] = [];
+    const beside = 'file:///project/node_modules/apigw-log-analytics/dist/main.js';
+    const { deps, npmCalls, fakeModule, infos } = setup({ yes: true, selfUrl: beside });
+    const find = deps.find!;
+    deps.find = (base) => (base === beside ? { version: '1.1.3', load: () => (loaded.push(base), fakeModule!) } : find(base));
+    expect(await loadDuckDb(deps)).toBe(fakeModule);
+    expect(loaded).toEqual([]);
+    expect(npmCalls).toHaveLength(1);
+    expect(infos[0]).toBe(`Passing over ${DUCKDB_PACKAGE}@1.1.3 (found from ${beside}): the report needs DuckDB ${DUCKDB_LINE}.`);
+    // A newer patch of the same line beside ours is used as it is, without an install.
+    const same = setup({ selfUrl: beside });
+    same.deps.find = (base) => (base === beside ? { version: `${DUCKDB_LINE}.99`, load: () => same.fakeModule! } : null);
+    expect(await loadDuckDb(same.deps)).toBe(same.fakeModule);
+    expect(same.npmCalls).toEqual([]);
+    expect(same.infos).toEqual([]);
+  });
+
+  it('reads the version of a real package folder found beside ours without loading it, and installs the pinned one next to nothing of it', async () => {
+    const project = mkdtempSync(join(tmpdir(), 'engine-project-'));
+    dirs.push(project);
+    // An older engine installed in the user's project, beside our package: loading it would throw.
+    const writePackage = (root: string, version: string, body: string) => {
+      const at = join(root, 'node_modules', ...DUCKDB_PACKAGE.split('/'));
+      mkdirSync(join(at, 'lib'), { recursive: true });
+      writeFileSync(join(at, 'package.json'), JSON.stringify({ name: DUCKDB_PACKAGE, version, main: './lib/index.js' }));
+      writeFileSync(join(at, 'lib', 'index.js'), body);
+    };
+    writePackage(project, '1.1.3', 'throw new Error("the old engine was loaded");');
+    const self = join(project, 'node_modules', 'apigw-log-analytics', 'dist', 'main.js');
+    mkdirSync(join(self, '..'), { recursive: true });
+    expect(findDuckDb(self)?.version).toBe('1.1.3');
+    const { deps, npmCalls, infos } = setup({
+      yes: true,
+      selfUrl: self,
+      find: findDuckDb,
+      runNpm: (args, cwd) => {
+        npmCalls.push({ args, cwd });
+        writeFileSync(join(cwd, 'package.json'), '{"name":"engine-cache"}');
+        writePackage(cwd, DUCKDB_VERSION, 'module.exports = { marker: "pinned" };');
+        return Promise.resolve({ code: 0, output: 'added 1 package' });
+      },
+    });
+    expect(await loadDuckDb(deps)).toEqual({ marker: 'pinned' });
+    expect(npmCalls).toHaveLength(1);
+    expect(infos[0]).toBe(`Passing over ${DUCKDB_PACKAGE}@1.1.3 (found from ${self}): the report needs DuckDB ${DUCKDB_LINE}.`);
+  });
+
+  it('without --yes, a package of another line beside ours is not used either: the message names the pinned version', async () => {
+    const beside = 'file:///project/node_modules/apigw-log-analytics/dist/main.js';
+    const { deps, npmCalls, fakeModule } = setup({ selfUrl: beside });
+    deps.find = (base) => (base === beside ? { version: 'x\u001b[2J', load: () => fakeModule! } : null);
+    const infos: string[] = [];
+    deps.info = (m) => infos.push(m);
+    const err = await loadDuckDb(deps).catch((e: unknown) => e);
+    // A version that does not look like one (here a terminal escape) is not printed.
+    expect(infos).toEqual([`Passing over ${DUCKDB_PACKAGE} of an unreadable version (found from ${beside}): the report needs DuckDB ${DUCKDB_LINE}.`]);
+    expect(isAppError(err) && err.code).toBe('EngineNotInstalled');
+    expect(isAppError(err) && err.message).toContain(`${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`);
+    expect(npmCalls).toEqual([]);
   });
 
   it('without it and without --yes, a non-interactive run says how to get it and installs nothing', async () => {
