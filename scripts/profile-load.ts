@@ -16,8 +16,9 @@
  * (The bench's data sets are kept in the temp folder: $TMPDIR/apigw-log-analytics-bench/report-*\/logs.)
  */
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { compileReport } from '../src/core/questions/compile.js';
-import { DUCKDB, sqlString } from '../src/core/questions/dialect.js';
+import { DUCKDB } from '../src/core/questions/dialect.js';
 import { parseFilters } from '../src/core/questions/filters.js';
 import { openDuckDb } from '../src/engines/engine.js';
 import { ACCESS_COLUMN, fieldsKept, findLogFiles, loadSql, loaded, scanFloorSql, type Scratch } from '../src/engines/local-files.js';
@@ -37,13 +38,16 @@ const files = await findLogFiles(folder);
 const kept = fieldsKept(compileReport({ dialect: DUCKDB, source: { from: 'logs', where: [] }, window: null, filters: parseFilters({}), top: 10 }).sql);
 const engine = await openDuckDb(createRequire(import.meta.url)('@duckdb/node-api'));
 const table: Scratch = { kind: 'table', name: 'profile_records' };
-const file: Scratch = { kind: 'file', path: `${engine.scratch}/profile-records.parquet` };
+const file: Scratch = { kind: 'file', path: join(engine.scratch, 'profile-records.parquet') };
 // The load's SELECT, without the statement that keeps it.
-const typed = loadSql(table, files, kept).replace(/^CREATE OR REPLACE TABLE "profile_records" AS /, '');
+const tableLoad = loadSql(table, files, kept);
+const keptAs = `CREATE OR REPLACE TABLE ${loaded(table)} AS `;
+if (!tableLoad.startsWith(keptAs)) throw new Error(`loadSql no longer starts with ${keptAs}: update this script`);
+const typed = tableLoad.slice(keptAs.length);
 const statements: Record<string, string> = {
   floor: scanFloorSql(files, kept.keep),
   typed: `SELECT ${[...kept.keep].map((k) => `count("${k}")`).join(' + ')} FROM ${typed}`,
-  table: loadSql(table, files, kept),
+  table: tableLoad,
   file: loadSql(file, files, kept),
 };
 
@@ -79,7 +83,7 @@ try {
     const t = times.get(label) ?? [];
     console.log(`${secs(median(t.map((x) => x.wall)))}  CPU ${secs(median(t.map((x) => x.cpu)))}  ${label}`);
   }
-  console.log(`scratch file: ${sqlString(file.path)}, removed with the engine's scratch folder`);
+  console.log(`scratch file: ${file.path} (removed with the engine's scratch folder)`);
 } finally {
   engine.close();
 }
